@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "maillage.accounts"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,96 @@
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: Any) -> "User":
+        if not email:
+            raise ValueError("Une adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person. Logs in with their e-mail address; has no username."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    display_name = models.CharField(_("nom affiché"), max_length=120, blank=True)
+    bio = models.TextField(_("présentation"), blank=True, help_text=_("Markdown accepté."))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    commune = models.ForeignKey(
+        "territory.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["display_name", "email"]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:person-detail", args=[self.pk])
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to others: never the e-mail address."""
+        full = f"{self.first_name} {self.last_name}".strip()
+        return self.display_name or full or str(_("Personne n°%(id)s") % {"id": self.pk})
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    NETWORK = "network", _("Membres de mes réseaux")
+    PRIVATE = "private", _("Privé (moi seul·e)")
+
+
+class Skill(models.Model):
+    """Something a person knows and is willing to share, visible to whom they choose."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skills")
+    name = models.CharField(_("compétence"), max_length=100)
+    description = models.CharField(_("précision"), max_length=300, blank=True)
+    visibility = models.CharField(
+        _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.NETWORK
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="unique_skill_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

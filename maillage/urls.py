@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from maillage import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("comptes/", include("allauth.urls")),
+    path("moi/", include("maillage.accounts.urls")),
+    path("communes/", include("maillage.territory.urls")),
+    path("lieux/", include("maillage.places.urls")),
+    path("reseaux/", include("maillage.networks.urls")),
+    # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+    ),
+]

@@ -1,0 +1,28 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from maillage.networks.models import Network
+from maillage.places.models import Place
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Answer 200 when the database answers, 503 otherwise (for load balancers and probes)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "networks": Network.objects.filter(parent__isnull=True).order_by("name")[:12],
+        "place_count": Place.objects.published().count(),
+        "network_count": Network.objects.count(),
+    }
+    return render(request, "home.html", context)
