@@ -88,3 +88,43 @@ def root(db):
     return UserFactory(
         email="root@example.org", display_name="Root", is_staff=True, is_superuser=True
     )
+
+
+@pytest.fixture
+def membership(place, network_a, alice, dora):
+    """`place` is an accepted member of network A, charter signed by Alice."""
+    from django.utils import timezone
+
+    from maillage.networks.models import Membership, MembershipStatus
+
+    now = timezone.now()
+    return Membership.objects.create(
+        network=network_a,
+        place=place,
+        status=MembershipStatus.ACCEPTED,
+        applied_by=alice,
+        charter_accepted_at=now,
+        charter_accepted_by=alice,
+        charter_text=network_a.charter,
+        decided_at=now,
+        decided_by=dora,
+    )
+
+
+PERSONAS = ["anonymous", "bob", "charlie", "alice", "erin", "dora", "root"]
+"""The permission-matrix personas, in order: anonymous, member of the place, manager of another
+place, manager of the place, coordinator of another network, coordinator of the place's network,
+admin. Use with the `persona_client` fixture."""
+
+
+@pytest.fixture
+def persona_client(client, request, membership, bob, charlie, erin, root):
+    """Return a function persona_name -> test client logged in as that persona."""
+
+    def login_as(name: str):
+        client.logout()
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return login_as
