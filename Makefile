@@ -62,7 +62,7 @@ migrate: venv vendor
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 demo: ## Load the communes and the demo installation (once; safe to repeat)
-	$(MANAGE) load_communes
+	$(MANAGE) load_communes --if-empty
 	$(MANAGE) load_demo
 
 chromium: ## Install Debian's Chromium for the browser tests if it is missing
