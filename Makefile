@@ -49,7 +49,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster $(VENDOR)/htmx $(VENDOR)/axe-core
 	cp -r node_modules/leaflet/dist/. $(VENDOR)/leaflet/
-	cp node_modules/leaflet.markercluster/dist/*.js node_modules/leaflet.markercluster/dist/*.css $(VENDOR)/leaflet.markercluster/
+	cp node_modules/leaflet.markercluster/dist/*.js node_modules/leaflet.markercluster/dist/*.js.map node_modules/leaflet.markercluster/dist/*.css $(VENDOR)/leaflet.markercluster/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe-core/
 	@touch $@
