@@ -470,8 +470,8 @@ MAX_PHOTO_PIXELS = 50_000_000  # well under Pillow's own bomb threshold
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
-def _reencode(upload: UploadedFile) -> bytes:
-    """Check the upload is a real, reasonable image and return it as a clean JPEG."""
+def _reencode(upload: UploadedFile) -> tuple[bytes, int, int]:
+    """Check the upload is a real, reasonable image; return it as a clean JPEG and its size."""
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -503,7 +503,7 @@ def _reencode(upload: UploadedFile) -> bytes:
                 out = io.BytesIO()
                 # No exif/icc/xmp arguments: the new file carries no metadata (GPS, camera…).
                 image.save(out, format="JPEG", quality=85, optimize=True)
-                return out.getvalue()
+                return out.getvalue(), image.width, image.height
     except InvalidPhoto:
         raise
     except (
@@ -532,13 +532,16 @@ def add_photo(*, place: Place, by: User, upload: UploadedFile, alt_text: str) ->
             _("La photo dépasse la taille maximale de %(max)s Mo.")
             % {"max": round(settings.MAX_PHOTO_BYTES / 1024 / 1024, 1)}
         )
-    content = _reencode(upload)
+    content, width, height = _reencode(upload)
     photo = PlacePhoto(place=place, alt_text=alt_text[:250], uploaded_by=by)
     with transaction.atomic():
         last = place.photos.order_by("-position").values_list("position", flat=True).first()
         photo.position = 0 if last is None else last + 1
         # A random name: the uploader's file name may say more than they mean to.
         photo.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(content), save=False)
+        # Django measures the file while the upload buffer is already consumed and records
+        # nothing: we know the size, so set it.
+        photo.width, photo.height = width, height
         try:
             photo.save()
         except Exception:
