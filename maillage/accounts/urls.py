@@ -5,5 +5,9 @@ from maillage.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("modifier/", views.profile_edit, name="profile-edit"),
+    path("competences/ajouter/", views.skill_add, name="skill-add"),
+    path("competences/<int:pk>/modifier/", views.skill_edit, name="skill-edit"),
+    path("competences/<int:pk>/supprimer/", views.skill_delete, name="skill-delete"),
     path("personnes/<int:pk>/", views.person_detail, name="person-detail"),
 ]

@@ -1,0 +1,59 @@
+"""After 5 failed attempts on one address, even the right password is refused for a while."""
+
+import pytest
+from django.urls import reverse
+
+from maillage.accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+THROTTLED = "Trop de tentatives de connexion échouées"
+
+
+def attempt(client, password, email="nina@example.org"):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def test_a_wrong_password_is_refused_in_french(client):
+    UserFactory(email="nina@example.org")
+
+    response = attempt(client, "pas le bon")
+
+    assert response.status_code == 200
+    assert "L’adresse e-mail ou le mot de passe sont incorrects." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_after_five_failures_the_right_password_is_refused_too(client):
+    UserFactory(email="nina@example.org")
+    for _ in range(5):
+        assert attempt(client, "pas le bon").status_code == 200
+
+    response = attempt(client, PASSWORD)
+
+    assert response.status_code == 200
+    assert THROTTLED in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_failures_still_let_the_right_password_in(client):
+    UserFactory(email="nina@example.org")
+    for _ in range(4):
+        attempt(client, "pas le bon")
+
+    response = attempt(client, PASSWORD)
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_throttling_one_address_leaves_other_addresses_alone(client):
+    UserFactory(email="nina@example.org")
+    UserFactory(email="omar@example.org")
+    for _ in range(5):
+        attempt(client, "pas le bon")
+
+    response = attempt(client, PASSWORD, email="omar@example.org")
+
+    assert response.status_code == 302
