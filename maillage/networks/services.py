@@ -1,0 +1,536 @@
+"""Every write of the networks app: networks, their territory, roles of people, memberships of places."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from maillage.accounts.models import User
+from maillage.networks.models import (
+    OPEN_STATUSES,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Network,
+    NetworkRole,
+)
+from maillage.networks.selectors import (
+    LEVEL_RANK,
+    ancestor_ids,
+    is_coordinator,
+    is_place_manager,
+)
+from maillage.places.models import Place
+from maillage.territory.models import Commune, FormerCommuneCode
+
+# Words used by fixed URLs under /reseaux/: no network may take them as its slug.
+RESERVED_SLUGS = {"nouveau", "mes-adhesions"}
+
+
+class NetworkError(Exception):
+    """A rule of the networks app refused the request; `message` says why, in the user's language."""
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if field is not None:
+            self.field = field
+
+
+class NotAllowed(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    """The person has no right to do this."""
+
+
+class InvalidHierarchy(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    """The parent would make a cycle, or the levels are not strictly decreasing."""
+
+    field = "parent"
+
+
+class UnknownTerritoryCodes(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    """Some codes of a territory match no commune, department or EPCI."""
+
+    field = "codes"
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        super().__init__(
+            _("Codes inconnus : %(codes)s. Le territoire n'a pas été modifié.")
+            % {"codes": ", ".join(codes)}
+        )
+
+
+class UnknownPerson(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    field = "email"
+
+
+class DuplicateRole(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    field = "role"
+
+
+class LastCoordinator(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    """Removing this role would leave the network without a coordinator."""
+
+
+class CharterNotAccepted(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    field = "accept_charter"
+
+
+class MembershipAlreadyOpen(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    field = "place"
+
+
+class ReasonRequired(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    field = "reason"
+
+
+class InvalidTransition(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+    """The membership's current status does not allow this step."""
+
+
+# --- networks ---------------------------------------------------------------------------------
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:200] or "reseau"
+    slug, n = base, 2
+    taken = Network.objects.exclude(pk=exclude_pk)
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_hierarchy(*, network: Network | None, parent: Network | None, level: str) -> None:
+    """Refuse a parent that is the network itself or one of its descendants, and levels out of order."""
+    if parent is not None:
+        if network is not None and (
+            parent.pk == network.pk or network.pk in ancestor_ids(network=parent)
+        ):
+            raise InvalidHierarchy(
+                _("Un réseau ne peut pas être rattaché à lui-même ni à l'un de ses sous-réseaux.")
+            )
+        if LEVEL_RANK[level] >= LEVEL_RANK[parent.level]:
+            raise InvalidHierarchy(
+                _(
+                    "Un réseau %(level)s ne peut pas faire partie d'un réseau %(parent_level)s : "
+                    "l'échelon doit être plus local que celui du réseau parent."
+                )
+                % {
+                    "level": Network.Level(level).label.lower(),
+                    "parent_level": parent.get_level_display().lower(),
+                },
+                field="level",
+            )
+    if network is not None and network.pk is not None:
+        for child in network.children.all():
+            if LEVEL_RANK[child.level] >= LEVEL_RANK[level]:
+                raise InvalidHierarchy(
+                    _(
+                        "Le sous-réseau « %(child)s » est %(child_level)s : l'échelon de ce réseau "
+                        "doit rester au-dessus."
+                    )
+                    % {"child": child.name, "child_level": child.get_level_display().lower()},
+                    field="level",
+                )
+
+
+def _check_may_attach(*, by: User, parent: Network | None) -> None:
+    if parent is not None and not is_coordinator(user=by, network=parent):
+        raise NotAllowed(
+            _("Seul·e un·e coordinateur·rice de « %(parent)s » peut y rattacher un réseau.")
+            % {"parent": parent.name},
+            field="parent",
+        )
+
+
+def create_network(
+    *,
+    by: User,
+    name: str,
+    level: str,
+    parent: Network | None = None,
+    summary: str = "",
+    description: str = "",
+    charter: str = "",
+    email: str = "",
+    phone: str = "",
+    website: str = "",
+) -> Network:
+    """Create a network with its author as coordinator; raise NotAllowed or InvalidHierarchy."""
+    _check_may_attach(by=by, parent=parent)
+    _check_hierarchy(network=None, parent=parent, level=level)
+    with transaction.atomic():
+        network = Network.objects.create(
+            name=name,
+            slug=_unique_slug(name),
+            level=level,
+            parent=parent,
+            summary=summary,
+            description=description,
+            charter=charter,
+            email=email,
+            phone=phone,
+            website=website,
+        )
+        NetworkRole.objects.create(network=network, user=by, role=NetworkRole.Role.COORDINATOR)
+    return network
+
+
+EDITABLE_FIELDS = (
+    "name",
+    "level",
+    "parent",
+    "summary",
+    "description",
+    "charter",
+    "email",
+    "phone",
+    "website",
+)
+
+
+def update_network(*, network: Network, by: User, **changes: object) -> Network:
+    """Change a network's fields; raise NotAllowed or InvalidHierarchy and change nothing then."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_network() got unexpected fields {sorted(unknown)}")
+    if not is_coordinator(user=by, network=network):
+        raise NotAllowed(_("Seul·e un·e coordinateur·rice peut modifier ce réseau."))
+    parent = changes.get("parent", network.parent)
+    level = changes.get("level", network.level)
+    if "parent" in changes and parent is not None and parent.pk != network.parent_id:
+        _check_may_attach(by=by, parent=parent)  # type: ignore[arg-type]
+    _check_hierarchy(network=network, parent=parent, level=level)  # type: ignore[arg-type]
+    with transaction.atomic():
+        for field, value in changes.items():
+            setattr(network, field, value)
+        network.save(update_fields=[*changes, "updated_at"])
+    return network
+
+
+@dataclass(frozen=True)
+class TerritoryChange:
+    commune_count: int
+
+
+_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_DEPARTMENT = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+_EPCI = re.compile(r"^\d{9}$")
+
+
+def parse_territory_codes(text: str) -> list[str]:
+    """Split pasted codes on commas, semicolons and whitespace, upper-case, drop duplicates."""
+    seen: dict[str, None] = {}
+    for token in re.split(r"[\s,;]+", text.upper()):
+        if token:
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+def set_territory(*, network: Network, by: User, codes_text: str) -> TerritoryChange:
+    """Replace the network's communes by those the codes designate (INSEE, department or EPCI SIREN).
+
+    Raise UnknownTerritoryCodes, listing every code that matches nothing, and change nothing then.
+    """
+    if not is_coordinator(user=by, network=network):
+        raise NotAllowed(_("Seul·e un·e coordinateur·rice peut modifier ce territoire."))
+    codes = parse_territory_codes(codes_text)
+    insee = [c for c in codes if _INSEE.match(c)]
+    departments = [c for c in codes if _DEPARTMENT.match(c)]
+    epcis = [c for c in codes if _EPCI.match(c)]
+    malformed = [c for c in codes if c not in {*insee, *departments, *epcis}]
+
+    found_insee = set(
+        Commune.objects.filter(code_insee__in=insee).values_list("code_insee", flat=True)
+    )
+    # An INSEE code that disappeared in a merger still designates today's commune.
+    former = dict(
+        FormerCommuneCode.objects.filter(old_code__in=set(insee) - found_insee).values_list(
+            "old_code", "commune_id"
+        )
+    )
+    found_departments = set(
+        Commune.objects.filter(department_code__in=departments)
+        .values_list("department_code", flat=True)
+        .distinct()
+    )
+    found_epcis = set(
+        Commune.objects.filter(epci_code__in=epcis).values_list("epci_code", flat=True).distinct()
+    )
+    unknown = [
+        c
+        for c in codes
+        if c in malformed
+        or (c in insee and c not in found_insee and c not in former)
+        or (c in departments and c not in found_departments)
+        or (c in epcis and c not in found_epcis)
+    ]
+    if unknown:
+        raise UnknownTerritoryCodes(unknown)
+
+    commune_ids = set(
+        Commune.objects.filter(
+            _any_of(
+                code_insee__in=[*found_insee, *former.values()],
+                department_code__in=found_departments,
+                epci_code__in=found_epcis,
+            )
+        ).values_list("code_insee", flat=True)
+    )
+    with transaction.atomic():
+        network.communes.set(commune_ids)
+        network.save(update_fields=["updated_at"])
+    return TerritoryChange(commune_count=len(commune_ids))
+
+
+def _any_of(**lookups: object) -> Q:
+    """OR together the lookups whose value is not empty (an empty `__in` would match nothing)."""
+    query = Q(pk__in=[])
+    for lookup, value in lookups.items():
+        if value:
+            query |= Q(**{lookup: value})
+    return query
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def add_role(*, network: Network, by: User, email: str, role: str) -> NetworkRole:
+    """Give a role in the network to the person with this e-mail; raise NotAllowed, UnknownPerson or DuplicateRole."""
+    if not is_coordinator(user=by, network=network):
+        raise NotAllowed(_("Seul·e un·e coordinateur·rice peut attribuer des rôles."))
+    person = User.objects.filter(email__iexact=email.strip()).first()
+    if person is None:
+        raise UnknownPerson(
+            _("Aucun compte n'utilise l'adresse %(email)s : la personne doit d'abord s'inscrire.")
+            % {"email": email.strip()}
+        )
+    try:
+        with transaction.atomic():
+            return NetworkRole.objects.create(network=network, user=person, role=role)
+    except IntegrityError:
+        raise DuplicateRole(
+            _("%(person)s a déjà le rôle « %(role)s » dans ce réseau.")
+            % {"person": person, "role": NetworkRole.Role(role).label}
+        ) from None
+
+
+def remove_role(*, role: NetworkRole, by: User) -> None:
+    """Remove a role; raise NotAllowed, or LastCoordinator rather than leave the network without one."""
+    network = role.network
+    if not is_coordinator(user=by, network=network):
+        raise NotAllowed(_("Seul·e un·e coordinateur·rice peut retirer des rôles."))
+    with transaction.atomic():
+        # Lock the network's coordinator rows: two coordinators removing each other at the same
+        # time must not both succeed and leave the network with nobody to run it.
+        coordinator_ids = list(
+            NetworkRole.objects.select_for_update()
+            .filter(network=network, role=NetworkRole.Role.COORDINATOR)
+            .values_list("pk", flat=True)
+        )
+        if role.role == NetworkRole.Role.COORDINATOR and coordinator_ids == [role.pk]:
+            raise LastCoordinator(
+                _(
+                    "%(person)s est le ou la dernière coordinatrice de ce réseau : "
+                    "nommez quelqu'un d'autre avant de retirer ce rôle."
+                )
+                % {"person": role.user}
+            )
+        NetworkRole.objects.filter(pk=role.pk).delete()
+
+
+# --- memberships ------------------------------------------------------------------------------
+
+
+def apply_for_membership(
+    *, place: Place, network: Network, by: User, accept_charter: bool, motivation: str = ""
+) -> Membership:
+    """Apply for the place to join the network, charter accepted.
+
+    Raise NotAllowed (not a manager of the place), CharterNotAccepted or MembershipAlreadyOpen.
+    """
+    if not is_place_manager(user=by, place=place):
+        raise NotAllowed(
+            _("Seul·e un·e gestionnaire de « %(place)s » peut demander son adhésion.")
+            % {"place": place.name},
+            field="place",
+        )
+    if not accept_charter:
+        raise CharterNotAccepted(_("Il faut accepter la charte du réseau pour adhérer."))
+    already_open = MembershipAlreadyOpen(
+        _("« %(place)s » a déjà une adhésion en cours avec ce réseau.") % {"place": place.name}
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # Lock the place row: two managers applying at the same moment must not both pass
+            # the check below (the partial unique constraint would then reject the second).
+            Place.objects.select_for_update().filter(pk=place.pk).first()
+            if Membership.objects.filter(
+                place=place, network=network, status__in=OPEN_STATUSES
+            ).exists():
+                raise already_open
+            membership = Membership.objects.create(
+                network=network,
+                place=place,
+                status=MembershipStatus.APPLIED,
+                motivation=motivation.strip(),
+                applied_by=by,
+                charter_accepted_at=now,
+                charter_accepted_by=by,
+                charter_text=network.charter,
+            )
+            MembershipEvent.objects.create(
+                membership=membership,
+                from_status="",
+                to_status=MembershipStatus.APPLIED,
+                by=by,
+                note=motivation.strip(),
+            )
+    except IntegrityError:
+        raise already_open from None
+    return membership
+
+
+def _transition(
+    *,
+    membership: Membership,
+    by: User,
+    allowed_from: set[str],
+    to: str,
+    note: str = "",
+    decides: bool = False,
+    sets_reason: bool = False,
+) -> Membership:
+    with transaction.atomic():
+        # Lock the membership row and read its status afresh: two coordinators clicking
+        # "accept" and "refuse" at once must not both apply from the same old status.
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.status not in allowed_from:
+            raise InvalidTransition(
+                _(
+                    "Impossible de passer à « %(to)s » : cette adhésion est actuellement "
+                    "« %(current)s »."
+                )
+                % {"to": MembershipStatus(to).label, "current": locked.get_status_display()}
+            )
+        from_status = locked.status
+        locked.status = to
+        fields = ["status", "updated_at"]
+        if decides:
+            locked.decided_at = timezone.now()
+            locked.decided_by = by
+            fields += ["decided_at", "decided_by"]
+        if sets_reason:
+            locked.reason = note
+            fields.append("reason")
+        locked.save(update_fields=fields)
+        MembershipEvent.objects.create(
+            membership=locked, from_status=from_status, to_status=to, by=by, note=note
+        )
+    # Keep the caller's object in step with the database.
+    for field in ("status", "decided_at", "decided_by_id", "reason", "updated_at"):
+        setattr(membership, field, getattr(locked, field))
+    return membership
+
+
+def _require_coordinator(*, membership: Membership, by: User) -> None:
+    if not is_coordinator(user=by, network=membership.network):
+        raise NotAllowed(_("Seul·e un·e coordinateur·rice du réseau peut décider des adhésions."))
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(_("Indiquez le motif : le lieu le recevra avec la décision."))
+    return reason
+
+
+def start_review(*, membership: Membership, by: User, note: str = "") -> Membership:
+    """Move an application into review; raise NotAllowed or InvalidTransition."""
+    _require_coordinator(membership=membership, by=by)
+    return _transition(
+        membership=membership,
+        by=by,
+        allowed_from={MembershipStatus.APPLIED},
+        to=MembershipStatus.IN_REVIEW,
+        note=note.strip(),
+    )
+
+
+def accept_membership(*, membership: Membership, by: User, note: str = "") -> Membership:
+    """Accept an application; raise NotAllowed or InvalidTransition."""
+    _require_coordinator(membership=membership, by=by)
+    return _transition(
+        membership=membership,
+        by=by,
+        allowed_from={MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
+        to=MembershipStatus.ACCEPTED,
+        note=note.strip(),
+        decides=True,
+    )
+
+
+def refuse_membership(*, membership: Membership, by: User, reason: str) -> Membership:
+    """Refuse an application with a reason; raise NotAllowed, ReasonRequired or InvalidTransition."""
+    _require_coordinator(membership=membership, by=by)
+    reason = _require_reason(reason)
+    return _transition(
+        membership=membership,
+        by=by,
+        allowed_from={MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
+        to=MembershipStatus.REFUSED,
+        note=reason,
+        decides=True,
+        sets_reason=True,
+    )
+
+
+def suspend_membership(*, membership: Membership, by: User, reason: str) -> Membership:
+    """Suspend an accepted member with a reason; raise NotAllowed, ReasonRequired or InvalidTransition."""
+    _require_coordinator(membership=membership, by=by)
+    reason = _require_reason(reason)
+    return _transition(
+        membership=membership,
+        by=by,
+        allowed_from={MembershipStatus.ACCEPTED},
+        to=MembershipStatus.SUSPENDED,
+        note=reason,
+        sets_reason=True,
+    )
+
+
+def reinstate_membership(*, membership: Membership, by: User, note: str = "") -> Membership:
+    """Lift a suspension; raise NotAllowed or InvalidTransition."""
+    _require_coordinator(membership=membership, by=by)
+    return _transition(
+        membership=membership,
+        by=by,
+        allowed_from={MembershipStatus.SUSPENDED},
+        to=MembershipStatus.ACCEPTED,
+        note=note.strip(),
+    )
+
+
+def leave_network(*, membership: Membership, by: User, note: str = "") -> Membership:
+    """Record that the place left the network (by its manager or a coordinator); raise NotAllowed or InvalidTransition."""
+    if not (
+        is_place_manager(user=by, place=membership.place)
+        or is_coordinator(user=by, network=membership.network)
+    ):
+        raise NotAllowed(
+            _("Seul·e un·e gestionnaire du lieu ou un·e coordinateur·rice du réseau peut le faire.")
+        )
+    return _transition(
+        membership=membership,
+        by=by,
+        allowed_from={MembershipStatus.ACCEPTED, MembershipStatus.SUSPENDED},
+        to=MembershipStatus.LEFT,
+        note=note.strip(),
+    )
