@@ -33,9 +33,12 @@ class EurosField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 20)
+        # No max_length: validators run on the cleaned cents. The widget limits the typing.
         kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"}
+            ),
         )
         super().__init__(**kwargs)
 
