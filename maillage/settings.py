@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.places",
     "maillage.networks",
+    "maillage.demo",
 ]
 
 MIDDLEWARE = [
