@@ -49,3 +49,46 @@ def test_every_visible_signup_field_has_a_label(client, db):
     assert ids
     for field_id in ids:
         assert f'for="{field_id}"' in html
+
+
+LOGGED_IN_PAGES = [
+    "account_change_password",
+    "account_email",
+    "account_logout",
+    "accounts:profile",
+    "accounts:profile-edit",
+    "accounts:skill-add",
+]
+ANONYMOUS_PAGES = [
+    *PAGES,
+    "account_reset_password_done",
+    "account_email_verification_sent",
+]
+
+
+def assert_page_follows_house_rules(html: str) -> None:
+    assert h1_count(html) == 1
+    assert " style=" not in html
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        assert "src=" in tag or "nonce=" in tag, tag
+    for control_id in re.findall(
+        r'<(?:input|textarea|select)\b(?![^>]*type="(?:hidden|submit)")[^>]*\bid="([^"]+)"', html
+    ):
+        assert f'for="{control_id}"' in html, control_id
+
+
+@pytest.mark.parametrize("name", ANONYMOUS_PAGES)
+def test_anonymous_account_pages_follow_house_rules(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert_page_follows_house_rules(response.content.decode())
+
+
+@pytest.mark.parametrize("name", LOGGED_IN_PAGES)
+def test_logged_in_account_pages_follow_house_rules(client, db, name):
+    from maillage.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert_page_follows_house_rules(response.content.decode())
