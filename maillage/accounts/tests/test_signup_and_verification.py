@@ -41,7 +41,7 @@ def test_sign_up_creates_an_unverified_person_and_sends_a_verification_email(cli
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nina@example.org"]
-    assert mail.outbox[0].subject.startswith("[Maillage]")
+    assert mail.outbox[0].subject == "[Maillage] Confirmez votre adresse e-mail"
     assert "/comptes/confirm-email/" in link_in(mail.outbox[0])
 
 
