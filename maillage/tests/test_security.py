@@ -9,8 +9,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_deploy_checks_pass_with_production_settings():
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never has it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "maillage.settings",
         "DEBUG": "false",
         "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-" + "y" * 20,
