@@ -44,8 +44,6 @@ lieux, issus du recensement national des tiers-lieux de 2019 (CGET / ANCT, base 
 """
 
 NATIONAL_CHARTER = """\
-## Charte nationale (démo)
-
 1. Nous sommes des lieux ouverts, où chacun·e peut entrer, apprendre et faire.
 2. Nous partageons nos savoirs, nos outils et nos espaces entre lieux du réseau.
 3. Nous décidons ensemble, en transparence, de ce que le réseau fait en notre nom.
@@ -64,8 +62,6 @@ tarifs sont inventés pour la démonstration.*
 """
 
 REGIONAL_CHARTER = """\
-## Charte de La Compagnie des Tiers-Lieux (démo)
-
 En adhérant, notre lieu s'engage à :
 
 1. **Accueillir** : être ouvert à toutes et tous, sans condition d'appartenance, et rendre notre
@@ -83,8 +79,6 @@ moment.
 """
 
 LOCAL_CHARTER = """\
-## Charte du cercle (démo)
-
 Nous reprenons la charte de La Compagnie des Tiers-Lieux et nous engageons en plus à nous retrouver
 une fois par trimestre, à tour de rôle dans l'un de nos lieux.
 """

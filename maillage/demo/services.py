@@ -5,7 +5,6 @@ few seconds; the people, spaces, equipment and prices are invented, deterministi
 (`random.Random(2019)`), so two installations show the same demo.
 """
 
-import csv
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -15,15 +14,27 @@ from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Skill, User, Visibility
-from maillage.demo import content
+from maillage.demo import census, content, kit
+from maillage.demo.census import CENSUS_FILE, REGION_CODE, TYPES, read_census, resolve_commune
+from maillage.demo.selectors import (
+    DEMO_DOMAIN,
+    EXTERNAL_PREFIX,
+    LOCAL_SLUG_PREFIX,
+    LOCAL_SLUG_SUFFIX,
+    NATIONAL_SLUG,
+    REGIONAL_SLUG,
+    SOURCE,
+    demo_counts,
+    demo_networks,
+    demo_places,
+    demo_users,
+)
 from maillage.networks.models import (
     Membership,
     MembershipEvent,
@@ -31,43 +42,11 @@ from maillage.networks.models import (
     Network,
     NetworkRole,
 )
-from maillage.places.models import (
-    Equipment,
-    EquipmentCategory,
-    Place,
-    PlaceRole,
-    PlaceStatus,
-    PlaceType,
-    PriceUnit,
-    SharingMode,
-    Space,
-    SpaceKind,
-)
-from maillage.territory.models import Commune, FormerCommuneCode
-from maillage.territory.selectors import normalize_name
+from maillage.places.models import Equipment, Place, PlaceRole, PlaceStatus, PlaceType, Space
+from maillage.territory.models import Commune
 
-CENSUS_FILE = (
-    Path(__file__).resolve().parent.parent / "places" / "data" / "cget_tiers_lieux_2019.csv"
-)
-REGION_CODE = "32"
-DEMO_DOMAIN = "demo.maillage.fr"
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 (printed to the operator on purpose)
-SOURCE = "CGET 2019"
-EXTERNAL_PREFIX = "cget2019:"
-NATIONAL_SLUG = "france-tiers-lieux-demo"
-REGIONAL_SLUG = "compagnie-des-tiers-lieux-demo"
-LOCAL_SLUG_PREFIX = "cercle-"
-LOCAL_SLUG_SUFFIX = "-demo"
 SEED = 2019
-
-TYPES = {
-    "Tiers lieux à dominante coworking": PlaceType.COWORKING,
-    "Tiers lieux à dominante fablab": PlaceType.FABLAB,
-}
-# Legal prefixes of EPCI names, dropped to name a circle after its territory.
-EPCI_PREFIXES = ["CA du ", "CA de la ", "CA de l'", "CA de ", "CA d'", "CA ", "CC du ", "CC de ",
-                 "CC ", "CU de ", "CU d'", "CU "]  # fmt: skip
-EPCI_SUFFIXES = [" Agglo", " Agglomération"]
 
 Progress = Callable[[int, int], None]
 
@@ -96,128 +75,6 @@ class DemoSummary:
     counts: dict[str, int]
     skipped_rows: list[str] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
-
-
-# --- reading the census ---------------------------------------------------------------------
-
-
-def read_census(
-    *, path: Path = CENSUS_FILE, region_code: str = REGION_CODE
-) -> list[dict[str, str]]:
-    """The census rows of one region, in file order."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if row["INSEEREG"] == region_code]
-
-
-def _postal_code(raw: str) -> str:
-    raw = raw.strip()
-    # Spreadsheets ate the leading zero of the Aisne's codes ("2400" for 02400).
-    if raw.isdigit() and len(raw) == 4:
-        raw = raw.zfill(5)
-    return raw if raw.isdigit() and len(raw) == 5 else ""
-
-
-def _name_key(name: str) -> str:
-    key = normalize_name(name)
-    for short, full in (("st ", "saint "), ("ste ", "sainte ")):
-        if key.startswith(short):
-            key = full + key[len(short) :]
-        key = key.replace(f" {short}", f" {full}")
-    return key
-
-
-def resolve_commune(*, insee: str, postal_code: str, name: str) -> Commune | None:
-    """Today's commune of a census row: by INSEE code, former code, or postal code and name."""
-    insee = insee.strip()
-    if insee and insee != "0":
-        commune = Commune.objects.filter(code_insee=insee.zfill(5)).first()
-        if commune is not None:
-            return commune
-        former = FormerCommuneCode.objects.filter(old_code=insee.zfill(5)).first()
-        if former is not None:
-            return former.commune
-    postal_code = _postal_code(postal_code)
-    if not postal_code or not name.strip():
-        return None
-    wanted = _name_key(name)
-    candidates = list(Commune.objects.with_postal_code(postal_code))
-    for commune in candidates:
-        if _name_key(commune.name) == wanted:
-            return commune
-    # A commune merged since 2019 answers to its old name through the former codes.
-    for former in FormerCommuneCode.objects.filter(commune__in=candidates).select_related(
-        "commune"
-    ):
-        if _name_key(former.old_name) == wanted:
-            return former.commune
-    return None
-
-
-def _website(raw: str) -> str:
-    raw = raw.strip()
-    if not raw:
-        return ""
-    if "://" not in raw:
-        raw = f"https://{raw}"
-    try:
-        URLValidator()(raw)
-    except ValidationError:
-        return ""
-    return raw[:200]
-
-
-def _float(raw: str) -> float | None:
-    try:
-        return float(raw)
-    except ValueError:
-        return None
-
-
-def circle_name(epci: str) -> str:
-    """ "CA du Douaisis Agglo" → "Cercle Douaisis"."""
-    short = epci
-    for prefix in EPCI_PREFIXES:
-        if short.startswith(prefix):
-            short = short[len(prefix) :]
-            break
-    for suffix in EPCI_SUFFIXES:
-        short = short.removesuffix(suffix)
-    return f"Cercle {short.strip()}"
-
-
-# --- what the demo holds --------------------------------------------------------------------
-
-
-def demo_networks():
-    return Network.objects.filter(slug__in=[NATIONAL_SLUG, REGIONAL_SLUG]) | Network.objects.filter(
-        slug__startswith=LOCAL_SLUG_PREFIX, slug__endswith=LOCAL_SLUG_SUFFIX
-    )
-
-
-def demo_places():
-    return Place.objects.filter(source=SOURCE, external_id__startswith=EXTERNAL_PREFIX)
-
-
-def demo_users():
-    return User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
-
-
-def demo_counts() -> dict[str, int]:
-    """How many objects of each kind the demo holds now."""
-    places = demo_places()
-    networks = demo_networks()
-    return {
-        "networks": networks.count(),
-        "places": places.count(),
-        "spaces": Space.objects.filter(place__in=places).count(),
-        "equipment": Equipment.objects.filter(place__in=places).count(),
-        "people": demo_users().count(),
-        "memberships": Membership.objects.filter(network__in=networks).count(),
-        "membership_events": MembershipEvent.objects.filter(
-            membership__network__in=networks
-        ).count(),
-        "skills": Skill.objects.filter(user__in=demo_users()).count(),
-    }
 
 
 def delete_demo() -> None:
@@ -294,10 +151,10 @@ class _Builder:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         kind = TYPES.get(row["TYPO"].strip(), PlaceType.OTHER)
-        lat, lon = _float(row["LAT"]), _float(row["LONG"])
+        lat, lon = census.number(row["LAT"]), census.number(row["LONG"])
         if lat is None or lon is None:
             lat, lon = commune.latitude, commune.longitude
-        postal_code = _postal_code(row["CP"])
+        postal_code = census.clean_postal_code(row["CP"])
         if not postal_code or postal_code not in commune.postal_code_list:
             postal_code = next(iter(commune.postal_code_list), "")
         late = rng.choice(["18:00", "19:00", "20:00"])
@@ -308,8 +165,8 @@ class _Builder:
             name=name,
             slug=slug,
             types=[kind.value],
-            summary=_summary(kind, commune),
-            description=_description(name, kind, commune),
+            summary=kit.summary(kind, commune),
+            description=kit.description(name, kind, commune),
             status=PlaceStatus.OPEN,
             address=" ".join(row["ADRESSE"].split())[:250],
             postal_code=postal_code,
@@ -321,141 +178,11 @@ class _Builder:
             access_toilets=rng.random() < 0.5,
             access_parking=rng.random() < 0.4,
             access_public_transport=rng.random() < 0.6,
-            website=_website(row["WEB"]),
+            website=census.website(row["WEB"]),
             external_id=f"{EXTERNAL_PREFIX}{row['ID']}",
             source=SOURCE,
             last_confirmed_at=self.now - timedelta(days=rng.randint(3, 600)),
         )
-
-    def spaces_and_equipment(self, places: list[Place]) -> tuple[int, int]:
-        rng, spaces, equipment = self.rng, [], []
-        for place in places:
-            confirmed = place.last_confirmed_at
-            kind = place.types[0]
-            if kind == PlaceType.COWORKING:
-                desks = rng.randint(8, 30)
-                public = rng.randrange(1200, 2600, 100)
-                spaces.append(
-                    Space(
-                        place=place,
-                        name="Open space",
-                        kind=SpaceKind.DESK,
-                        description="Postes de travail en accès libre, wifi et café compris.",
-                        capacity=desks,
-                        surface_m2=desks * 6,
-                        uses="coworking, travail à distance",
-                        price_unit=PriceUnit.DAY,
-                        price_public_cents=public,
-                        price_network_cents=public - 500,
-                        price_member_cents=0,
-                        is_accessible=place.access_step_free,
-                        last_confirmed_at=confirmed,
-                    )
-                )
-                equipment.append(
-                    Equipment(
-                        place=place,
-                        name="Vidéoprojecteur",
-                        category=EquipmentCategory.AUDIOVISUAL,
-                        sharing_mode=SharingMode.LOAN,
-                        deposit_cents=rng.randrange(20000, 50001, 5000),
-                        price_cents=rng.choice([0, 1000, 1500]),
-                        price_unit=PriceUnit.DAY,
-                        conditions="Prêt aux lieux du réseau, retour sous 48 heures.",
-                        last_confirmed_at=confirmed,
-                    )
-                )
-                equipment.append(
-                    Equipment(
-                        place=place,
-                        name="Imprimante multifonction",
-                        category=EquipmentCategory.COMPUTING,
-                        sharing_mode=SharingMode.ON_SITE,
-                        price_cents=rng.choice([10, 15, 20]),
-                        price_unit=PriceUnit.USE,
-                        conditions="Prix par page imprimée.",
-                        last_confirmed_at=confirmed,
-                    )
-                )
-            if kind == PlaceType.FABLAB:
-                spaces.append(
-                    Space(
-                        place=place,
-                        name="Atelier de fabrication",
-                        kind=SpaceKind.WORKSHOP,
-                        description="Atelier équipé, accessible après une initiation sécurité.",
-                        capacity=rng.randint(8, 20),
-                        surface_m2=rng.randrange(60, 250, 10),
-                        uses="fabrication numérique, prototypage, ateliers",
-                        price_unit=PriceUnit.HOUR,
-                        price_public_cents=rng.randrange(500, 1600, 100),
-                        price_network_cents=rng.randrange(300, 800, 100),
-                        price_member_cents=0,
-                        is_accessible=place.access_step_free,
-                        last_confirmed_at=confirmed,
-                    )
-                )
-                equipment.extend(
-                    [
-                        Equipment(
-                            place=place,
-                            name="Découpeuse laser",
-                            category=EquipmentCategory.DIGITAL_FAB,
-                            description="Surface de découpe 60 × 40 cm, bois, carton, acrylique.",
-                            sharing_mode=SharingMode.WITH_OPERATOR,
-                            price_cents=rng.randrange(1500, 3100, 500),
-                            price_unit=PriceUnit.HOUR,
-                            conditions="Sur rendez-vous, avec un·e fabmanager.",
-                            last_confirmed_at=confirmed,
-                        ),
-                        Equipment(
-                            place=place,
-                            name="Imprimantes 3D",
-                            category=EquipmentCategory.DIGITAL_FAB,
-                            quantity=rng.randint(2, 6),
-                            sharing_mode=SharingMode.ON_SITE,
-                            price_cents=rng.choice([200, 300, 500]),
-                            price_unit=PriceUnit.HOUR,
-                            conditions="Filament PLA fourni, autres matières à apporter.",
-                            last_confirmed_at=confirmed,
-                        ),
-                    ]
-                )
-                if rng.random() < 0.5:
-                    equipment.append(
-                        Equipment(
-                            place=place,
-                            name="Fraiseuse numérique (CNC)",
-                            category=EquipmentCategory.DIGITAL_FAB,
-                            sharing_mode=SharingMode.WITH_OPERATOR,
-                            price_cents=rng.randrange(2500, 4100, 500),
-                            price_unit=PriceUnit.HOUR,
-                            conditions="Après la formation « CNC niveau 1 ».",
-                            last_confirmed_at=confirmed,
-                        )
-                    )
-            if kind != PlaceType.FABLAB or rng.random() < 0.5:
-                seats = rng.randint(6, 16)
-                spaces.append(
-                    Space(
-                        place=place,
-                        name="Salle de réunion",
-                        kind=SpaceKind.MEETING_ROOM,
-                        description="Grande table, écran et tableau blanc.",
-                        capacity=seats,
-                        surface_m2=seats * 3,
-                        uses="réunion, formation, atelier",
-                        price_unit=PriceUnit.HALF_DAY,
-                        price_public_cents=rng.randrange(6000, 14000, 1000),
-                        price_network_cents=rng.randrange(3000, 6000, 500),
-                        price_member_cents=rng.randrange(1000, 3000, 500),
-                        is_accessible=place.access_step_free,
-                        last_confirmed_at=confirmed,
-                    )
-                )
-        Space.objects.bulk_create(spaces)
-        Equipment.objects.bulk_create(equipment)
-        return len(spaces), len(equipment)
 
     # networks ----------------------------------------------------------------------------
 
@@ -486,7 +213,7 @@ class _Builder:
         chosen = sorted(per_epci.items(), key=lambda item: (-item[1], item[0][1]))
         locals_ = []
         for (epci_code, epci), _count in chosen[: self.local_networks]:
-            name = circle_name(epci)
+            name = census.circle_name(epci)
             local = Network.objects.create(
                 name=name,
                 slug=f"{LOCAL_SLUG_PREFIX}{slugify(name.removeprefix('Cercle '))}{LOCAL_SLUG_SUFFIX}",
@@ -599,7 +326,9 @@ class _Builder:
     def build(self, *, managed_places: int) -> None:
         places = self.places()
         national, regional, locals_ = self.networks(places)
-        self.spaces_and_equipment(places)
+        spaces, equipment = kit.spaces_and_equipment(places=places, rng=self.rng)
+        Space.objects.bulk_create(spaces)
+        Equipment.objects.bulk_create(equipment)
 
         admin = self.person(local_part="admin", is_staff=True, is_superuser=True)
         national_coordinator = self.person(local_part="coordination.nationale")
@@ -728,32 +457,6 @@ class _Builder:
 def _short_slug(slug: str) -> str:
     """ "cercle-douaisis-demo" → "douaisis"."""
     return slug.removeprefix(LOCAL_SLUG_PREFIX).removesuffix(LOCAL_SLUG_SUFFIX)
-
-
-def _summary(kind: str, commune: Commune) -> str:
-    label = {PlaceType.COWORKING: "Coworking", PlaceType.FABLAB: "Fablab"}.get(kind, "Tiers-lieu")
-    return f"{label} à {commune.name}" + (f", {commune.epci}" if commune.epci else "")
-
-
-def _description(name: str, kind: str, commune: Commune) -> str:
-    what = {
-        PlaceType.COWORKING: "un tiers-lieu à dominante **coworking** : des postes de travail "
-        "partagés, une salle de réunion et une communauté de travailleurs et travailleuses "
-        "indépendants",
-        PlaceType.FABLAB: "un tiers-lieu à dominante **fablab** : un atelier de fabrication "
-        "numérique ouvert, des machines partagées et des initiations régulières",
-    }.get(kind, "un **tiers-lieu** ouvert à toutes et tous")
-    where = f"à {commune.name} ({commune.department})"
-    if commune.epci:
-        where += f", sur le territoire de *{commune.epci}*"
-    return (
-        f"{name} est {what}, {where}.\n\n"
-        "## Venir travailler ou fabriquer ici\n\n"
-        "- Accueil des membres des lieux du réseau au tarif réseau\n"
-        "- Espaces et équipements partagés : voir ci-dessous\n\n"
-        "*Fiche de démonstration : le nom, l'adresse et le site viennent du recensement CGET 2019 ; "
-        "le reste est inventé.*"
-    )
 
 
 def load_demo(

@@ -44,7 +44,7 @@ def demo_like_data(transactional_db):
         slug="compagnie-test",
         summary="Le réseau des tiers-lieux des Hauts-de-France.",
         description="Un réseau **régional** de tiers-lieux.\n\n- coworkings\n- fablabs",
-        charter="## Charte\n\n1. Accueillir\n2. Coopérer",
+        charter="Chaque lieu s'engage à :\n\n1. Accueillir\n2. Coopérer",
         email="contact@demo.maillage.fr",
     )
     network.communes.set([douai, lille])

@@ -1,4 +1,4 @@
-from maillage.demo.services import resolve_commune
+from maillage.demo.census import resolve_commune
 from maillage.territory.tests.factories import CommuneFactory
 
 

@@ -1,7 +1,8 @@
 from allauth.account.models import EmailAddress
 
 from maillage.accounts.models import Skill, Visibility
-from maillage.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, REGIONAL_SLUG, load_demo
+from maillage.demo.selectors import DEMO_DOMAIN, REGIONAL_SLUG
+from maillage.demo.services import DEMO_PASSWORD, load_demo
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.places.models import Equipment, Place, PlaceRole, PlaceType, Space
 
@@ -12,7 +13,7 @@ def test_the_demo_holds_the_national_regional_and_local_networks(census_csv, dem
     regional = Network.objects.get(slug=REGIONAL_SLUG)
     assert regional.level == Network.Level.REGIONAL
     assert regional.parent.level == Network.Level.NATIONAL
-    assert "Charte" in regional.charter
+    assert "s'engage" in regional.charter
     # The region's communes, not the other region's.
     assert set(regional.communes.values_list("code_insee", flat=True)) == {
         "59350", "59360", "59178", "59324", "59999"

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from maillage.demo import services
+from maillage.demo.selectors import REGIONAL_SLUG
 from maillage.networks.models import Network
 from maillage.places.models import Place
 from maillage.territory.models import Commune
@@ -35,7 +35,7 @@ def test_the_second_run_says_the_demo_is_already_there(small_census, demo_commun
     output = run(*small_census)
 
     assert "déjà chargée" in output
-    assert Network.objects.filter(slug=services.REGIONAL_SLUG).count() == 1
+    assert Network.objects.filter(slug=REGIONAL_SLUG).count() == 1
 
 
 def test_a_dry_run_saves_nothing(small_census, demo_communes):

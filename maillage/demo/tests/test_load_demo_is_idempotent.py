@@ -1,4 +1,5 @@
-from maillage.demo.services import demo_counts, load_demo
+from maillage.demo.selectors import demo_counts
+from maillage.demo.services import load_demo
 from maillage.places.models import Place
 
 
