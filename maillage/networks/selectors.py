@@ -1,7 +1,6 @@
 """Reads of networks and memberships, and the permission checkpoints every networks view goes through."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -9,7 +8,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from maillage.accounts.models import User
-from maillage.lib.geo import feature_collection, point_feature
 from maillage.networks.models import (
     OPEN_STATUSES,
     Membership,
@@ -17,7 +15,8 @@ from maillage.networks.models import (
     Network,
     NetworkRole,
 )
-from maillage.places.models import Place, PlaceRole
+from maillage.places.models import Place
+from maillage.places.selectors import can_edit_place, places_managed_by
 from maillage.territory.models import Commune
 
 AnyUser = User | AnonymousUser
@@ -116,24 +115,6 @@ def member_places(*, network: Network) -> list[Place]:
     )
 
 
-def member_places_geojson(*, places: list[Place]) -> dict[str, Any]:
-    """A FeatureCollection of the places that have a position, for `points_map`."""
-    return feature_collection(
-        point_feature(
-            lat=place.latitude,
-            lon=place.longitude,
-            properties={
-                "name": place.name,
-                "url": place.get_absolute_url(),
-                "commune": place.commune.name if place.commune else "",
-                "types": place.type_labels,
-            },
-        )
-        for place in places
-        if place.latitude is not None and place.longitude is not None
-    )
-
-
 @dataclass(frozen=True)
 class TerritorySummary:
     commune_count: int
@@ -201,27 +182,6 @@ def get_role_for_coordinator(*, user: AnyUser, slug: str, pk: int) -> NetworkRol
 # --- places and memberships -------------------------------------------------------------------
 
 
-def is_place_manager(*, user: AnyUser, place: Place) -> bool:
-    """Whether this person manages the place (admins always do)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return PlaceRole.objects.filter(place=place, user=user, role=PlaceRole.Role.MANAGER).exists()
-
-
-def places_managed_by(*, user: AnyUser) -> QuerySet[Place]:
-    """The places this person manages, by name."""
-    if not user.is_authenticated:
-        return Place.objects.none()
-    return (
-        Place.objects.filter(roles__user=user, roles__role=PlaceRole.Role.MANAGER)
-        .select_related("commune")
-        .distinct()
-        .order_by("name")
-    )
-
-
 def memberships_by_status(*, network: Network) -> list[tuple[str, str, list[Membership]]]:
     """The network's memberships grouped by status, in the order of the workflow: (code, label, rows)."""
     rows = list(
@@ -245,7 +205,7 @@ def get_membership_for_coordinator(*, user: AnyUser, slug: str, pk: int) -> Memb
 
 def can_view_membership(*, user: AnyUser, membership: Membership) -> bool:
     """Coordinators of the network and managers of the place may see a membership."""
-    return is_coordinator(user=user, network=membership.network) or is_place_manager(
+    return is_coordinator(user=user, network=membership.network) or can_edit_place(
         user=user, place=membership.place
     )
 

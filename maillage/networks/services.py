@@ -22,9 +22,9 @@ from maillage.networks.selectors import (
     LEVEL_RANK,
     ancestor_ids,
     is_coordinator,
-    is_place_manager,
 )
 from maillage.places.models import Place
+from maillage.places.selectors import can_edit_place
 from maillage.territory.models import Commune, FormerCommuneCode
 
 # Words used by fixed URLs under /reseaux/: no network may take them as its slug.
@@ -355,7 +355,7 @@ def apply_for_membership(
 
     Raise NotAllowed (not a manager of the place), CharterNotAccepted or MembershipAlreadyOpen.
     """
-    if not is_place_manager(user=by, place=place):
+    if not can_edit_place(user=by, place=place):
         raise NotAllowed(
             _("Seul·e un·e gestionnaire de « %(place)s » peut demander son adhésion.")
             % {"place": place.name},
@@ -521,7 +521,7 @@ def reinstate_membership(*, membership: Membership, by: User, note: str = "") ->
 def leave_network(*, membership: Membership, by: User, note: str = "") -> Membership:
     """Record that the place left the network (by its manager or a coordinator); raise NotAllowed or InvalidTransition."""
     if not (
-        is_place_manager(user=by, place=membership.place)
+        can_edit_place(user=by, place=membership.place)
         or is_coordinator(user=by, network=membership.network)
     ):
         raise NotAllowed(

@@ -22,6 +22,7 @@ from maillage.networks.forms import (
     add_service_error,
 )
 from maillage.networks.models import Membership, MembershipStatus
+from maillage.places.selectors import places_geojson, places_managed_by
 
 
 def network_list(request: HttpRequest) -> HttpResponse:
@@ -43,7 +44,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "places": places,
-            "geojson": selectors.member_places_geojson(places=places),
+            "geojson": places_geojson(places),
             "children": selectors.child_networks(network=network),
             "summary": selectors.territory_summary(network=network),
             "is_coordinator": selectors.is_coordinator(user=request.user, network=network),
@@ -278,7 +279,7 @@ def membership_transition(request: HttpRequest, slug: str, pk: int, action: str)
 @login_required
 def membership_apply(request: HttpRequest, slug: str) -> HttpResponse:
     network = selectors.get_network(slug=slug)
-    places = selectors.places_managed_by(user=request.user)
+    places = places_managed_by(user=request.user)
     form = ApplyForm(request.POST or None, places=places)
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,6 +311,6 @@ def my_memberships(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "leavable": {MembershipStatus.ACCEPTED, MembershipStatus.SUSPENDED},
-            "has_places": selectors.places_managed_by(user=request.user).exists(),
+            "has_places": places_managed_by(user=request.user).exists(),
         },
     )

@@ -28,7 +28,7 @@ def test_detail_maps_only_accepted_member_places(persona_client, membership, oth
     assert [f["properties"]["name"] for f in features] == ["La Bobine"]
     assert features[0]["properties"]["url"] == "/lieux/la-bobine/"
     assert features[0]["properties"]["commune"] == "Douai"
-    assert features[0]["properties"]["types"] == ["Coworking"]
+    assert features[0]["properties"]["types"] == "Coworking"
     assert features[0]["geometry"]["coordinates"] == [3.08, 50.3714]
     assert "Le Hangar" not in response.content.decode()
 
