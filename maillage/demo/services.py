@@ -167,7 +167,8 @@ class _Builder:
             types=[kind.value],
             summary=kit.summary(kind, commune),
             description=kit.description(name, kind, commune),
-            status=PlaceStatus.OPEN,
+            # The census marks a few places "(Actuellement fermé)" in their name.
+            status=PlaceStatus.CLOSED if "fermé" in name.lower() else PlaceStatus.OPEN,
             address=" ".join(row["ADRESSE"].split())[:250],
             postal_code=postal_code,
             commune=commune,

@@ -57,3 +57,5 @@ def test_the_real_census_builds_the_hauts_de_france_demo_loading_communes_first(
     assert Place.objects.filter(source="CGET 2019").count() == 75
     assert Place.objects.filter(commune__name="Jeumont").exists()  # its INSEECOM is "0"
     assert Network.objects.filter(level=Network.Level.LOCAL).count() == 4
+    # The census flags closed places in their name.
+    assert Place.objects.get(name__contains="Actuellement fermé").status == "closed"
