@@ -74,6 +74,11 @@
 
   function initMaps() {
     if (typeof L === "undefined") { return; }
+    var icons = readJSON("leaflet-icons");
+    if (icons) {
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions(icons);
+    }
     document.querySelectorAll("[data-map-points]").forEach(initPointsMap);
     document.querySelectorAll("[data-map-edit]").forEach(initEditMap);
   }
