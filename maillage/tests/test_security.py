@@ -23,7 +23,11 @@ def test_deploy_checks_pass_with_production_settings():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -33,8 +37,11 @@ def test_debug_is_off_unless_asked():
     code = "from django.conf import settings; print(settings.DEBUG)"
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "maillage.settings"},
-        capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "maillage.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.strip() == "False"
 
@@ -49,3 +56,9 @@ def test_french_is_the_default_language_and_english_is_offered():
     assert settings.LANGUAGE_CODE == "fr"
     assert [code for code, _ in settings.LANGUAGES] == ["fr", "en"]
     assert settings.TIME_ZONE == "Europe/Paris"
+
+
+def test_the_admin_signs_in_through_the_throttled_site_login(client, db):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/login/")
