@@ -55,7 +55,7 @@ class DemoError(Exception):
     """The demo cannot be built; the message says what to do."""
 
 
-class CommunesMissing(DemoError):  # noqa: N818 (named after the situation)
+class CommunesMissing(DemoError):
     def __init__(self) -> None:
         super().__init__(
             _("Le référentiel des communes est vide : lancez d'abord « manage.py load_communes ».")

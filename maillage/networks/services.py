@@ -43,17 +43,17 @@ class NetworkError(Exception):
             self.field = field
 
 
-class NotAllowed(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class NotAllowed(NetworkError):
     """The person has no right to do this."""
 
 
-class InvalidHierarchy(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class InvalidHierarchy(NetworkError):
     """The parent would make a cycle, or the levels are not strictly decreasing."""
 
     field = "parent"
 
 
-class UnknownTerritoryCodes(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class UnknownTerritoryCodes(NetworkError):
     """Some codes of a territory match no commune, department or EPCI."""
 
     field = "codes"
@@ -66,31 +66,31 @@ class UnknownTerritoryCodes(NetworkError):  # noqa: N818 (named after the rule, 
         )
 
 
-class UnknownPerson(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class UnknownPerson(NetworkError):
     field = "email"
 
 
-class DuplicateRole(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class DuplicateRole(NetworkError):
     field = "role"
 
 
-class LastCoordinator(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class LastCoordinator(NetworkError):
     """Removing this role would leave the network without a coordinator."""
 
 
-class CharterNotAccepted(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class CharterNotAccepted(NetworkError):
     field = "accept_charter"
 
 
-class MembershipAlreadyOpen(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class MembershipAlreadyOpen(NetworkError):
     field = "place"
 
 
-class ReasonRequired(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class ReasonRequired(NetworkError):
     field = "reason"
 
 
-class InvalidTransition(NetworkError):  # noqa: N818 (named after the rule, as the house style does)
+class InvalidTransition(NetworkError):
     """The membership's current status does not allow this step."""
 
 

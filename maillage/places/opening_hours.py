@@ -21,7 +21,7 @@ SCHEMA_DAYS = {
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:h](?P<m>\d{2})?)?$")
 
 
-class InvalidOpeningHours(ValueError):  # noqa: N818 (named after the rule)
+class InvalidOpeningHours(ValueError):
     """A day's hours could not be read; the message says how to write them."""
 
 

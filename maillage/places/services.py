@@ -44,45 +44,45 @@ class PlaceError(Exception):
             self.field = field
 
 
-class OutsideFrance(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class OutsideFrance(PlaceError):
     field = "latitude"
 
 
-class TooFarFromCommune(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class TooFarFromCommune(PlaceError):
     field = "latitude"
 
 
-class PostalCodeMismatch(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class PostalCodeMismatch(PlaceError):
     field = "postal_code"
 
 
-class DuplicatePlace(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class DuplicatePlace(PlaceError):
     def __init__(self, message: Any, *, existing: Place) -> None:
         super().__init__(message)
         self.existing = existing
 
 
-class InvalidPlace(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class InvalidPlace(PlaceError):
     pass
 
 
-class InvalidPrice(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class InvalidPrice(PlaceError):
     pass
 
 
-class UnknownUser(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class UnknownUser(PlaceError):
     field = "email"
 
 
-class AlreadyManager(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class AlreadyManager(PlaceError):
     field = "email"
 
 
-class LastManager(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class LastManager(PlaceError):
     pass
 
 
-class InvalidPhoto(PlaceError):  # noqa: N818 (named after the rule, as the house style does)
+class InvalidPhoto(PlaceError):
     field = "image"
 
 
