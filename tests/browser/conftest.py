@@ -52,6 +52,19 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """allauth's rate limits (one verification e-mail per address every few minutes, login
+    throttling) live in the database cache, whose table no test flush empties: start clean."""
+    from django.core.cache import cache
+
+    with django_db_blocker.unblock():
+        cache.clear()
+    yield
+    with django_db_blocker.unblock():
+        cache.clear()
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def viewport(request: pytest.FixtureRequest) -> str:
     """The viewport name, "desktop" or "phone"; tests using it run once for each."""
