@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from maillage import views
+from maillage.api import api
 
 # The admin signs in through the site's login page, so it shares its throttling of failed attempts.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
@@ -17,6 +18,10 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("moi/", include("maillage.accounts.urls")),
     path("communes/", include("maillage.territory.urls")),
+    path("", include("maillage.places.search.urls")),
+    path("fraicheur/", include("maillage.places.freshness.urls")),
+    path("donnees/", include("maillage.places.transfer.urls")),
+    path("api/v1/", api.urls),
     path("lieux/", include("maillage.places.urls")),
     path("reseaux/", include("maillage.networks.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.

@@ -4,6 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class OpenDataLicence(models.TextChoices):
+    ETALAB = "etalab-2.0", _("Licence Ouverte / Open Licence 2.0 (Etalab)")
+    ODBL = "odbl", _("Open Database License (ODbL)")
+
+
 class Network(models.Model):
     """A network of tiers-lieux: national, regional, departmental or local, possibly nested."""
 
@@ -37,6 +42,17 @@ class Network(models.Model):
     email = models.EmailField(_("e-mail de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     website = models.URLField(_("site web"), blank=True)
+    stale_after_days = models.PositiveIntegerField(
+        _("fiche à revoir après (jours)"),
+        default=180,
+        help_text=_("Au-delà, une fiche non confirmée est signalée comme à vérifier."),
+    )
+    open_data_licence = models.CharField(
+        _("licence des données ouvertes"),
+        max_length=12,
+        choices=OpenDataLicence.choices,
+        default=OpenDataLicence.ETALAB,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -109,6 +109,10 @@ class Place(models.Model):
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
     last_confirmed_at = models.DateTimeField(_("dernière confirmation"), null=True, blank=True)
+    # 0–100, recomputed by the freshness service whenever a record changes or is confirmed,
+    # stored so that search can sort by it.
+    freshness_score = models.PositiveSmallIntegerField(_("fraîcheur"), default=0, db_index=True)
+    confirmation_count = models.PositiveIntegerField(_("confirmations"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -325,3 +329,81 @@ class PlacePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text
+
+
+class FreshnessReminder(models.Model):
+    """A "still true?" e-mail sent to a place's managers, and what came of it."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Envoyé")
+        CONFIRMED = "confirmed", _("Confirmé")
+        BOUNCED = "bounced", _("Non distribué")
+        ESCALATED = "escalated", _("Transmis à la coordination")
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="reminders")
+    sent_to = models.CharField(_("destinataires"), max_length=500)
+    sent_at = models.DateTimeField(_("envoyé le"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.SENT
+    )
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("transmis le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("relance de fraîcheur")
+        verbose_name_plural = _("relances de fraîcheur")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.place} — {self.sent_at:%Y-%m-%d}"
+
+
+class ImportRun(models.Model):
+    """One import of a directory file: its dry run, its report, and whether it was applied."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV")
+        GEOJSON = "geojson", _("GeoJSON")
+        GOGOCARTO = "gogocarto", _("GoGoCarto (JSON)")
+        MEDIATION = "mediation", _("Lieux de médiation numérique")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours d'analyse")
+        CHECKED = "checked", _("Analysé (essai à blanc)")
+        APPLYING = "applying", _("En cours d'application")
+        APPLIED = "applied", _("Appliqué")
+        FAILED = "failed", _("Refusé")
+
+    network = models.ForeignKey(
+        "networks.Network",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(_("fichier"), upload_to="imports/")
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Per-row report of the dry run: [{"row": 2, "outcome": "created", "messages": [...]}, ...]
+    report = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
