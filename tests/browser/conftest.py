@@ -4,6 +4,7 @@
   that ask for it run once per viewport). Requests leaving the live server (map tiles…) are
   aborted: no test reaches the network.
 - `check_accessibility(page)` runs axe-core and fails on serious or critical violations.
+- `labels_away_from_their_fields(page)` lists controls whose label a layout has parted from them.
 - `screenshot(page)` saves `var/screenshots/<test name>.png`: look at them.
 """
 
@@ -135,6 +136,27 @@ def check_accessibility(page: Any, *, exclude: list[str] | None = None) -> list[
             pytrace=False,
         )
     return violations
+
+
+# For each visible label[for], where its control sits: inside it (a wrapping label), a box or
+# a radio button on the label's line just before it, or any control below the label (help text
+# may come in between), aligned on its left edge. A grid that parts labels from fields fails.
+LABEL_LAYOUT_JS = """() => [...document.querySelectorAll("main label[for]")].flatMap((label) => {
+    const control = document.getElementById(label.htmlFor);
+    if (!control || !label.offsetParent || !control.offsetParent) return [];
+    if (label.contains(control)) return [];
+    const l = label.getBoundingClientRect(), c = control.getBoundingClientRect();
+    const before = ["checkbox", "radio"].includes(control.type)
+        && Math.abs((l.top + l.bottom) / 2 - (c.top + c.bottom) / 2) < l.height
+        && l.left >= c.right - 1 && l.left - c.right < 40;
+    const below = Math.abs(l.left - c.left) <= 4 && c.top >= l.bottom - 1 && c.top - l.bottom < 250;
+    return before || below ? [] : [label.htmlFor];
+})"""
+
+
+def labels_away_from_their_fields(page: Any) -> list[str]:
+    """The ids of controls whose label is laid out away from them (empty when all is well)."""
+    return page.evaluate(LABEL_LAYOUT_JS)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from maillage.accounts.tests.factories import PASSWORD, UserFactory
 from maillage.networks.models import NetworkRole
 from maillage.networks.tests.factories import NetworkFactory
 from maillage.territory.tests.factories import CommuneFactory
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, labels_away_from_their_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,6 +83,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     page.get_by_label(label("Mot de passe")).fill(PASSWORD)
     page.get_by_label(label("Mot de passe (confirmation)")).fill(PASSWORD)
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "1-signup")
     page.get_by_role("main").get_by_role("button", name="Création de compte").click()
 
@@ -112,6 +113,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(page.get_by_label(label("Latitude"))).to_have_value("50.371400")
     expect(page.get_by_label(label("Longitude"))).to_have_value("3.080000")
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "4-place-form")
     page.get_by_role("button", name="Créer le lieu").click()
 
@@ -126,6 +128,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     page.get_by_label(label("Capacité (personnes)")).fill("12")
     page.get_by_label(label("Prix pour les non-membres (€)")).fill("15,50")
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "5-space-form")
     page.get_by_role("main").get_by_role("button", name="Enregistrer").click()
     assert page.url == place_url
@@ -137,6 +140,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     )
     page.get_by_label(label("Mode de partage")).select_option(label="Prêt")
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "6-equipment-form")
     page.get_by_role("main").get_by_role("button", name="Enregistrer").click()
     assert page.url == place_url
@@ -153,6 +157,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(laser).to_contain_text("Prêt")
     expect(page.get_by_text("Horaires non renseignés.")).to_be_visible()
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "7-place-page")
 
     # 5. Apply to the network from its page.
@@ -169,6 +174,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     assert box and text and abs(box["y"] + box["height"] / 2 - (text["y"] + text["height"] / 2)) < 8
     page.get_by_label(label("Motivation")).fill("Ouvrir notre atelier aux lieux de la région.")
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "8-apply")
     page.get_by_role("button", name="Envoyer la candidature").click()
     expect(
@@ -183,6 +189,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     card = page.locator("li.card", has=page.get_by_role("link", name=PLACE_NAME))
     expect(card).to_contain_text("Ouvrir notre atelier aux lieux de la région.")
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "10-dashboard")
     card.get_by_role("button", name="Accepter").click()
     expect(page.locator("#status-accepted")).to_contain_text(PLACE_NAME)
@@ -198,5 +205,6 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(network_map).to_have_attribute("data-marker-count", "1")
     expect(network_map.locator(".leaflet-marker-icon")).to_have_count(1)
     check_accessibility(page)
+    assert labels_away_from_their_fields(page) == []
     screenshot(page, "12-network-page")
     assert page.js_errors == []
