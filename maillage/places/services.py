@@ -28,6 +28,7 @@ from maillage.places.models import (
     Space,
 )
 from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
+from maillage.places.search.services import reindex_place
 from maillage.territory.models import Commune
 from maillage.territory.selectors import normalize_name
 
@@ -330,6 +331,7 @@ def create_place(*, user: User, data: Mapping[str, Any]) -> Place:
         _full_clean(place)
         place.save()
         PlaceRole.objects.create(place=place, user=user, role=PlaceRole.Role.MANAGER)
+        reindex_place(place=place)
     return place
 
 
@@ -343,6 +345,7 @@ def update_place(*, place: Place, by: User, data: Mapping[str, Any]) -> Place:
             place.last_confirmed_at = timezone.now()
             _full_clean(place)
             place.save()
+            reindex_place(place=place)
     except Exception:
         # Leave the caller's object as it was, like the database.
         for field, value in before.items():
@@ -411,6 +414,7 @@ def _save_space(space: Space) -> Space:
         space.last_confirmed_at = timezone.now()
         _full_clean(space)
         space.save()
+        reindex_place(place=space.place)
     return space
 
 
@@ -431,6 +435,7 @@ def delete_space(*, space: Space, by: User) -> None:
     """Delete a space."""
     with transaction.atomic():
         space.delete()
+        reindex_place(place=space.place)
 
 
 def _save_equipment(item: Equipment) -> Equipment:
@@ -441,6 +446,7 @@ def _save_equipment(item: Equipment) -> Equipment:
         item.last_confirmed_at = timezone.now()
         _full_clean(item)
         item.save()
+        reindex_place(place=item.place)
     return item
 
 
@@ -461,6 +467,7 @@ def delete_equipment(*, equipment: Equipment, by: User) -> None:
     """Delete shared equipment."""
     with transaction.atomic():
         equipment.delete()
+        reindex_place(place=equipment.place)
 
 
 # --- Photos ---------------------------------------------------------------------------------
