@@ -14,6 +14,16 @@ from maillage.places.tests.factories import PlaceFactory
 from maillage.territory.tests.factories import CommuneFactory
 
 
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Start every test in French: a request in English leaves English active in the thread."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
 @pytest.fixture
 def commune(db):
     return CommuneFactory(
