@@ -71,9 +71,19 @@ def log_out(page) -> None:
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
-    site_page, regional_network, screenshot
+    site_page, regional_network, screenshot, viewport
 ):
     page = site_page
+
+    def look(step: str) -> None:
+        """Screenshot the step; on a phone, the page must not scroll sideways."""
+        screenshot(page, step)
+        if viewport == "phone":
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"step {step} scrolls sideways by {overflow}px on a phone"
+
     network = regional_network
 
     # 2. Sign up, be told to verify, open the e-mailed link, confirm, log in.
@@ -84,20 +94,20 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     page.get_by_label(label("Mot de passe (confirmation)")).fill(PASSWORD)
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "1-signup")
+    look("1-signup")
     page.get_by_role("main").get_by_role("button", name="Création de compte").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifiez votre adresse")
-    screenshot(page, "2-verify")
+    look("2-verify")
     assert [message.to for message in mail.outbox] == [[NEWCOMER]]
     link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
     page.goto(link.group(1))
-    screenshot(page, "3-confirm")
+    look("3-confirm")
     page.get_by_role("main").get_by_role("button", name=re.compile("Confirmer")).click()
-    if page.get_by_role("button", name="Se déconnecter").count() == 0:
-        log_in(page, NEWCOMER)
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    # Confirming does not log in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION is off): log in now.
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()
+    log_in(page, NEWCOMER)
 
     # 3. Create a place; the commune comes from the autocomplete, which also places the marker.
     page.goto(reverse("places:place-create"))
@@ -114,7 +124,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(page.get_by_label(label("Longitude"))).to_have_value("3.080000")
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "4-place-form")
+    look("4-place-form")
     page.get_by_role("button", name="Créer le lieu").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(PLACE_NAME)
@@ -129,7 +139,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     page.get_by_label(label("Prix pour les non-membres (€)")).fill("15,50")
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "5-space-form")
+    look("5-space-form")
     page.get_by_role("main").get_by_role("button", name="Enregistrer").click()
     assert page.url == place_url
 
@@ -141,7 +151,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     page.get_by_label(label("Mode de partage")).select_option(label="Prêt")
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "6-equipment-form")
+    look("6-equipment-form")
     page.get_by_role("main").get_by_role("button", name="Enregistrer").click()
     assert page.url == place_url
 
@@ -158,7 +168,7 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(page.get_by_text("Horaires non renseignés.")).to_be_visible()
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "7-place-page")
+    look("7-place-page")
 
     # 5. Apply to the network from its page.
     page.goto(network.get_absolute_url())
@@ -175,12 +185,12 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     page.get_by_label(label("Motivation")).fill("Ouvrir notre atelier aux lieux de la région.")
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "8-apply")
+    look("8-apply")
     page.get_by_role("button", name="Envoyer la candidature").click()
     expect(
         page.get_by_text(f"La candidature de « {PLACE_NAME} » a été envoyée au réseau.")
     ).to_be_visible()
-    screenshot(page, "9-my-memberships")
+    look("9-my-memberships")
 
     # 6. Dora accepts the application from the membership dashboard.
     log_out(page)
@@ -190,10 +200,10 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(card).to_contain_text("Ouvrir notre atelier aux lieux de la région.")
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "10-dashboard")
+    look("10-dashboard")
     card.get_by_role("button", name="Accepter").click()
     expect(page.locator("#status-accepted")).to_contain_text(PLACE_NAME)
-    screenshot(page, "11-accepted")
+    look("11-accepted")
 
     # 7. Anyone sees the place on the network's public page and its map.
     log_out(page)
@@ -206,5 +216,5 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     expect(network_map.locator(".leaflet-marker-icon")).to_have_count(1)
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
-    screenshot(page, "12-network-page")
+    look("12-network-page")
     assert page.js_errors == []
