@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # its Swagger UI from static files: no CDN, and scripts allowed by the CSP
     "maillage",
     "maillage.territory",
     "maillage.accounts",

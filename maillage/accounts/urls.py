@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.accounts import views
+from maillage.accounts import api_token_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("competences/<int:pk>/modifier/", views.skill_edit, name="skill-edit"),
     path("competences/<int:pk>/supprimer/", views.skill_delete, name="skill-delete"),
     path("personnes/<int:pk>/", views.person_detail, name="person-detail"),
+    path("jetons/", api_token_views.api_token_list, name="api-tokens"),
+    path("jetons/<int:pk>/revoquer/", api_token_views.api_token_revoke, name="api-token-revoke"),
 ]
