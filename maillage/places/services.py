@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from maillage.accounts.models import User
 from maillage.lib.geo import distance_km
+from maillage.places.freshness.services import recompute_freshness
 from maillage.places.models import (
     Equipment,
     Place,
@@ -332,6 +333,7 @@ def create_place(*, user: User, data: Mapping[str, Any]) -> Place:
         place.save()
         PlaceRole.objects.create(place=place, user=user, role=PlaceRole.Role.MANAGER)
         reindex_place(place=place)
+        recompute_freshness(place)
     return place
 
 
@@ -346,6 +348,7 @@ def update_place(*, place: Place, by: User, data: Mapping[str, Any]) -> Place:
             _full_clean(place)
             place.save()
             reindex_place(place=place)
+            recompute_freshness(place)
     except Exception:
         # Leave the caller's object as it was, like the database.
         for field, value in before.items():
@@ -415,6 +418,7 @@ def _save_space(space: Space) -> Space:
         _full_clean(space)
         space.save()
         reindex_place(place=space.place)
+        recompute_freshness(space.place)
     return space
 
 
@@ -436,6 +440,7 @@ def delete_space(*, space: Space, by: User) -> None:
     with transaction.atomic():
         space.delete()
         reindex_place(place=space.place)
+        recompute_freshness(space.place)
 
 
 def _save_equipment(item: Equipment) -> Equipment:
@@ -447,6 +452,7 @@ def _save_equipment(item: Equipment) -> Equipment:
         _full_clean(item)
         item.save()
         reindex_place(place=item.place)
+        recompute_freshness(item.place)
     return item
 
 
@@ -468,6 +474,7 @@ def delete_equipment(*, equipment: Equipment, by: User) -> None:
     with transaction.atomic():
         equipment.delete()
         reindex_place(place=equipment.place)
+        recompute_freshness(equipment.place)
 
 
 # --- Photos ---------------------------------------------------------------------------------
@@ -554,6 +561,7 @@ def add_photo(*, place: Place, by: User, upload: UploadedFile, alt_text: str) ->
         except Exception:
             photo.image.delete(save=False)
             raise
+        recompute_freshness(place)
     return photo
 
 
@@ -562,4 +570,5 @@ def delete_photo(*, photo: PlacePhoto, by: User) -> None:
     with transaction.atomic():
         storage, name = photo.image.storage, photo.image.name
         photo.delete()
+        recompute_freshness(photo.place)
         transaction.on_commit(lambda: storage.delete(name))
