@@ -1,0 +1,142 @@
+"""The one shape every reader yields, whatever the file looked like."""
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from maillage.places.models import PlaceType
+from maillage.territory.selectors import normalize_name
+
+
+class TransferError(Exception):
+    """A refused import; `message` is a French sentence for the person."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class UnknownFormat(TransferError):
+    pass
+
+
+class UnreadableFile(TransferError):
+    pass
+
+
+class FileTooLarge(TransferError):
+    pass
+
+
+class AlreadyApplied(TransferError):
+    pass
+
+
+class NotReady(TransferError):
+    pass
+
+
+@dataclass
+class ImportRow:
+    """One record of an import file, normalised: text as found (the services judge it)."""
+
+    row_number: int
+    external_id: str = ""
+    name: str = ""
+    types: list[str] = field(default_factory=list)
+    address: str = ""
+    postal_code: str = ""
+    commune_name: str = ""
+    insee_code: str = ""
+    latitude: Any = None
+    longitude: Any = None
+    website: str = ""
+    email: str = ""
+    phone: str = ""
+    description: str = ""
+    opening_hours: str = ""
+    # Other place fields some files carry (our own export): summary, status, accessibility…
+    extra: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+    # Which column of the file each field came from, so messages can name it.
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def column(self, field_name: str) -> str:
+        return self.columns.get(field_name, field_name)
+
+
+@dataclass
+class ReadResult:
+    """What a reader found: the rows, and what the person should know about the whole file."""
+
+    rows: list[ImportRow]
+    notices: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def text(value: Any) -> str:
+    """A cell as stripped text ("" for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def hashed_id(*parts: str) -> str:
+    """A stable id for files that carry none: from the name and the commune."""
+    key = "|".join(normalize_name(part) for part in parts)
+    return "h" + hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+
+# Words found in the type columns of real files, and the type they mean.
+TYPE_WORDS: list[tuple[str, str]] = [
+    ("cowork", PlaceType.COWORKING),
+    ("fablab", PlaceType.FABLAB),
+    ("fab lab", PlaceType.FABLAB),
+    ("hackerspace", PlaceType.FABLAB),
+    ("makerspace", PlaceType.FABLAB),
+    ("cafe", PlaceType.CAFE),
+    ("ressourcerie", PlaceType.RESSOURCERIE),
+    ("recyclerie", PlaceType.RESSOURCERIE),
+    ("repair", PlaceType.REPAIR),
+    ("reparation", PlaceType.REPAIR),
+    ("velo", PlaceType.REPAIR),
+    ("fabrique de territoire", PlaceType.FABRIQUE),
+    ("rural", PlaceType.RURAL_HUB),
+    ("mediation", PlaceType.NUMERIQUE),
+    ("numerique", PlaceType.NUMERIQUE),
+    ("culture", PlaceType.CULTURE),
+    ("culturel", PlaceType.CULTURE),
+    ("alimentation", PlaceType.FOOD),
+    ("cuisine", PlaceType.FOOD),
+    ("living lab", PlaceType.LIVING_LAB),
+]
+
+
+def types_from_text(value: str) -> list[str]:
+    """Place types from a free text ("Tiers lieux à dominante coworking") or codes ("fablab|cafe")."""
+    found: list[str] = []
+    for part in value.replace(";", "|").replace(",", "|").split("|"):
+        part = part.strip()
+        if not part:
+            continue
+        if part in PlaceType.values:
+            codes = [part]
+        else:
+            key = normalize_name(part)
+            labels = {normalize_name(str(label)): code for code, label in PlaceType.choices}
+            codes = [labels[key]] if key in labels else [c for w, c in TYPE_WORDS if w in key]
+        for code in codes:
+            if code not in found:
+                found.append(code)
+    return found
+
+
+UNKNOWN_FORMAT_MESSAGE = _(
+    "Format de fichier non reconnu : envoyez un CSV (modèle Maillage, recensement CGET 2019, "
+    "Région Sud 2022), un GeoJSON de points, un export GoGoCarto (JSON) ou un fichier de lieux "
+    "de médiation numérique (JSON ou CSV)."
+)
