@@ -62,6 +62,10 @@ class Facet:
     options: list[FacetOption]
     multiple: bool = False
 
+    @property
+    def has_selection(self) -> bool:
+        return any(option.selected for option in self.options)
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -88,8 +92,13 @@ class SearchResults:
     def has_next(self) -> bool:
         return self.page < self.page_count
 
-    def page_query(self, page: int) -> str:
-        return self.filters.with_(page=page).to_query()
+    @property
+    def previous_query(self) -> str:
+        return self.filters.with_(page=self.page - 1).to_query()
+
+    @property
+    def next_query(self) -> str:
+        return self.filters.with_(page=self.page + 1).to_query()
 
 
 # --- the filtered query ---------------------------------------------------------------------
