@@ -1,0 +1,127 @@
+"""The map's GeoJSON follows filters and the visible area; the embed is frameable, nothing else."""
+
+import gzip
+import json
+
+import pytest
+from django.urls import reverse
+
+from maillage.conftest import PERSONAS
+from maillage.places.tests.factories import PlaceFactory
+
+pytestmark = pytest.mark.django_db
+GEOJSON = reverse("search:map-geojson")
+
+
+@pytest.fixture
+def spread(reindex, douai, lille):
+    PlaceFactory(
+        name="Au nord", types=["fablab"], commune=lille, latitude=50.63191, longitude=3.057512
+    )
+    PlaceFactory(name="Au sud", types=["cafe"], commune=douai, latitude=50.3714, longitude=3.08)
+    PlaceFactory(name="Inconnu", latitude=None, longitude=None)
+    PlaceFactory(name="Masqué", is_published=False)
+    reindex()
+
+
+def names(response):
+    return sorted(f["properties"]["name"] for f in response.json()["features"])
+
+
+def test_the_geojson_holds_published_places_with_a_position(client, spread):
+    response = client.get(GEOJSON)
+    assert names(response) == ["Au nord", "Au sud"]
+    feature = next(f for f in response.json()["features"] if f["properties"]["name"] == "Au nord")
+    assert feature["geometry"]["coordinates"] == [3.05751, 50.63191]
+    assert set(feature["properties"]) == {"id", "name", "url", "commune", "types"}
+    assert feature["properties"]["url"].startswith("/lieux/")
+    assert feature["properties"]["commune"] == "Lille"
+
+
+def test_the_geojson_follows_the_filters_and_the_bbox(client, spread):
+    assert names(client.get(GEOJSON, {"type": "cafe"})) == ["Au sud"]
+    # west,south,east,north around Lille only.
+    assert names(client.get(GEOJSON, {"bbox": "2.9,50.5,3.2,50.7"})) == ["Au nord"]
+    assert names(client.get(GEOJSON, {"bbox": "nonsense"})) == ["Au nord", "Au sud"]
+    assert names(client.get(GEOJSON, {"near": "59350", "radius_km": "10"})) == ["Au nord"]
+
+
+def test_the_geojson_is_compact_and_gzipped(client, reindex, douai):
+    for n in range(500):
+        PlaceFactory(name=f"Tiers-lieu numéro {n}", commune=douai, latitude=50 + n / 1000)
+    response = client.get(GEOJSON, headers={"Accept-Encoding": "gzip"})
+    assert response["Content-Encoding"] == "gzip"
+    raw = gzip.decompress(response.content)
+    assert len(json.loads(raw)["features"]) == 500
+    # About 40 bytes gzipped per place: all of France (10,000) stays well under 400 KB.
+    assert len(response.content) / 500 < 40
+
+
+def test_the_map_page_has_the_filter_form_and_the_map(client, spread):
+    response = client.get(reverse("search:map"), {"type": "cafe"})
+    body = response.content.decode()
+    assert 'id="search-form"' in body and "data-search-map" in body
+    assert "1 lieu correspond" in body
+    partial = client.get(reverse("search:map"), {"type": "fablab"}, headers={"HX-Request": "true"})
+    assert 'id="map-status"' in partial.content.decode()
+    assert "<html" not in partial.content.decode()
+
+
+def test_the_embed_is_frameable_from_anywhere_and_lists_member_places(
+    client, membership, other_place
+):
+    response = client.get(reverse("search:embed", args=["reseau-a"]))
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
+    body = response.content.decode()
+    assert "La Bobine" in body and "Le Hangar" not in body
+    assert "site-header" not in body
+
+
+def test_other_pages_stay_unframeable(client, membership):
+    for url in (reverse("search:search"), reverse("search:map"), reverse("home")):
+        response = client.get(url)
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_an_unknown_network_has_no_embed(client, db):
+    assert client.get(reverse("search:embed", args=["nulle-part"])).status_code == 404
+
+
+def test_the_embed_code_page_shows_the_iframe_snippet(persona_client):
+    response = persona_client("dora").get(reverse("search:embed-code", args=["reseau-a"]))
+    body = response.content.decode()
+    assert "&lt;iframe src=&quot;http://testserver/carte/integrer/reseau-a/&quot;" in body
+
+
+EXPECTED = {
+    "anonymous": 302,
+    "bob": 403,
+    "charlie": 403,
+    "alice": 403,
+    "erin": 403,
+    "dora": 200,
+    "root": 200,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_embed_code_permission_matrix(persona_client, persona):
+    response = persona_client(persona).get(reverse("search:embed-code", args=["reseau-a"]))
+    assert response.status_code == EXPECTED[persona]
+
+
+PUBLIC_URLS = [
+    reverse("search:search"),
+    reverse("search:map"),
+    reverse("search:map-geojson"),
+    reverse("search:embed", args=["reseau-a"]),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_public_search_pages_answer_everyone(persona_client, persona, url):
+    assert persona_client(persona).get(url).status_code == 200
