@@ -778,7 +778,7 @@ def summarize(results: list[RowResult]) -> dict[str, int]:
 
 
 def start_import(
-    *, by: User, upload: UploadedFile, network: Network | None, format: str = ""
+    *, by: User | None, upload: UploadedFile, network: Network | None, format: str = ""
 ) -> ImportRun:
     """Store the uploaded file as a pending ImportRun; raise FileTooLarge or UnknownFormat."""
     limit = max_import_bytes()
@@ -863,7 +863,7 @@ def _slugger() -> Callable[[str], str]:
     return slug_for
 
 
-def apply_run(*, run: ImportRun, by: User, progress: Progress | None = None) -> ImportRun:
+def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = None) -> ImportRun:
     """Apply a checked import in one transaction; raise AlreadyApplied or NotReady.
 
     Any error while writing rolls everything back and marks the run failed with the error.
@@ -903,7 +903,7 @@ def apply_run(*, run: ImportRun, by: User, progress: Progress | None = None) -> 
     return run
 
 
-def _write(*, run: ImportRun, by: User, results: list[RowResult]) -> list[int]:
+def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list[int]:
     """Create and update the places of an analysed file; return the ids of places touched."""
     slug_for = _slugger()
     now = timezone.now()
@@ -942,7 +942,7 @@ def _write(*, run: ImportRun, by: User, results: list[RowResult]) -> list[int]:
 
 
 def _accept_into_network(
-    *, network: Network, by: User, place_ids: list[int], run: ImportRun
+    *, network: Network, by: User | None, place_ids: list[int], run: ImportRun
 ) -> None:
     already = set(
         Membership.objects.filter(
