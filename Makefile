@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENDOR := var/vendor
 
-.PHONY: help run test setup python venv vendor migrate demo lint format messages chromium check-deploy clean
+.PHONY: help run test setup python venv vendor migrate demo lint format messages chromium check-deploy clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -71,6 +71,10 @@ chromium: ## Install Debian's Chromium for the browser tests if it is missing
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+bench: setup ## Build the large benchmark installation (var/bench/) and measure it over HTTP
+	$(PY) bench/generate.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: venv ## Check style with ruff
 	$(VENV)/bin/ruff check .
