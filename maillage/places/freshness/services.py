@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Min, Prefetch, Q
 from django.template.loader import render_to_string
@@ -279,6 +279,11 @@ def _render_mail(template: str, context: dict, *, to: str) -> EmailMessage:
     )
 
 
+def _send(messages: list[EmailMessage]) -> None:
+    for message in messages:
+        message.send()
+
+
 def send_freshness_reminders(
     *, now: datetime | None = None, dry_run: bool = False
 ) -> ReminderReport:
@@ -336,7 +341,7 @@ def send_freshness_reminders(
         )
     # Recorded first, sent after: if the mail server fails half way, the reminders left
     # unanswered escalate to the coordination after 14 days instead of vanishing.
-    get_connection().send_messages(messages)
+    _send(messages)
     return report
 
 
@@ -498,5 +503,5 @@ def escalate_ignored_reminders(
                 to=digest.recipient.email,
             )
         )
-    get_connection().send_messages(messages)
+    _send(messages)
     return report

@@ -10,6 +10,11 @@ from maillage.places.models import FreshnessReminder
 NOW = datetime(2026, 4, 13, 10, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def now():
     return NOW
@@ -17,6 +22,4 @@ def now():
 
 @pytest.fixture
 def reminder(place, alice):
-    return FreshnessReminder.objects.create(
-        place=place, sent_to="alice@example.org", sent_at=NOW
-    )
+    return FreshnessReminder.objects.create(place=place, sent_to="alice@example.org", sent_at=NOW)

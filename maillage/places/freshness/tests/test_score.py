@@ -123,7 +123,9 @@ def test_adding_a_space_through_its_service_rescores_the_place(place, alice):
 
     before = recompute_freshness(place)
     create_space(
-        place=place, by=alice, data={"name": "Salle", "kind": "meeting_room", "price_public_cents": 1000}
+        place=place,
+        by=alice,
+        data={"name": "Salle", "kind": "meeting_room", "price_public_cents": 1000},
     )
     place.refresh_from_db()
     # "offer" and "prices" now hold: two more checks, 6 points.
