@@ -57,7 +57,6 @@ from maillage.territory.selectors import normalize_name
 
 Progress = Callable[[int, int], None]
 
-DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
 SIMILAR_NAME_RATIO = 0.85
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TEXT_FIELDS = [
@@ -133,7 +132,7 @@ class Outcome:
 
 
 def max_import_bytes() -> int:
-    return getattr(settings, "MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES)
+    return settings.MAX_IMPORT_BYTES
 
 
 # --- The gazetteer, in memory ------------------------------------------------------------------
