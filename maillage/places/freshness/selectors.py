@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy
 
 from maillage.networks.models import MembershipStatus, Network
 from maillage.places.freshness.services import (
+    accepted_memberships_prefetch,
+    freshness_score,
     record_is_stale,
     stale_after_days,
 )
 from maillage.places.freshness.tokens import TokenAlreadyUsed, WrongPlace, read_token
-from maillage.places.models import Equipment, FreshnessReminder, Place, Space
+from maillage.places.models import FreshnessReminder, Place
 
 # --- Badge ----------------------------------------------------------------------------------
 
@@ -168,6 +170,7 @@ def network_places(*, network: Network):  # -> QuerySet[Place]
             memberships__network=network, memberships__status=MembershipStatus.ACCEPTED
         )
         .select_related("commune")
+        .prefetch_related("spaces", "equipment", "photos", accepted_memberships_prefetch())
         .annotate(
             last_reminder_status=Subquery(latest.values("status")[:1]),
             last_reminder_at=Subquery(latest.values("sent_at")[:1]),
@@ -180,23 +183,16 @@ def network_places(*, network: Network):  # -> QuerySet[Place]
 def network_freshness(*, network: Network, now: datetime | None = None) -> NetworkFreshness:
     """Freshness of a network's member places, spaces and equipment by the network's threshold.
 
-    A record is fresh when confirmed within the network's own `stale_after_days`. Four queries
-    whatever the number of places.
+    A record is fresh when confirmed within the network's own `stale_after_days`. Scores are
+    computed as of `now` (the stored ones are refreshed nightly). Six queries whatever the
+    number of places.
     """
     now = now or timezone.now()
     days = network.stale_after_days
     places = list(network_places(network=network))
     place_by_id = {place.pk: place for place in places}
-    spaces = list(
-        Space.objects.filter(place_id__in=place_by_id).values_list(
-            "name", "place_id", "last_confirmed_at"
-        )
-    )
-    equipment = list(
-        Equipment.objects.filter(place_id__in=place_by_id).values_list(
-            "name", "place_id", "last_confirmed_at"
-        )
-    )
+    spaces = [(s.name, p.pk, s.last_confirmed_at) for p in places for s in p.spaces.all()]
+    equipment = [(e.name, p.pk, e.last_confirmed_at) for p in places for e in p.equipment.all()]
 
     def fresh(items, index):  # type: ignore[no-untyped-def]
         return sum(not record_is_stale(item[index], days=days, now=now) for item in items)
@@ -232,7 +228,7 @@ def network_freshness(*, network: Network, now: datetime | None = None) -> Netwo
     rows = [
         PlaceRow(
             place=place,
-            score=place.freshness_score,
+            score=freshness_score(place, now=now),
             last_confirmed_at=place.last_confirmed_at,
             is_stale=record_is_stale(place.last_confirmed_at, days=days, now=now),
             reminder_status=place.last_reminder_status or "",
@@ -251,10 +247,13 @@ def network_freshness(*, network: Network, now: datetime | None = None) -> Netwo
 
 # --- Chart ----------------------------------------------------------------------------------
 
-CHART_WIDTH = 640
-CHART_HEIGHT = 260
-CHART_TOP = 28  # room for the count above the tallest bar
-CHART_BOTTOM = 40  # room for the labels under the bars
+# Horizontal bars, one row per bucket: label | bar | count. Narrow enough that its text stays
+# readable once the SVG is scaled down to a phone's width.
+CHART_WIDTH = 400
+CHART_ROW = 36
+CHART_LABEL = 100  # width of the label column
+CHART_COUNT = 44  # room for the count after the longest bar
+CHART_BAR = 24  # thickness of a bar
 
 
 @dataclass(frozen=True)
@@ -266,38 +265,35 @@ class Bar:
     y: float
     width: float
     height: float
-    label_x: float
-    count_y: float
+    text_y: float
+    count_x: float
 
 
 def bar_chart(buckets: list[Bucket]) -> dict:
     """Geometry of a server-rendered SVG bar chart of the buckets (no JavaScript)."""
-    slot = CHART_WIDTH / max(len(buckets), 1)
-    width = slot * 0.6
-    plot_height = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
-    baseline = CHART_HEIGHT - CHART_BOTTOM
+    plot = CHART_WIDTH - CHART_LABEL - CHART_COUNT
     top = max((b.count for b in buckets), default=0) or 1
     bars = []
     for i, bucket in enumerate(buckets):
-        height = plot_height * bucket.count / top
-        x = i * slot + (slot - width) / 2
+        length = plot * bucket.count / top
+        y = i * CHART_ROW + (CHART_ROW - CHART_BAR) / 2
         bars.append(
             Bar(
                 label=bucket.label,
                 count=bucket.count,
                 key=bucket.key,
-                x=round(x, 1),
-                y=round(baseline - height, 1),
-                width=round(width, 1),
-                height=round(height, 1),
-                label_x=round(i * slot + slot / 2, 1),
-                count_y=round(baseline - height - 8, 1),
+                x=CHART_LABEL,
+                y=round(y, 1),
+                width=round(length, 1),
+                height=CHART_BAR,
+                text_y=round(y + CHART_BAR / 2 + 5, 1),
+                count_x=round(CHART_LABEL + length + 6, 1),
             )
         )
     return {
         "bars": bars,
         "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "baseline": baseline,
-        "label_y": baseline + 24,
+        "height": CHART_ROW * len(buckets),
+        "axis_x": CHART_LABEL,
+        "label_x": CHART_LABEL - 8,
     }
