@@ -70,6 +70,14 @@ WRITE_ERRORS: dict[int, Any] = {
 }
 
 
+def ref_lookup(ref: str) -> dict[str, Any]:
+    """An object named by its id ("42") or its slug ("la-bobine"), as a filter."""
+    # ASCII digits only: "¹".isdigit() is true, and int() refuses it.
+    if re.fullmatch(r"[0-9]{1,11}", ref):
+        return {"pk": int(ref)}
+    return {"slug": ref}
+
+
 def field_errors(field: str | None, message: Any, *, location: str = "body") -> ValidationError:
     """A 422 for one field, with a French message (for errors found past the schema)."""
     return ValidationError([{"loc": (location, field), "msg": str(message), "type": "maillage"}])

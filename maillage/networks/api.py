@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from maillage.api import DETAIL_ERRORS, READ_ERRORS, Pagination
+from maillage.api import DETAIL_ERRORS, READ_ERRORS, Pagination, ref_lookup
 from maillage.networks import selectors
 from maillage.networks.models import Network
 
@@ -50,8 +50,7 @@ def list_networks(request: HttpRequest) -> Any:
     description="`ref` est l'identifiant numérique du réseau ou son slug.",
 )
 def get_network(request: HttpRequest, ref: str) -> Network:
-    lookup = {"pk": int(ref)} if ref.isdigit() and len(ref) < 12 else {"slug": ref}
-    slug = Network.objects.filter(**lookup).values_list("slug", flat=True).first()
+    slug = Network.objects.filter(**ref_lookup(ref)).values_list("slug", flat=True).first()
     if slug is None:
         raise Http404
     network = selectors.get_network(slug=slug)

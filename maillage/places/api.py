@@ -23,6 +23,7 @@ from maillage.api import (
     Pagination,
     ValidationErrorOut,
     field_errors,
+    ref_lookup,
     token_auth,
 )
 from maillage.places import selectors, services
@@ -407,15 +408,10 @@ def _data(payload: Schema) -> dict[str, Any]:
 # --- Lookups --------------------------------------------------------------------------------
 
 
-def _place_lookup(ref: str) -> dict[str, Any]:
-    """An id ("42") or a slug ("la-bobine") as a filter."""
-    return {"pk": int(ref)} if ref.isdigit() and len(ref) < 12 else {"slug": ref}
-
-
 def _slug_for(ref: str) -> str:
     """The slug of the place an id or slug names; Http404 if none."""
-    slug = Place.objects.filter(**_place_lookup(ref)).values_list("slug", flat=True).first()
-    if slug is None and ref.isdigit():
+    slug = Place.objects.filter(**ref_lookup(ref)).values_list("slug", flat=True).first()
+    if slug is None and "pk" in ref_lookup(ref):
         # A place may be named by digits only ("1789"): try the slug too.
         slug = Place.objects.filter(slug=ref).values_list("slug", flat=True).first()
     if slug is None:
@@ -513,7 +509,7 @@ def patch_place(request: HttpRequest, ref: str, payload: PlacePatchIn) -> Place:
 def _published_place_filter(ref: str | None) -> dict[str, Any]:
     if not ref:
         return {}
-    return {f"place__{key}": value for key, value in _place_lookup(ref).items()}
+    return {f"place__{key}": value for key, value in ref_lookup(ref).items()}
 
 
 @router.get(
