@@ -431,10 +431,12 @@ def measure_import(*, timeout: float) -> list[Line]:
     )  # fmt: skip
     seconds = time.perf_counter() - started
     (BENCH_DIR / "import.log").write_text(result.stdout + "\n" + result.stderr)
-    tail = [line for line in result.stdout.strip().splitlines() if line.strip()][-1:]
+    # The command's summary line ("7625 à créer · 667 à mettre à jour · …"), else its last line.
+    said = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    tail = [line for line in said if "créer" in line][:1] or said[-1:]
     note = (
         f"{counts['new']} nouveaux, {counts['known']} connus, {counts['bad']} invalides ; "
-        f"dont ≈ {startup:.1f} s de démarrage de Django ; sortie : {' '.join(tail)[:80]}"
+        f"dont ≈ {startup:.1f} s de démarrage de Django ; rapport : {' '.join(tail)[:120]}"
     )
     if result.returncode != 0:
         note = f"code de sortie {result.returncode} (voir var/bench/import.log) ; " + note
@@ -550,8 +552,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=60, help="measured requests per line")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per URL")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--only",
+        default="search,geojson,fulltext,import",
+        help="comma-separated parts to measure (default: all): search, geojson, fulltext, import",
+    )
     parser.add_argument("--no-datasette", action="store_true", help="skip the comparison")
-    parser.add_argument("--no-import", action="store_true", help="skip the import dry run")
     parser.add_argument("--import-timeout", type=float, default=600)
     args = parser.parse_args(argv)
     if not benchenv.DB_FILE.exists():
@@ -562,27 +568,32 @@ def main(argv: list[str] | None = None) -> int:
 
     places = Place.objects.count()
     load_before = load_average()
-    collectstatic()
-    port = free_port()
-    server = start_maillage(port, args.workers)
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
     lines: list[Line] = []
-    try:
-        client = Client(port)
-        lines += measure_search(client, iterations=args.iterations, warmup=args.warmup)
-        lines += measure_geojson(
-            client, iterations=max(10, args.iterations // 3), warmup=args.warmup
-        )
-        lines += measure_side_by_side(
-            client,
-            iterations=args.iterations,
-            warmup=args.warmup,
-            datasette=not args.no_datasette,
-        )
-        client.close()
-    finally:
-        stop(server)
+    if parts & {"search", "geojson", "fulltext"}:
+        collectstatic()
+        port = free_port()
+        server = start_maillage(port, args.workers)
+        try:
+            client = Client(port)
+            if "search" in parts:
+                lines += measure_search(client, iterations=args.iterations, warmup=args.warmup)
+            if "geojson" in parts:
+                lines += measure_geojson(
+                    client, iterations=max(10, args.iterations // 3), warmup=args.warmup
+                )
+            if "fulltext" in parts:
+                lines += measure_side_by_side(
+                    client,
+                    iterations=args.iterations,
+                    warmup=args.warmup,
+                    datasette=not args.no_datasette,
+                )
+            client.close()
+        finally:
+            stop(server)
     # The import runs alone, after the server has stopped, so the two do not share the CPU.
-    if not args.no_import:
+    if "import" in parts:
         lines += measure_import(timeout=args.import_timeout)
     header = (
         f"Maillage — banc d'essai sur {benchenv.DB_FILE.relative_to(ROOT)} ({places} lieux), "
