@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from maillage.accounts.models import Skill, User
+from maillage.accounts.models import ApiToken, Skill, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -66,3 +66,17 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ("name", "description", "user__email", "user__display_name")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and revoked (set "revoked at"); keys are never stored, only hashes."""
+
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "created_at")
+    search_fields = ("name", "prefix", "user__email", "user__display_name")
+    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request) -> bool:
+        return False

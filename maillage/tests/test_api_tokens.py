@@ -195,3 +195,16 @@ def test_token_page_queries_are_bounded(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         response = client.get(reverse("accounts:api-tokens"))
     assert response.content.decode().count("button-danger") == 15
+
+
+def test_admins_see_tokens_without_their_keys(client, root, alice):
+    token, key = api_tokens.create_api_token(user=alice, name="script d'Alice")
+    client.force_login(root)
+
+    listing = client.get(reverse("admin:accounts_apitoken_changelist"), {"q": "alice"})
+    change = client.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+
+    assert listing.status_code == change.status_code == 200
+    assert token.prefix in listing.content.decode()
+    assert key not in change.content.decode()
+    assert client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
