@@ -42,7 +42,9 @@ from maillage.networks.models import (
     Network,
     NetworkRole,
 )
+from maillage.places.freshness.services import recompute_all_freshness
 from maillage.places.models import Equipment, Place, PlaceRole, PlaceStatus, PlaceType, Space
+from maillage.places.search.services import rebuild_search_index
 from maillage.territory.models import Commune
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 (printed to the operator on purpose)
@@ -480,6 +482,9 @@ def load_demo(
             rows=read_census(path=census_path), local_networks=local_networks, progress=progress
         )
         builder.build(managed_places=managed_places)
+        # The builder bulk-inserts, bypassing the place services: index and score here.
+        rebuild_search_index()
+        recompute_all_freshness()
     return DemoSummary(
         created=True, counts=demo_counts(), skipped_rows=builder.skipped, logins=builder.logins
     )
