@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Ne rien faire si les communes sont déjà chargées (démarrage rapide).",
         )
 
