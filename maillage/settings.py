@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.places",
     "maillage.networks",
+    "maillage.mobility",
     "maillage.demo",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("lieux/", include("maillage.places.urls")),
     path("reseaux/", include("maillage.networks.urls")),
+    path("mobilite/", include("maillage.mobility.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.
     path(
         f"{settings.MEDIA_URL.strip('/')}/<path:path>",

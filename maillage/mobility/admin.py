@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from maillage.mobility.models import (
+    Account,
+    Booking,
+    HostDay,
+    HostOffer,
+    Pass,
+    Scheme,
+    SchemeVersion,
+    Transfer,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The ledger is append-only: the admin shows it, only services write it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "network", "balance_cents"]
+    list_filter = ["kind", "network"]
+    search_fields = ["place__name", "user__email", "user__display_name", "label", "network__name"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "debit", "credit", "amount_cents", "reason", "idempotency_key"]
+    list_filter = ["reason", "debit__network"]
+    search_fields = ["idempotency_key", "memo"]
+    date_hierarchy = "created_at"
+    list_select_related = [
+        "debit__network",
+        "debit__place",
+        "debit__user",
+        "credit__network",
+        "credit__place",
+        "credit__user",
+    ]
+
+
+class SchemeVersionInline(admin.TabularInline):
+    model = SchemeVersion
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "network", "model", "created_at"]
+    list_filter = ["model", "network"]
+    search_fields = ["name", "network__name"]
+    inlines = [SchemeVersionInline]
+
+
+@admin.register(HostOffer)
+class HostOfferAdmin(admin.ModelAdmin):
+    list_display = ["place", "is_active", "approval_required", "half_days_allowed", "updated_at"]
+    list_filter = ["is_active", "approval_required", "half_days_allowed"]
+    search_fields = ["place__name"]
+
+
+@admin.register(HostDay)
+class HostDayAdmin(admin.ModelAdmin):
+    list_display = ["offer", "day", "am_booked", "pm_booked"]
+    list_filter = ["day"]
+    search_fields = ["offer__place__name"]
+    readonly_fields = ["am_booked", "pm_booked"]
+
+
+@admin.register(Pass)
+class PassAdmin(admin.ModelAdmin):
+    list_display = ["holder", "scheme", "home_place", "status", "starts_on"]
+    list_filter = ["status", "scheme__network", "scheme"]
+    search_fields = ["holder__email", "holder__display_name", "home_place__name"]
+    raw_id_fields = ["holder", "home_place"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["day", "half", "member_pass", "offer", "status", "check_in_method"]
+    list_filter = ["status", "half", "day"]
+    search_fields = ["member_pass__holder__email", "offer__place__name", "idempotency_key"]
+    raw_id_fields = ["member_pass", "offer", "host_day", "checked_in_by"]
+    readonly_fields = ["idempotency_key"]

@@ -1,0 +1,457 @@
+"""Mobility: the double-entry ledger, schemes, host offers, passes and visit bookings."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# --- ledger -----------------------------------------------------------------------------------
+
+
+class ImmutableTransfer(Exception):
+    """A transfer was about to be changed or deleted: the ledger is append-only."""
+
+
+class Account(models.Model):
+    """A ledger account of one network: its pool, a place, a member, or an outside party."""
+
+    class Kind(models.TextChoices):
+        POOL = "pool", _("Caisse du réseau")
+        PLACE = "place", _("Lieu")
+        MEMBER = "member", _("Membre")
+        EXTERNAL = "external", _("Extérieur")
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+    )
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    # A cache of sum(credits) - sum(debits), updated with every transfer under a row lock;
+    # `ledger_check` recomputes it from the transfers.
+    balance_cents = models.BigIntegerField(_("solde (cache)"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        ordering = ["network_id", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network"], condition=Q(kind="pool"), name="one_pool_per_network"
+            ),
+            models.UniqueConstraint(
+                fields=["network", "place"],
+                condition=Q(kind="place"),
+                name="one_place_account_per_network",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "user"],
+                condition=Q(kind="member"),
+                name="one_member_account_per_network",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="place") | Q(place__isnull=False),
+                name="place_account_has_place",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="member") | Q(user__isnull=False),
+                name="member_account_has_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.PLACE:
+            return f"{self.place} ({self.network})"
+        if self.kind == self.Kind.MEMBER:
+            return f"{self.user} ({self.network})"
+        if self.kind == self.Kind.POOL:
+            return f"{self.get_kind_display()} — {self.network}"
+        return f"{self.label or self.get_kind_display()} ({self.network})"
+
+
+class TransferQuerySet(models.QuerySet["Transfer"]):
+    def update(self, **kwargs: object) -> int:
+        raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
+
+
+class Transfer(models.Model):
+    """One movement of money from a debit account to a credit account; never changed afterwards."""
+
+    class Reason(models.TextChoices):
+        PASS_FEE = "pass_fee", _("Cotisation du pass")
+        HOST_PAYMENT = "host_payment", _("Paiement du lieu d'accueil")
+        RETROCESSION = "retrocession", _("Rétrocession au lieu d'accueil")
+        PREFERENTIAL = "preferential", _("Tarif préférentiel payé au lieu d'accueil")
+        NO_SHOW = "no_show", _("Absence facturée")
+        REVERSAL = "reversal", _("Contrepassation")
+        ADJUSTMENT = "adjustment", _("Régularisation")
+
+    debit = models.ForeignKey(
+        Account, verbose_name=_("compte débité"), on_delete=models.PROTECT, related_name="debits"
+    )
+    credit = models.ForeignKey(
+        Account, verbose_name=_("compte crédité"), on_delete=models.PROTECT, related_name="credits"
+    )
+    amount_cents = models.BigIntegerField(_("montant"))
+    reason = models.CharField(_("motif"), max_length=15, choices=Reason.choices)
+    memo = models.CharField(_("libellé"), max_length=250, blank=True)
+    booking = models.ForeignKey(
+        "Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers"
+    )
+    pass_fee = models.ForeignKey(
+        "Pass",
+        verbose_name=_("cotisation du pass"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fee_transfers",
+    )
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=200, unique=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("contrepasse"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("virement")
+        verbose_name_plural = _("virements")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="transfer_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(debit=models.F("credit")), name="transfer_between_two_accounts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.debit} → {self.credit} : {self.amount_cents} c ({self.reason})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
+
+
+# --- schemes ----------------------------------------------------------------------------------
+
+
+class SchemeModel(models.TextChoices):
+    PASS = "pass", _("Pass réseau")
+    RETROCESSION = "retrocession", _("Rétrocession")
+    PREFERENTIAL = "preferential", _("Tarif préférentiel")
+
+
+class QuotaPeriod(models.TextChoices):
+    MONTH = "month", _("par mois")
+    YEAR = "year", _("par an")
+
+
+class Scheme(models.Model):
+    """A mobility scheme of a network; its terms live in versions effective from a date."""
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="mobility_schemes"
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    model = models.CharField(_("modèle"), max_length=15, choices=SchemeModel.choices)
+    description = models.TextField(_("présentation"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("formule de mobilité")
+        verbose_name_plural = _("formules de mobilité")
+        ordering = ["network_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "name"], name="unique_scheme_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.network})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mobility:scheme-detail", args=[self.network.slug, self.pk])
+
+
+class SchemeVersion(models.Model):
+    """The terms of a scheme from `effective_from` until the next version (never retroactive)."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="versions")
+    effective_from = models.DateField(_("en vigueur à partir du"))
+    valid_until = models.DateField(
+        _("valable jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour une formule sans date de fin."),
+    )
+    monthly_price_cents = models.PositiveIntegerField(_("prix mensuel"), default=0)
+    quota_days = models.PositiveSmallIntegerField(_("jours inclus"))
+    quota_period = models.CharField(
+        _("période du quota"), max_length=5, choices=QuotaPeriod.choices, default=QuotaPeriod.MONTH
+    )
+    day_rate_cents = models.PositiveIntegerField(_("tarif journée du lieu d'accueil"), default=0)
+    half_day_rate_cents = models.PositiveIntegerField(
+        _("tarif demi-journée du lieu d'accueil"), default=0
+    )
+    retrocession_share_bp = models.PositiveIntegerField(
+        _("part rétrocédée (points de base)"),
+        default=0,
+        help_text=_("En points de base : 2500 = 25 %."),
+    )
+    preferential_discount_bp = models.PositiveIntegerField(
+        _("remise du tarif préférentiel (points de base)"),
+        default=0,
+        help_text=_("En points de base : 3000 = 30 % de remise sur le tarif journée."),
+    )
+    cancellation_deadline_hours = models.PositiveSmallIntegerField(
+        _("délai d'annulation (heures)"), default=24
+    )
+    no_show_charged = models.BooleanField(_("absence facturée"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version de formule")
+        verbose_name_plural = _("versions de formule")
+        ordering = ["scheme_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "effective_from"], name="one_version_per_scheme_and_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(retrocession_share_bp__lte=10000)
+                & Q(preferential_discount_bp__lte=10000),
+                name="scheme_shares_at_most_100_percent",
+            ),
+            models.CheckConstraint(condition=Q(quota_days__gt=0), name="scheme_quota_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} — {self.effective_from}"
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.valid_until is None or day <= self.valid_until
+
+
+# --- host offers ------------------------------------------------------------------------------
+
+WEEKDAY_FIELDS = [
+    "desks_monday",
+    "desks_tuesday",
+    "desks_wednesday",
+    "desks_thursday",
+    "desks_friday",
+    "desks_saturday",
+    "desks_sunday",
+]
+
+
+class HostOffer(models.Model):
+    """What a place opens to visiting members: desks per weekday, closed dates, approval."""
+
+    place = models.OneToOneField(
+        "places.Place", on_delete=models.CASCADE, related_name="host_offer"
+    )
+    desks_monday = models.PositiveSmallIntegerField(_("lundi"), default=0)
+    desks_tuesday = models.PositiveSmallIntegerField(_("mardi"), default=0)
+    desks_wednesday = models.PositiveSmallIntegerField(_("mercredi"), default=0)
+    desks_thursday = models.PositiveSmallIntegerField(_("jeudi"), default=0)
+    desks_friday = models.PositiveSmallIntegerField(_("vendredi"), default=0)
+    desks_saturday = models.PositiveSmallIntegerField(_("samedi"), default=0)
+    desks_sunday = models.PositiveSmallIntegerField(_("dimanche"), default=0)
+    # ISO dates ("2026-12-25"), sorted.
+    closed_dates = models.JSONField(_("jours de fermeture"), default=list, blank=True)
+    half_days_allowed = models.BooleanField(_("demi-journées possibles"), default=True)
+    instructions = models.TextField(
+        _("informations pour les visiteurs"), blank=True, help_text=_("Markdown accepté.")
+    )
+    approval_required = models.BooleanField(_("validation par le lieu"), default=False)
+    approval_hours = models.PositiveSmallIntegerField(_("délai de validation (heures)"), default=48)
+    is_active = models.BooleanField(_("accueil ouvert"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("offre d'accueil")
+        verbose_name_plural = _("offres d'accueil")
+
+    def __str__(self) -> str:
+        return str(self.place)
+
+    def desks_on(self, day: datetime.date) -> int:
+        if day.isoformat() in self.closed_dates:
+            return 0
+        return getattr(self, WEEKDAY_FIELDS[day.weekday()])
+
+
+class HostDay(models.Model):
+    """The desks taken at a host on one day, per half day: the row locked by every booking."""
+
+    offer = models.ForeignKey(HostOffer, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    am_booked = models.PositiveSmallIntegerField(default=0)
+    pm_booked = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("journée d'accueil")
+        verbose_name_plural = _("journées d'accueil")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "day"], name="one_host_day_per_offer_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} — {self.day}"
+
+
+# --- passes and bookings ----------------------------------------------------------------------
+
+
+class Pass(models.Model):
+    """A member's right to visit the network's places under a scheme."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Actif")
+        ENDED = "ended", _("Terminé")
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="passes")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mobility_passes"
+    )
+    home_place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("lieu d'attache"),
+        on_delete=models.PROTECT,
+        related_name="mobility_passes",
+    )
+    status = models.CharField(
+        _("statut"), max_length=6, choices=Status.choices, default=Status.ACTIVE
+    )
+    starts_on = models.DateField(_("à partir du"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attribué par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pass mobilité")
+        verbose_name_plural = _("pass mobilité")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "holder"],
+                condition=Q(status="active"),
+                name="one_active_pass_per_scheme_and_holder",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} — {self.scheme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mobility:pass-detail", args=[self.pk])
+
+
+class Half(models.TextChoices):
+    FULL = "full", _("Journée")
+    AM = "am", _("Matin")
+    PM = "pm", _("Après-midi")
+
+
+class Booking(models.Model):
+    """One visit day (or half day) of a pass holder at a host place."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de validation")
+        CONFIRMED = "confirmed", _("Confirmée")
+        CHECKED_IN = "checked_in", _("Venue constatée")
+        NO_SHOW = "no_show", _("Absence")
+        CANCELLED = "cancelled", _("Annulée")
+        REFUSED = "refused", _("Refusée")
+
+    class CheckIn(models.TextChoices):
+        QR = "qr", _("QR code")
+        MANAGER = "manager", _("Par le lieu")
+
+    member_pass = models.ForeignKey(
+        Pass, verbose_name=_("pass"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    offer = models.ForeignKey(HostOffer, on_delete=models.PROTECT, related_name="bookings")
+    host_day = models.ForeignKey(HostDay, on_delete=models.PROTECT, related_name="bookings")
+    day = models.DateField(_("jour"))
+    half = models.CharField(_("durée"), max_length=4, choices=Half.choices, default=Half.FULL)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices)
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=100, unique=True)
+    approval_due_at = models.DateTimeField(_("à valider avant"), null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    check_in_method = models.CharField(max_length=7, choices=CheckIn.choices, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("réservation")
+        verbose_name_plural = _("réservations")
+        ordering = ["day", "pk"]
+        indexes = [
+            models.Index(fields=["member_pass", "day"]),
+            models.Index(fields=["day", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_pass.holder} @ {self.offer.place} — {self.day} ({self.half})"
+
+    @property
+    def halves(self) -> int:
+        return 2 if self.half == Half.FULL else 1
+
+
+# Bookings that hold a desk and a quota day.
+HOLDING_STATUSES = [
+    Booking.Status.PENDING,
+    Booking.Status.CONFIRMED,
+    Booking.Status.CHECKED_IN,
+    Booking.Status.NO_SHOW,
+]
