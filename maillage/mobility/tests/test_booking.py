@@ -100,7 +100,7 @@ def test_beyond_quota_is_refused(bob_pass, offer, other_place):
     days = [datetime.date(2026, 3, d) for d in (3, 4, 5, 6)]
     for n, day in enumerate(days):
         book(bob_pass, other_place, day=day, key=f"k{n}")
-    with pytest.raises(svc.QuotaExhausted, match="Quota atteint.*en mars 2026"):
+    with pytest.raises(svc.QuotaExhausted, match=r"Quota atteint.*en mars 2026"):
         book(bob_pass, other_place, day=datetime.date(2026, 3, 9), key="k9")
     # April is another period.
     book(bob_pass, other_place, day=datetime.date(2026, 4, 1), key="k10")
