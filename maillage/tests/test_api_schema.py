@@ -69,6 +69,20 @@ def test_the_docs_page_loads_its_scripts_locally(client):
 # --- schemathesis over the reads ------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Call the WSGI app as Django's test client does: without closing the database connection at
+    the end of each request (it holds the test's transaction; a file database would close it)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def directory(membership, other_place):
     SpaceFactory(place=membership.place, capacity=20, price_public_cents=2000)
