@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.french_stem import stem_text
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -83,6 +85,8 @@ class Skill(models.Model):
         _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.NETWORK
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Name and précision as light French stems (maillage.lib.french_stem), for the search page.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("compétence")
@@ -94,6 +98,13 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = stem_text(f"{self.name} {self.description}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class ApiToken(models.Model):

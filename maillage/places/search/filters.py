@@ -28,9 +28,11 @@ class Sort:
 RADIUS_CHOICES = (5, 10, 20, 50, 100, 200)
 MAX_RADIUS_KM = 2000
 MAX_Q_LENGTH = 200
+MAX_SKILL_LENGTH = 100
 MAX_PAGE = 10_000
 
-# The keys a search URL may carry (anything else is ignored silently: utm_*, htmx's own…).
+# The keys a search URL may carry for places (anything else is ignored silently: utm_*, htmx's
+# own…). "skill" is read too, but only the search page's people section uses it, not the API.
 QUERY_KEYS = (
     "q",
     "type",
@@ -66,6 +68,8 @@ class SearchFilters:
     """What a visitor asked for; every field has an "any" value (empty, None or False)."""
 
     q: str = ""
+    # Words a person's visible skill must match (the people section only; places ignore it).
+    skill: str = ""
     types: tuple[str, ...] = ()
     space_kind: str = ""
     capacity_min: int | None = None
@@ -101,6 +105,7 @@ class SearchFilters:
             return raw.strip() if isinstance(raw, str) else ""
 
         values["q"] = " ".join(get("q").split())[:MAX_Q_LENGTH]
+        values["skill"] = " ".join(get("skill").split())[:MAX_SKILL_LENGTH]
 
         raw_types = _get_list(query, "type")
         types = []
@@ -259,6 +264,8 @@ class SearchFilters:
         pairs: list[tuple[str, str]] = []
         if self.q:
             pairs.append(("q", self.q))
+        if self.skill:
+            pairs.append(("skill", self.skill))
         pairs.extend(("type", code) for code in self.types)
         for key in ("space_kind",):
             if getattr(self, key):

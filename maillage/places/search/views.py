@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from maillage.networks.selectors import get_network, get_network_for_coordinator
 from maillage.places.models import PlaceStatus, PlaceType
 from maillage.places.search.filters import RADIUS_CHOICES, SearchFilters, Sort
+from maillage.places.search.people import search_people
 from maillage.places.search.selectors import map_features, parse_bbox, search
 
 
@@ -48,7 +49,12 @@ def _form_context(request: HttpRequest, filters: SearchFilters, notices: list[st
 def search_page(request: HttpRequest) -> HttpResponse:
     filters, notices = SearchFilters.from_query(request.GET)
     results = search(filters, user=request.user)
-    context = {**_form_context(request, filters, notices), "results": results}
+    context = {
+        **_form_context(request, filters, notices),
+        "results": results,
+        "people": search_people(filters, user=request.user),
+        "people_search": True,
+    }
     template = "places/search/search.html" + ("#results" if request.htmx else "")
     response = render(request, template, context)
     _push_clean_url(request, response, filters)
