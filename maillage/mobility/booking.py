@@ -207,7 +207,6 @@ def book_visit(
             % {"place": place.name, "day": _fmt(day)}
         )
 
-    HostDay.objects.get_or_create(offer=offer, day=day)
     with transaction.atomic():
         # Lock the pass: two requests of the same member must not both take the last quota day
         # (and a replayed key must find the first request's booking).
@@ -215,7 +214,10 @@ def book_visit(
         replayed = _replay(key=idempotency_key, pass_=pass_, offer=offer, day=day, half=half)
         if replayed is not None:
             return replayed
-        # Lock the host day: two requests for the last desk must not both succeed.
+        # Lock the host day: two requests for the last desk must not both succeed. Created inside
+        # the transaction, so a refused request leaves nothing behind (get_or_create survives a
+        # concurrent insert of the same row through its savepoint).
+        HostDay.objects.get_or_create(offer=offer, day=day)
         host_day = HostDay.objects.select_for_update().get(offer=offer, day=day)
 
         same_day = Booking.objects.filter(member_pass=pass_, day=day, status__in=HOLDING_STATUSES)
