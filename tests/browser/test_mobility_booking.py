@@ -99,3 +99,21 @@ def test_member_books_a_desk_and_is_checked_in(
         expect(page.get_by_text("Arrivée enregistrée.")).to_be_visible()
         expect(page.get_by_role("cell", name="Venue constatée")).to_be_visible()
     assert Transfer.objects.get(booking__isnull=False).amount_cents == 1200
+
+
+MANAGER_PAGES = {
+    "scheme-list": ("dora", reverse("mobility:scheme-list", args=["reseau-hdf"])),
+    "offer-edit": ("charlie", reverse("mobility:offer-edit", args=["le-hangar"])),
+    "my-passes": ("bob", reverse("mobility:my-passes")),
+}
+
+
+@pytest.mark.parametrize("page_name", list(MANAGER_PAGES))
+def test_mobility_forms_are_accessible_and_fit_the_screen(
+    site_page, live_server, mobility_world, screenshot, viewport, page_name
+):
+    person, url = MANAGER_PAGES[page_name]
+    log_in_as(site_page, live_server, mobility_world[person])
+    response = site_page.goto(url)
+    assert response is not None and response.status == 200
+    page_is_fine(site_page, screenshot, viewport, page_name)
