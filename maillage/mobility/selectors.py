@@ -376,3 +376,86 @@ def get_booking_for_host(*, user: AnyUser, pk: int) -> Booking:
     if not can_edit_place(user=user, place=booking.offer.place):
         raise PermissionDenied
     return booking
+
+
+# --- statements -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    booking: Booking
+    direction: str  # "hosted" (the place received a visitor) or "made" (its member visited)
+    amount_cents: int  # what this place received (> 0) or paid (< 0) for the visit
+
+
+@dataclass(frozen=True)
+class Statement:
+    place: Place
+    network: Network
+    month: datetime.date
+    lines: list[StatementLine]
+
+    @property
+    def received_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines if line.amount_cents > 0)
+
+    @property
+    def paid_cents(self) -> int:
+        return -sum(line.amount_cents for line in self.lines if line.amount_cents < 0)
+
+    @property
+    def net_cents(self) -> int:
+        return self.received_cents - self.paid_cents
+
+    @property
+    def hosted(self) -> list[StatementLine]:
+        return [line for line in self.lines if line.direction == "hosted"]
+
+    @property
+    def made(self) -> list[StatementLine]:
+        return [line for line in self.lines if line.direction == "made"]
+
+
+def place_statement(*, place: Place, network: Network, month: datetime.date) -> Statement:
+    """The visits a place hosted and its members made in a month (by visit day), with what the
+    place's ledger account received or paid for each (reversals included)."""
+    start, end = period_bounds(day=month, period=QuotaPeriod.MONTH)
+    bookings = list(
+        Booking.objects.filter(
+            Q(offer__place=place) | Q(member_pass__home_place=place),
+            member_pass__scheme__network=network,
+            day__gte=start,
+            day__lt=end,
+            status__in=[Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW],
+        )
+        .select_related("offer__place", "member_pass__holder", "member_pass__home_place")
+        .order_by("day", "pk")
+    )
+    amounts: dict[int, int] = dict.fromkeys((b.pk for b in bookings), 0)
+    transfers = Transfer.objects.filter(booking__in=bookings).filter(
+        Q(debit__place=place, debit__network=network)
+        | Q(credit__place=place, credit__network=network)
+    )
+    for booking_id, amount, credit_place in transfers.values_list(
+        "booking_id", "amount_cents", "credit__place_id"
+    ):
+        amounts[booking_id] += amount if credit_place == place.pk else -amount
+    lines = [
+        StatementLine(b, "hosted" if b.offer.place_id == place.pk else "made", amounts[b.pk])
+        for b in bookings
+    ]
+    return Statement(place, network, start, lines)
+
+
+def get_statement_for_viewer(
+    *, user: AnyUser, slug: str, network_slug: str
+) -> tuple[Place, Network]:
+    """Return a place and a network it belongs to, for its managers or the network's coordinators;
+    Http404 / PermissionDenied otherwise."""
+    place = get_object_or_404(Place, slug=slug)
+    network = get_object_or_404(Network, slug=network_slug)
+    if not (can_edit_place(user=user, place=place) or is_coordinator(user=user, network=network)):
+        raise PermissionDenied
+    if not Membership.objects.filter(place=place, network=network).exists():
+        raise Http404
+    return place, network

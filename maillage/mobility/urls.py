@@ -23,3 +23,10 @@ urlpatterns = [
     path("reseaux/<slug:slug>/formules/<int:pk>/", views.scheme_detail, name="scheme-detail"),
     path("reseaux/<slug:slug>/formules/<int:pk>/attribuer/", views.pass_grant, name="pass-grant"),
 ]
+urlpatterns += [
+    path(
+        "lieux/<slug:slug>/releve/<slug:network_slug>/<int:year>-<int:month>/",
+        views.statement,
+        name="statement",
+    ),
+]
