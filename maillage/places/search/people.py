@@ -25,6 +25,8 @@ from maillage.places.search.filters import SearchFilters
 from maillage.territory.selectors import normalize_name
 
 PEOPLE_LIMIT = 20
+# Above this many people, select them by subquery rather than by a list of ids.
+MAX_LISTED_IDS = 500
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,14 @@ def search_people(
     if skills is None:
         return None
     found = PeopleResults(words=words)
-    people = User.objects.filter(Exists(skills.filter(user_id=OuterRef("pk"))))
-    found.total = people.count()
+    # One scan of the matching skills (an EXISTS per person would run once for each of them).
+    user_ids = set(skills.order_by().values_list("user_id", flat=True))
+    found.total = len(user_ids)
     if not found.total:
         return found
+    people = User.objects.filter(
+        pk__in=user_ids if len(user_ids) <= MAX_LISTED_IDS else skills.values("user_id")
+    )
     # Ordered by the public name's parts; never by (or showing) the e-mail address.
     page = list(
         people.only("pk", "display_name", "first_name", "last_name").order_by(

@@ -1,44 +1,50 @@
 """Reads of the search page, the map and the API: filtered places, facet counts, distances.
 
-Everything narrows one SQL query of published places; facets are grouped COUNTs over that query
-minus the facet's own filter (so each option says how many places choosing it would give).
-Distances: a latitude/longitude box in SQL, then exact great-circle distances in Python on the
-rows the box lets through.
+The work is done on a compact picture of the published directory (`search.index`), rebuilt
+only when the directory changes: each filter is a set of places (a bitset), the full-text match is
+one query with its scores, and each facet counts, for each option, the places matching every other
+filter (so each option says how many places choosing it would give) with ANDs and bit counts.
+Distances: a latitude/longitude box, then exact great-circle distances, computed for every match
+only when sorting by distance (else for the page shown).
 """
 
+import gzip
+import hashlib
+import heapq
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from maillage.lib.geo import EARTH_RADIUS_KM, distance_km, feature_collection
-from maillage.networks.models import Membership, MembershipStatus
 from maillage.places.models import (
-    Equipment,
     EquipmentCategory,
     Place,
     PlaceStatus,
     PlaceType,
     SharingMode,
-    Space,
     SpaceKind,
 )
 from maillage.places.search import backends
 from maillage.places.search.filters import RADIUS_CHOICES, SearchFilters, Sort
+from maillage.places.search.index import (
+    CAPACITY_STEPS,
+    PRICE_STEPS_CENTS,
+    STANDARD,
+    SURFACE_STEPS,
+    DirectoryIndex,
+    Thresholds,
+    directory_index,
+    positions_of,
+)
 
 PAGE_SIZE = 20
-CAPACITY_STEPS = (5, 10, 20, 50, 100)
-SURFACE_STEPS = (10, 20, 50, 100, 200)
-PRICE_STEPS_CENTS = (0, 1000, 2000, 5000, 10000, 20000)
 MAX_NETWORK_OPTIONS = 30
-
-SPACE_FILTERS = ("space_kind", "capacity_min", "surface_min", "price_max_cents")
-EQUIPMENT_FILTERS = ("equipment_category", "sharing_mode")
 
 
 @dataclass(frozen=True)
@@ -101,84 +107,7 @@ class SearchResults:
         return self.filters.with_(page=self.page + 1).to_query()
 
 
-# --- the filtered query ---------------------------------------------------------------------
-
-
-def _space_conditions(filters: SearchFilters, skip: str | None) -> dict[str, Any]:
-    conditions: dict[str, Any] = {}
-    if filters.space_kind and skip != "space_kind":
-        conditions["kind"] = filters.space_kind
-    if filters.capacity_min is not None and skip != "capacity_min":
-        conditions["capacity__gte"] = filters.capacity_min
-    if filters.surface_min is not None and skip != "surface_min":
-        conditions["surface_m2__gte"] = filters.surface_min
-    if filters.price_max_cents is not None and skip != "price_max_cents":
-        conditions["price_public_cents__lte"] = filters.price_max_cents
-    return conditions
-
-
-def _equipment_conditions(filters: SearchFilters, skip: str | None) -> dict[str, Any]:
-    conditions: dict[str, Any] = {}
-    if filters.equipment_category and skip != "equipment_category":
-        conditions["category"] = filters.equipment_category
-    if filters.sharing_mode and skip != "sharing_mode":
-        conditions["sharing_mode"] = filters.sharing_mode
-    return conditions
-
-
-def _filtered(
-    filters: SearchFilters, *, skip: str | None = None, radius_ids: list[int] | None = None
-) -> QuerySet[Place]:
-    """Published places matching every filter but `skip` (radius as precomputed ids)."""
-    places = Place.objects.published()
-    if filters.q and skip != "q":
-        using = router.db_for_read(Place)
-        if backends.is_supported(connections[using]):
-            # None when the words are all stop words ("de la"): nothing then narrows.
-            subquery = backends.match_subquery(filters.q, using=using)
-            if subquery is not None:
-                # Fixed SQL from backends; the words travel as a parameter.
-                places = places.filter(pk__in=RawSQL(*subquery))  # noqa: S611
-        else:
-            places = places.filter(name__icontains=filters.q)
-    if filters.types and skip != "types":
-        # Several types: a place of any of them. Types are a JSON list of known codes; the quoted
-        # code matches one element exactly (SQLite has no JSON containment lookup).
-        any_type = Q()
-        for code in filters.types:
-            any_type |= Q(types__icontains=f'"{code}"')
-        places = places.filter(any_type)
-    if filters.status and skip != "status":
-        places = places.filter(status=filters.status)
-    # The space conditions hold for one and the same space: "a meeting room for 20".
-    space_conditions = _space_conditions(filters, skip)
-    if space_conditions:
-        places = places.filter(
-            Exists(Space.objects.filter(place=OuterRef("pk"), **space_conditions))
-        )
-    equipment_conditions = _equipment_conditions(filters, skip)
-    if equipment_conditions:
-        places = places.filter(
-            Exists(Equipment.objects.filter(place=OuterRef("pk"), **equipment_conditions))
-        )
-    if filters.accessible and skip != "accessible":
-        places = places.filter(
-            Q(access_step_free=True)
-            | Exists(Space.objects.filter(place=OuterRef("pk"), is_accessible=True))
-        )
-    if filters.network and skip != "network":
-        places = places.filter(
-            Exists(
-                Membership.objects.filter(
-                    place=OuterRef("pk"),
-                    network__slug=filters.network,
-                    status=MembershipStatus.ACCEPTED,
-                )
-            )
-        )
-    if radius_ids is not None and skip != "radius_km":
-        places = places.filter(pk__in=radius_ids)
-    return places
+# --- the filtered sets ----------------------------------------------------------------------
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
@@ -189,27 +118,138 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
-def _in_box(places: QuerySet[Place], box: tuple[float, float, float, float]) -> QuerySet[Place]:
-    south, north, west, east = box
-    places = places.filter(latitude__range=(south, north))
-    if west < -180 or east > 180:
-        # The box crosses the antimeridian (Wallis-et-Futuna): keep every longitude.
-        return places.filter(longitude__isnull=False)
-    return places.filter(longitude__range=(west, east))
+def _threshold_index(steps: tuple[int, ...], value: int | None) -> int | None:
+    return None if value is None else steps.index(value)
 
 
-def _within_radius(filters: SearchFilters) -> list[int] | None:
-    """The ids of published places within the radius of the origin, or None without a radius."""
-    origin = filters.origin
-    if origin is None or filters.radius_km is None:
-        return None
-    box = bounding_box(origin.lat, origin.lon, filters.radius_km)
-    rows = _in_box(Place.objects.published(), box).values_list("pk", "latitude", "longitude")
-    return [
-        pk
-        for pk, lat, lon in rows
-        if distance_km(origin.lat, origin.lon, lat, lon) <= filters.radius_km
-    ]
+def _thresholds(filters: SearchFilters) -> Thresholds:
+    """The standard steps, plus a value typed in a URL that is not one of them."""
+
+    def with_value(steps: tuple[int, ...], value: int | None) -> tuple[int, ...]:
+        return steps if value is None or value in steps else tuple(sorted({*steps, value}))
+
+    wanted = Thresholds(
+        with_value(CAPACITY_STEPS, filters.capacity_min),
+        with_value(SURFACE_STEPS, filters.surface_min),
+        with_value(PRICE_STEPS_CENTS, filters.price_max_cents),
+    )
+    return STANDARD if wanted == STANDARD else wanted
+
+
+class Matcher:
+    """The places matching each filter of a search, as bitsets of the directory picture."""
+
+    def __init__(self, filters: SearchFilters, index: DirectoryIndex) -> None:
+        self.filters = filters
+        self.index = index
+        self.thresholds = _thresholds(filters)
+        self.table = index.space_table(self.thresholds)
+        self.scores: dict[int, float] = {}  # place id → relevance, with words
+        self.own: dict[str, int] = {}  # filter → its places, for the single-field filters
+        self._space: dict[tuple[Any, ...], int] = {}
+        self._equipment: dict[tuple[Any, ...], int] = {}
+        self._add_text()
+        if filters.types:
+            bits = 0
+            for code in filters.types:
+                bits |= index.type_bits.get(code, 0)
+            self.own["types"] = bits
+        if filters.status:
+            self.own["status"] = index.status_bits.get(filters.status, 0)
+        if filters.accessible:
+            self.own["accessible"] = index.accessible_bits
+        if filters.network:
+            self.own["network"] = index.network_bits.get(filters.network, 0)
+        if filters.origin is not None and filters.radius_km is not None:
+            self.own["radius_km"] = self._within(filters.radius_km)
+
+    def _add_text(self) -> None:
+        q = self.filters.q
+        if not q:
+            return
+        using = router.db_for_read(Place)
+        if backends.is_supported(connections[using]):
+            if not backends.query_tokens(q):
+                return  # only stop words ("de la"): nothing narrows
+            self.scores = backends.scores(q, using=using)
+            self.own["q"] = self.index.bits(self.scores)
+        else:
+            ids = Place.objects.published().filter(name__icontains=q).values_list("pk", flat=True)
+            self.own["q"] = self.index.bits(ids)
+
+    def _within(self, radius_km: float) -> int:
+        origin = self.filters.origin
+        assert origin is not None
+        south, north, west, east = bounding_box(origin.lat, origin.lon, radius_km)
+        any_longitude = west < -180 or east > 180  # across the antimeridian
+        index = self.index
+        inside = []
+        for n, (lat, lon) in enumerate(zip(index.latitudes, index.longitudes, strict=True)):
+            if lat is None or lon is None or not south <= lat <= north:
+                continue
+            if not any_longitude and not west <= lon <= east:
+                continue
+            if distance_km(origin.lat, origin.lon, lat, lon) <= radius_km:
+                inside.append(n)
+        return index.bits(index.ids[n] for n in inside)
+
+    # --- spaces and equipment: every condition holds for one and the same item ------------
+
+    def _space_conditions(self, skip: str | None) -> tuple[Any, ...]:
+        f, t = self.filters, self.thresholds
+        return (
+            f.space_kind if f.space_kind and skip != "space_kind" else None,
+            None if skip == "capacity_min" else _threshold_index(t.capacities, f.capacity_min),
+            None if skip == "surface_min" else _threshold_index(t.surfaces, f.surface_min),
+            None if skip == "price_max_cents" else _threshold_index(t.prices, f.price_max_cents),
+        )
+
+    def space_bits(self, skip: str | None = None) -> int:
+        conditions = self._space_conditions(skip)
+        if conditions == (None, None, None, None):
+            return self.index.everything
+        if conditions not in self._space:
+            kind, ci, si, pi = conditions
+            bits = 0
+            for (k, cl, sl, pl), places in self.table.items():
+                if (
+                    (kind is None or k == kind)
+                    and (ci is None or cl > ci)
+                    and (si is None or sl > si)
+                    and (pi is None or pl <= pi)
+                ):
+                    bits |= places
+            self._space[conditions] = bits
+        return self._space[conditions]
+
+    def equipment_bits(self, skip: str | None = None, **wanted: str) -> int:
+        f = self.filters
+        category = wanted.get("category") or (
+            f.equipment_category if skip != "equipment_category" else ""
+        )
+        mode = wanted.get("mode") or (f.sharing_mode if skip != "sharing_mode" else "")
+        if not category and not mode:
+            return self.index.everything
+        key = (category, mode)
+        if key not in self._equipment:
+            bits = 0
+            for (c, m), places in self.index.equipment_bits.items():
+                if (not category or c == category) and (not mode or m == mode):
+                    bits |= places
+            self._equipment[key] = bits
+        return self._equipment[key]
+
+    def base(self, skip: str | None = None) -> int:
+        """The places matching every filter but `skip`."""
+        bits = self.index.everything
+        for name, places in self.own.items():
+            if name != skip:
+                bits &= places
+        return bits & self.space_bits(skip) & self.equipment_bits(skip)
+
+
+def matcher(filters: SearchFilters) -> Matcher:
+    return Matcher(filters, directory_index())
 
 
 # --- the search -----------------------------------------------------------------------------
@@ -223,32 +263,62 @@ def search(
     Every visitor sees the same published places, so `user` only keeps the API's signature
     ready for private fields.
     """
-    radius_ids = _within_radius(filters)
-    places = _filtered(filters, radius_ids=radius_ids)
+    match = matcher(filters)
+    index = match.index
+    matching = match.base()
+    total = matching.bit_count()
+    page_count = max(1, math.ceil(total / page_size))
+    page = min(filters.page, page_count)
+    wanted = page * page_size
     origin = filters.origin
+    distances: dict[int, float] = {}
     sort = filters.effective_sort
     if sort in (Sort.RELEVANCE, Sort.DISTANCE):
-        ids, distances = _sorted_ids(places, filters, sort)
-        total = len(ids)
-        page_count = max(1, math.ceil(total / page_size))
-        page = min(filters.page, page_count)
-        page_ids = ids[(page - 1) * page_size : page * page_size]
-        by_pk = Place.objects.select_related("commune").in_bulk(page_ids)
-        page_places = [by_pk[pk] for pk in page_ids if pk in by_pk]
+        positions = positions_of(matching)
+        names, ids = index.names, index.ids
+        if sort == Sort.DISTANCE and origin is not None:
+            lats, lons = index.latitudes, index.longitudes
+            for n in positions:
+                if lats[n] is not None and lons[n] is not None:
+                    distances[ids[n]] = distance_km(origin.lat, origin.lon, lats[n], lons[n])
+            first = heapq.nsmallest(
+                wanted,
+                positions,
+                key=lambda n: (distances.get(ids[n], math.inf), names[n], ids[n]),
+            )
+        else:
+            scores = match.scores
+            first = heapq.nsmallest(
+                wanted, positions, key=lambda n: (-scores.get(ids[n], 0.0), names[n], ids[n])
+            )
+        page_ids = [ids[n] for n in first[(page - 1) * page_size :]]
     else:
-        total = places.count()
-        page_count = max(1, math.ceil(total / page_size))
-        page = min(filters.page, page_count)
-        order = ["-freshness_score", "name", "pk"] if sort == Sort.FRESHNESS else ["name", "pk"]
-        page_places = list(
-            places.select_related("commune").order_by(*order)[
-                (page - 1) * page_size : page * page_size
+        if sort == Sort.FRESHNESS:
+            # Freshness scores change without touching updated_at: ask the database.
+            order = [
+                index.position[pk]
+                for pk in Place.objects.published()
+                .order_by("-freshness_score", "name", "pk")
+                .values_list("pk", flat=True)
+                if pk in index.position
             ]
-        )
-        distances = {}
+        else:
+            order = index.by_name
+        packed = matching.to_bytes((index.size >> 3) + 1, "little")
+        first = []
+        for n in order:
+            if packed[n >> 3] >> (n & 7) & 1:
+                first.append(n)
+                if len(first) >= wanted:
+                    break
+        page_ids = [index.ids[n] for n in first[(page - 1) * page_size :]]
+    by_pk = Place.objects.select_related("commune").in_bulk(page_ids)
     results = []
-    for place in page_places:
-        km = distances.get(place.pk)
+    for pk in page_ids:
+        place = by_pk.get(pk)
+        if place is None:
+            continue
+        km = distances.get(pk)
         if km is None and origin is not None and place.has_position:
             km = distance_km(origin.lat, origin.lon, place.latitude, place.longitude)
         results.append(Result(place=place, distance_km=km))
@@ -256,28 +326,10 @@ def search(
         filters=filters, results=results, total=total, page=page, page_count=page_count
     )
     if facets:
-        found.facets = facet_counts(filters, radius_ids=radius_ids)
+        found.facets = facet_counts(filters, match=match)
     if total == 0:
-        found.suggestions = widening_suggestions(filters, radius_ids=radius_ids)
+        found.suggestions = widening_suggestions(filters, match=match)
     return found
-
-
-def _sorted_ids(
-    places: QuerySet[Place], filters: SearchFilters, sort: str
-) -> tuple[list[int], dict[int, float]]:
-    rows = list(places.values_list("pk", "name", "latitude", "longitude"))
-    origin = filters.origin
-    distances: dict[int, float] = {}
-    if origin is not None:
-        for pk, _name, lat, lon in rows:
-            if lat is not None and lon is not None:
-                distances[pk] = distance_km(origin.lat, origin.lon, lat, lon)
-    if sort == Sort.DISTANCE:
-        rows.sort(key=lambda row: (distances.get(row[0], math.inf), row[1], row[0]))
-    else:
-        scores = backends.scores(filters.q, using=router.db_for_read(Place))
-        rows.sort(key=lambda row: (-scores.get(row[0], 0.0), row[1], row[0]))
-    return [row[0] for row in rows], distances
 
 
 # --- facets ---------------------------------------------------------------------------------
@@ -287,121 +339,59 @@ def _option(value: str, label: Any, count: int, selected: bool) -> FacetOption:
     return FacetOption(value=value, label=str(label), count=count, selected=selected)
 
 
-def facet_counts(filters: SearchFilters, *, radius_ids: list[int] | None = None) -> list[Facet]:
+def facet_counts(filters: SearchFilters, *, match: Matcher | None = None) -> list[Facet]:
     """For each facet, how many places each option would give with the other filters kept."""
-
-    def base(skip: str) -> QuerySet[Place]:
-        return _filtered(filters, skip=skip, radius_ids=radius_ids)
-
+    match = match or matcher(filters)
+    index = match.index
     facets = []
 
-    type_counts = base("types").aggregate(
-        **{code: Count("pk", filter=Q(types__icontains=f'"{code}"')) for code in PlaceType.values}
-    )
+    base = match.base("types")
     facets.append(
         Facet(
             "type",
             _("Type de lieu"),
             [
-                _option(code, label, type_counts[code], code in filters.types)
+                _option(
+                    code,
+                    label,
+                    (base & index.type_bits.get(code, 0)).bit_count(),
+                    code in filters.types,
+                )
                 for code, label in PlaceType.choices
             ],
             multiple=True,
         )
     )
+    facets.extend(_space_facets(filters, match))
 
-    kind_counts = dict(
-        Space.objects.filter(
-            place__in=base("space_kind"), **_space_conditions(filters, "space_kind")
-        )
-        .values("kind")
-        .annotate(n=Count("place", distinct=True))
-        .values_list("kind", "n")
-    )
-    facets.append(
-        Facet(
-            "space_kind",
-            _("Type d'espace"),
-            [
-                _option(code, label, kind_counts.get(code, 0), filters.space_kind == code)
-                for code, label in SpaceKind.choices
-            ],
-        )
-    )
-
-    facets.append(
-        _step_facet(
-            "capacity_min",
-            _("Capacité d'au moins"),
-            base("capacity_min"),
-            _space_conditions(filters, "capacity_min"),
-            "capacity__gte",
-            CAPACITY_STEPS,
-            filters.capacity_min,
-            lambda n: _("%(n)s personnes") % {"n": n},
-        )
-    )
-    facets.append(
-        _step_facet(
-            "surface_min",
-            _("Surface d'au moins"),
-            base("surface_min"),
-            _space_conditions(filters, "surface_min"),
-            "surface_m2__gte",
-            SURFACE_STEPS,
-            filters.surface_min,
-            lambda n: _("%(n)s m²") % {"n": n},
-        )
-    )
-    facets.append(
-        _step_facet(
-            "price_max",
-            _("Prix public d'au plus"),
-            base("price_max_cents"),
-            _space_conditions(filters, "price_max_cents"),
-            "price_public_cents__lte",
-            PRICE_STEPS_CENTS,
-            filters.price_max_cents,
-            lambda cents: _("gratuit") if cents == 0 else _("%(n)s €") % {"n": cents // 100},
-            value=lambda cents: str(cents // 100),
-        )
-    )
-
-    for name, label, choices, selected in (
+    for name, label, choices, selected, key in (
         (
             "equipment_category",
             _("Catégorie d'équipement"),
             EquipmentCategory.choices,
             filters.equipment_category,
+            "category",
         ),
-        ("sharing_mode", _("Mode de partage"), SharingMode.choices, filters.sharing_mode),
+        ("sharing_mode", _("Mode de partage"), SharingMode.choices, filters.sharing_mode, "mode"),
     ):
-        field_name = "category" if name == "equipment_category" else name
-        counts = dict(
-            Equipment.objects.filter(place__in=base(name), **_equipment_conditions(filters, name))
-            .values(field_name)
-            .annotate(n=Count("place", distinct=True))
-            .values_list(field_name, "n")
-        )
+        base = match.base(name)
         facets.append(
             Facet(
                 name,
                 label,
                 [
-                    _option(code, option_label, counts.get(code, 0), selected == code)
+                    _option(
+                        code,
+                        option_label,
+                        (base & match.equipment_bits(name, **{key: code})).bit_count(),
+                        selected == code,
+                    )
                     for code, option_label in choices
                 ],
             )
         )
 
-    accessible_count = (
-        base("accessible")
-        .filter(
-            Q(access_step_free=True)
-            | Exists(Space.objects.filter(place=OuterRef("pk"), is_accessible=True))
-        )
-        .count()
-    )
+    accessible_count = (match.base("accessible") & index.accessible_bits).bit_count()
     facets.append(
         Facet(
             "accessible",
@@ -417,20 +407,16 @@ def facet_counts(filters: SearchFilters, *, radius_ids: list[int] | None = None)
         )
     )
 
-    network_rows = list(
-        Membership.objects.filter(status=MembershipStatus.ACCEPTED, place__in=base("network"))
-        .values("network__slug", "network__name")
-        .annotate(n=Count("place", distinct=True))
-        .order_by("-n", "network__name")[:MAX_NETWORK_OPTIONS]
-    )
+    base = match.base("network")
+    counted = []
+    for slug, places in index.network_bits.items():
+        n = (base & places).bit_count()
+        if n:
+            counted.append((-n, index.network_names[slug], slug))
+    counted.sort()
     options = [
-        _option(
-            row["network__slug"],
-            row["network__name"],
-            row["n"],
-            row["network__slug"] == filters.network,
-        )
-        for row in network_rows
+        _option(slug, name, -minus_n, slug == filters.network)
+        for minus_n, name, slug in counted[:MAX_NETWORK_OPTIONS]
     ]
     if filters.network and not any(option.selected for option in options):
         from maillage.networks.models import Network
@@ -439,15 +425,18 @@ def facet_counts(filters: SearchFilters, *, radius_ids: list[int] | None = None)
         options.append(_option(filters.network, name or filters.network, 0, True))
     facets.append(Facet("network", _("Réseau"), options))
 
-    status_counts = dict(
-        base("status").values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    base = match.base("status")
     facets.append(
         Facet(
             "status",
             _("Statut"),
             [
-                _option(code, label, status_counts.get(code, 0), filters.status == code)
+                _option(
+                    code,
+                    label,
+                    (base & index.status_bits.get(code, 0)).bit_count(),
+                    filters.status == code,
+                )
                 for code, label in PlaceStatus.choices
             ],
         )
@@ -455,28 +444,105 @@ def facet_counts(filters: SearchFilters, *, radius_ids: list[int] | None = None)
     return facets
 
 
-def _step_facet(
-    name: str,
-    label: str,
-    places: QuerySet[Place],
-    conditions: dict[str, Any],
-    lookup: str,
-    steps: tuple[int, ...],
-    selected: int | None,
-    describe: Any,
-    value: Any = str,
-) -> Facet:
-    counts = Space.objects.filter(place__in=places, **conditions).aggregate(
-        **{f"s{step}": Count("place", distinct=True, filter=Q(**{lookup: step})) for step in steps}
-    )
-    return Facet(
-        name,
-        label,
-        [
-            _option(value(step), describe(step), counts[f"s{step}"], selected == step)
-            for step in steps
-        ],
-    )
+def _space_facets(filters: SearchFilters, match: Matcher) -> list[Facet]:
+    """Space kind, capacity, surface and price: one pass over the space levels each."""
+    t = match.thresholds
+
+    def levels(skip: str, slot: int) -> dict[Any, int]:
+        """Places by the value of one slot of the level key, the other conditions holding."""
+        k_, c_, s_, p_ = match._space_conditions(skip)
+        out: dict[Any, int] = {}
+        for key, places in match.table.items():
+            k, cl, sl, pl = key
+            if (
+                (k_ is None or k == k_)
+                and (c_ is None or cl > c_)
+                and (s_ is None or sl > s_)
+                and (p_ is None or pl <= p_)
+            ):
+                out[key[slot]] = out.get(key[slot], 0) | places
+        return out
+
+    base = match.base("space_kind")
+    by_kind = levels("space_kind", 0)
+    facets = [
+        Facet(
+            "space_kind",
+            _("Type d'espace"),
+            [
+                _option(
+                    code,
+                    label,
+                    (base & by_kind.get(code, 0)).bit_count(),
+                    filters.space_kind == code,
+                )
+                for code, label in SpaceKind.choices
+            ],
+        )
+    ]
+
+    def at_least(
+        name: str, slot: int, thresholds: tuple[int, ...], steps: tuple[int, ...]
+    ) -> dict[int, int]:
+        by_level = levels(name, slot)
+        base = match.base(name)
+        counts = {}
+        for step in steps:
+            i = thresholds.index(step)
+            bits = 0
+            for level, places in by_level.items():
+                if (slot != 3 and level > i) or (slot == 3 and level <= i):
+                    bits |= places
+            counts[step] = (base & bits).bit_count()
+        return counts
+
+    for name, key, label, slot, thresholds, steps, selected, describe, value in (
+        (
+            "capacity_min",
+            "capacity_min",
+            _("Capacité d'au moins"),
+            1,
+            t.capacities,
+            CAPACITY_STEPS,
+            filters.capacity_min,
+            lambda n: _("%(n)s personnes") % {"n": n},
+            str,
+        ),
+        (
+            "surface_min",
+            "surface_min",
+            _("Surface d'au moins"),
+            2,
+            t.surfaces,
+            SURFACE_STEPS,
+            filters.surface_min,
+            lambda n: _("%(n)s m²") % {"n": n},
+            str,
+        ),
+        (
+            "price_max",
+            "price_max_cents",
+            _("Prix public d'au plus"),
+            3,
+            t.prices,
+            PRICE_STEPS_CENTS,
+            filters.price_max_cents,
+            lambda cents: _("gratuit") if cents == 0 else _("%(n)s €") % {"n": cents // 100},
+            lambda cents: str(cents // 100),
+        ),
+    ):
+        counts = at_least(key, slot, thresholds, steps)
+        facets.append(
+            Facet(
+                name,
+                label,
+                [
+                    _option(value(step), describe(step), counts[step], selected == step)
+                    for step in steps
+                ],
+            )
+        )
+    return facets
 
 
 # --- empty results --------------------------------------------------------------------------
@@ -500,18 +566,19 @@ def _filter_label(name: str) -> str:
 
 
 def widening_suggestions(
-    filters: SearchFilters, *, radius_ids: list[int] | None = None
+    filters: SearchFilters, *, match: Matcher | None = None
 ) -> list[Suggestion]:
     """Which single change would give results: a wider radius, or one filter less."""
+    match = match or matcher(filters)
+    index = match.index
     suggestions = []
     if filters.radius_km is not None and filters.origin is not None:
         origin = filters.origin
-        rows = (
-            _filtered(filters)
-            .filter(latitude__isnull=False, longitude__isnull=False)
-            .values_list("latitude", "longitude")
+        without_radius = match.base("radius_km") & index.located
+        distances = sorted(
+            distance_km(origin.lat, origin.lon, index.latitudes[n], index.longitudes[n])  # type: ignore[arg-type]
+            for n in positions_of(without_radius)
         )
-        distances = sorted(distance_km(origin.lat, origin.lon, lat, lon) for lat, lon in rows)
         for radius in RADIUS_CHOICES:
             if radius <= filters.radius_km:
                 continue
@@ -537,7 +604,7 @@ def widening_suggestions(
     for name in filters.narrowing():
         if name == "radius_km":
             continue
-        count = _filtered(filters, skip=name, radius_ids=radius_ids).count()
+        count = match.base(name).bit_count()
         if count:
             suggestions.append(
                 Suggestion(
@@ -552,40 +619,102 @@ def widening_suggestions(
 # --- the map --------------------------------------------------------------------------------
 
 
+def _features(index: DirectoryIndex) -> list[dict[str, Any] | None]:
+    """Every published place as a GeoJSON feature (None without a position), per language.
+
+    Built once per directory version and language; callers must not change them.
+    """
+    key = ("features", get_language())
+    if key not in index.memo:
+        labels = {code: str(label) for code, label in PlaceType.choices}
+        features: list[dict[str, Any] | None] = []
+        for n, pk in enumerate(index.ids):
+            lat, lon = index.latitudes[n], index.longitudes[n]
+            if lat is None or lon is None:
+                features.append(None)
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                    "properties": {
+                        "id": pk,
+                        "name": index.names[n],
+                        "slug": index.slugs[n],
+                        "commune": index.communes[n],
+                        "types": ", ".join(labels.get(code, code) for code in index.types[n]),
+                    },
+                }
+            )
+        index.memo[key] = features
+    return index.memo[key]
+
+
 def map_features(
-    filters: SearchFilters, bbox: tuple[float, float, float, float] | None = None
+    filters: SearchFilters,
+    bbox: tuple[float, float, float, float] | None = None,
+    *,
+    urls: bool = False,
 ) -> dict[str, Any]:
-    """A compact GeoJSON FeatureCollection of the matching places, within bbox (w, s, e, n)."""
-    places = _filtered(filters, radius_ids=_within_radius(filters)).filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
-    if bbox is not None:
-        west, south, east, north = bbox
-        places = places.filter(latitude__range=(south, north))
-        if west <= east:
-            places = places.filter(longitude__range=(west, east))
-        else:  # across the antimeridian
-            places = places.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
-    labels = dict(PlaceType.choices)
-    # One reverse() for every URL: the slug is the only part that changes.
-    url_pattern = reverse("places:place-detail", args=["slug-placeholder"])
-    rows = places.order_by("pk").values_list(
-        "pk", "name", "slug", "commune__name", "types", "latitude", "longitude"
-    )
-    return feature_collection(
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-            "properties": {
-                "id": pk,
-                "name": name,
-                "url": url_pattern.replace("slug-placeholder", slug),
-                "commune": commune or "",
-                "types": ", ".join(str(labels.get(code, code)) for code in types or []),
-            },
-        }
-        for pk, name, slug, commune, types, lat, lon in rows
-    )
+    """A compact GeoJSON FeatureCollection of the matching places, within bbox (w, s, e, n).
+
+    Each feature carries the place's slug (its page is /lieux/<slug>/); `urls` adds the page's
+    path as `url` too, for the `points_map` component.
+    """
+    match = matcher(filters)
+    index = match.index
+    features = _features(index)
+    chosen = []
+    lats, lons = index.latitudes, index.longitudes
+    for n in positions_of(match.base() & index.located):
+        if bbox is not None:
+            west, south, east, north = bbox
+            lat, lon = lats[n], lons[n]
+            if not south <= lat <= north:  # type: ignore[operator]
+                continue
+            if west <= east:
+                if not west <= lon <= east:  # type: ignore[operator]
+                    continue
+            elif not (lon >= west or lon <= east):  # type: ignore[operator]
+                continue
+        chosen.append(features[n])
+    if urls:
+        # One reverse() for every URL: the slug is the only part that changes.
+        pattern = reverse("places:place-detail", args=["slug-placeholder"])
+        chosen = [
+            {
+                **feature,
+                "properties": {
+                    **feature["properties"],
+                    "url": pattern.replace("slug-placeholder", feature["properties"]["slug"]),
+                },
+            }
+            for feature in chosen
+            if feature is not None
+        ]
+    return feature_collection(chosen)
+
+
+@dataclass(frozen=True)
+class PackedGeoJSON:
+    body: bytes
+    gzipped: bytes
+    etag: str
+
+
+def all_places_geojson() -> PackedGeoJSON:
+    """The map of every published place, serialised and gzipped once per directory version."""
+    index = directory_index()
+    key = ("geojson", get_language())
+    if key not in index.memo:
+        body = json.dumps(
+            map_features(SearchFilters()), separators=(",", ":"), ensure_ascii=False
+        ).encode()
+        digest = hashlib.sha256(repr((index.version, key)).encode()).hexdigest()[:32]
+        index.memo[key] = PackedGeoJSON(
+            body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0), etag=f'"{digest}"'
+        )
+    return index.memo[key]
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float] | None:

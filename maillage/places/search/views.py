@@ -3,12 +3,13 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP
 from django.utils.html import escape
+from django.utils.http import parse_etags
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.gzip import gzip_page
@@ -18,7 +19,12 @@ from maillage.networks.selectors import get_network, get_network_for_coordinator
 from maillage.places.models import PlaceStatus, PlaceType
 from maillage.places.search.filters import RADIUS_CHOICES, SearchFilters, Sort
 from maillage.places.search.people import search_people
-from maillage.places.search.selectors import map_features, parse_bbox, search
+from maillage.places.search.selectors import (
+    all_places_geojson,
+    map_features,
+    parse_bbox,
+    search,
+)
 
 
 def _sort_choices(filters: SearchFilters) -> list[tuple[str, str]]:
@@ -86,13 +92,34 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@gzip_page
 def map_geojson(request: HttpRequest) -> HttpResponse:
     filters, _notices = SearchFilters.from_query(request.GET)
     bbox = parse_bbox(request.GET.get("bbox", ""))
-    response = JsonResponse(
-        map_features(filters, bbox), json_dumps_params={"separators": (",", ":")}
-    )
+    if bbox is None and filters.is_empty:
+        return _all_places_geojson(request)
+    response = gzip_page(_filtered_geojson)(request, filters, bbox)
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def _filtered_geojson(
+    request: HttpRequest, filters: SearchFilters, bbox: tuple[float, float, float, float] | None
+) -> HttpResponse:
+    return JsonResponse(map_features(filters, bbox), json_dumps_params={"separators": (",", ":")})
+
+
+def _all_places_geojson(request: HttpRequest) -> HttpResponse:
+    """Every place: serialised and gzipped once per directory version, revalidated by ETag."""
+    packed = all_places_geojson()
+    if packed.etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", "") and not request.htmx:
+        response = HttpResponse(packed.gzipped, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(packed.body, content_type="application/json")
+    response["ETag"] = packed.etag
+    patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(response, public=True, max_age=60)
     return response
 
@@ -133,7 +160,7 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
     filters = SearchFilters(network=network.slug)
     context = {
         "network": network,
-        "geojson": map_features(filters),
+        "geojson": map_features(filters, urls=True),
         "directory_url": request.build_absolute_uri(
             reverse("search:search") + "?" + filters.to_query()
         ),

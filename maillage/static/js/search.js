@@ -56,6 +56,7 @@
   function initSearchMap(el) {
     if (typeof L === "undefined") { return; }
     var form = document.getElementById(el.dataset.form);
+    var placeUrl = el.dataset.placeUrl || "/lieux/slug-placeholder/";
     var map = L.map(el);
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: escapeHTML(el.dataset.attribution) }).addTo(map);
     var group = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup() : L.featureGroup();
@@ -69,11 +70,13 @@
       (data.features || []).forEach(function (feature) {
         var c = feature.geometry.coordinates;
         var p = feature.properties || {};
+        // The GeoJSON sends each place's slug, not its URL (a quarter lighter): build the URL.
+        var url = p.url || placeUrl.replace("slug-placeholder", encodeURIComponent(p.slug || ""));
         var marker = L.marker([c[1], c[0]], { title: p.name, alt: p.name });
-        var html = '<strong><a href="' + escapeHTML(p.url) + '">' + escapeHTML(p.name) + "</a></strong>";
+        var html = '<strong><a href="' + escapeHTML(url) + '">' + escapeHTML(p.name) + "</a></strong>";
         if (p.commune) { html += "<br>" + escapeHTML(p.commune); }
         if (p.types) { html += "<br>" + escapeHTML(p.types); }
-        html += '<br><a href="' + escapeHTML(p.url) + '">' + escapeHTML(el.dataset.linkLabel) + "</a>";
+        html += '<br><a href="' + escapeHTML(url) + '">' + escapeHTML(el.dataset.linkLabel) + "</a>";
         marker.bindPopup(html);
         group.addLayer(marker);
       });

@@ -5,8 +5,10 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.conftest import PERSONAS
+from maillage.places.models import Place, Space
 from maillage.places.tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +35,11 @@ def test_the_geojson_holds_published_places_with_a_position(client, spread):
     assert names(response) == ["Au nord", "Au sud"]
     feature = next(f for f in response.json()["features"] if f["properties"]["name"] == "Au nord")
     assert feature["geometry"]["coordinates"] == [3.05751, 50.63191]
-    assert set(feature["properties"]) == {"id", "name", "url", "commune", "types"}
-    assert feature["properties"]["url"].startswith("/lieux/")
+    # The page's URL is built from the slug by the browser (/lieux/<slug>/): 25 % lighter.
+    assert set(feature["properties"]) == {"id", "name", "slug", "commune", "types"}
+    place = Place.objects.get(name="Au nord")
+    assert feature["properties"]["slug"] == place.slug
+    assert reverse("places:place-detail", args=[place.slug]) == f"/lieux/{place.slug}/"
     assert feature["properties"]["commune"] == "Lille"
 
 
@@ -55,6 +60,34 @@ def test_the_geojson_is_compact_and_gzipped(client, reindex, douai):
     assert len(json.loads(raw)["features"]) == 500
     # About 40 bytes gzipped per place: all of France (10,000) stays well under 400 KB.
     assert len(response.content) / 500 < 40
+
+
+def test_the_france_geojson_is_revalidated_by_etag_and_follows_every_change(client, spread):
+    first = client.get(GEOJSON, headers={"Accept-Encoding": "gzip"})
+    assert first["ETag"]
+    assert "Accept-Encoding" in first["Vary"]
+    again = client.get(GEOJSON, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+    PlaceFactory(name="Au centre", latitude=48.85, longitude=2.35)
+    changed = client.get(GEOJSON, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "Au centre" in names(changed)
+    assert "Content-Encoding" not in changed  # the client did not ask for gzip
+
+
+def test_the_map_and_counts_follow_writes_that_send_no_signal(client, spread):
+    """Another worker's writes (queryset updates: no signal here) show on the next request."""
+    assert names(client.get(GEOJSON)) == ["Au nord", "Au sud"]
+    place = Place.objects.get(name="Au sud")
+    Place.objects.filter(pk=place.pk).update(is_published=False, updated_at=timezone.now())
+    assert names(client.get(GEOJSON)) == ["Au nord"]
+    Place.objects.filter(pk=place.pk).update(is_published=True, updated_at=timezone.now())
+    assert names(client.get(GEOJSON, {"space_kind": "meeting_room"})) == []
+    Space.objects.bulk_create([Space(place=place, name="Salle", kind="meeting_room")])
+    assert names(client.get(GEOJSON, {"space_kind": "meeting_room"})) == ["Au sud"]
 
 
 def test_the_map_page_has_the_filter_form_and_the_map(client, spread):
