@@ -13,6 +13,8 @@ import hashlib
 import heapq
 import json
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -619,6 +621,26 @@ def widening_suggestions(
 # --- the map --------------------------------------------------------------------------------
 
 
+# What the map's script does to a name to get the usual slug (search.js, slugFromName): only
+# ASCII survives NFKD, so it only trusts names whose other letters are Latin-1 or Latin
+# Extended-A (decompositions every browser agrees on).
+_NOT_SLUG = re.compile(r"[^a-z0-9_\s-]", re.ASCII)
+_SLUG_GAPS = re.compile(r"[-\s]+", re.ASCII)
+
+
+def slug_from_name(name: str) -> str | None:
+    """The slug the browser derives from a name, or None if it can't be trusted to."""
+    if any(ord(char) > 0x17F for char in name):
+        return None
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return _SLUG_GAPS.sub("-", _NOT_SLUG.sub("", text)).strip("-_")[:200].strip("-") or "lieu"
+
+
+def slug_property(name: str, slug: str) -> dict[str, str]:
+    """{"slug": slug}, or nothing when the browser derives it from the name (most places)."""
+    return {} if slug_from_name(name) == slug else {"slug": slug}
+
+
 def _features(index: DirectoryIndex) -> list[dict[str, Any] | None]:
     """Every published place as a GeoJSON feature (None without a position), per language.
 
@@ -640,7 +662,7 @@ def _features(index: DirectoryIndex) -> list[dict[str, Any] | None]:
                     "properties": {
                         "id": pk,
                         "name": index.names[n],
-                        "slug": index.slugs[n],
+                        **slug_property(index.names[n], index.slugs[n]),
                         "commune": index.communes[n],
                         "types": ", ".join(labels.get(code, code) for code in index.types[n]),
                     },
@@ -658,8 +680,9 @@ def map_features(
 ) -> dict[str, Any]:
     """A compact GeoJSON FeatureCollection of the matching places, within bbox (w, s, e, n).
 
-    Each feature carries the place's slug (its page is /lieux/<slug>/); `urls` adds the page's
-    path as `url` too, for the `points_map` component.
+    A feature carries its place's slug (its page is /lieux/<slug>/) only when the browser can't
+    derive it from the name (`slug_from_name`); `urls` adds the page's path as `url`, for the
+    `points_map` component.
     """
     match = matcher(filters)
     index = match.index
@@ -677,22 +700,21 @@ def map_features(
                     continue
             elif not (lon >= west or lon <= east):  # type: ignore[operator]
                 continue
-        chosen.append(features[n])
-    if urls:
-        # One reverse() for every URL: the slug is the only part that changes.
-        pattern = reverse("places:place-detail", args=["slug-placeholder"])
-        chosen = [
-            {
-                **feature,
-                "properties": {
-                    **feature["properties"],
-                    "url": pattern.replace("slug-placeholder", feature["properties"]["slug"]),
-                },
-            }
-            for feature in chosen
-            if feature is not None
-        ]
-    return feature_collection(chosen)
+        chosen.append(n)
+    if not urls:
+        return feature_collection(features[n] for n in chosen)
+    # One reverse() for every URL: the slug is the only part that changes.
+    pattern = reverse("places:place-detail", args=["slug-placeholder"])
+    return feature_collection(
+        {
+            **features[n],
+            "properties": {
+                **features[n]["properties"],  # type: ignore[index]
+                "url": pattern.replace("slug-placeholder", index.slugs[n]),
+            },
+        }
+        for n in chosen
+    )
 
 
 @dataclass(frozen=True)

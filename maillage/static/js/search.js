@@ -8,6 +8,14 @@
     return div.innerHTML;
   }
 
+  // The usual slug of a place, as Django's slugify makes it; the GeoJSON only sends the slugs
+  // that differ (selectors.slug_from_name mirrors this function).
+  function slugFromName(name) {
+    var text = String(name || "").normalize("NFKD").replace(/[^\x00-\x7f]/g, "").toLowerCase();
+    text = text.replace(/[^a-z0-9_\s-]/g, "").replace(/[-\s]+/g, "-").replace(/^[-_]+|[-_]+$/g, "");
+    return text.slice(0, 200).replace(/-+$/, "") || "lieu";
+  }
+
   function formQuery(form) {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) {
@@ -71,7 +79,7 @@
         var c = feature.geometry.coordinates;
         var p = feature.properties || {};
         // The GeoJSON sends each place's slug, not its URL (a quarter lighter): build the URL.
-        var url = p.url || placeUrl.replace("slug-placeholder", encodeURIComponent(p.slug || ""));
+        var url = p.url || placeUrl.replace("slug-placeholder", encodeURIComponent(p.slug || slugFromName(p.name)));
         var marker = L.marker([c[1], c[0]], { title: p.name, alt: p.name });
         var html = '<strong><a href="' + escapeHTML(url) + '">' + escapeHTML(p.name) + "</a></strong>";
         if (p.commune) { html += "<br>" + escapeHTML(p.commune); }

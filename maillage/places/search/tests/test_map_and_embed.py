@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from maillage.conftest import PERSONAS
 from maillage.places.models import Place, Space
+from maillage.places.search.selectors import slug_from_name
+from maillage.places.services import unique_slug
 from maillage.places.tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +37,28 @@ def test_the_geojson_holds_published_places_with_a_position(client, spread):
     assert names(response) == ["Au nord", "Au sud"]
     feature = next(f for f in response.json()["features"] if f["properties"]["name"] == "Au nord")
     assert feature["geometry"]["coordinates"] == [3.05751, 50.63191]
-    # The page's URL is built from the slug by the browser (/lieux/<slug>/): 25 % lighter.
-    assert set(feature["properties"]) == {"id", "name", "slug", "commune", "types"}
-    place = Place.objects.get(name="Au nord")
-    assert feature["properties"]["slug"] == place.slug
-    assert reverse("places:place-detail", args=[place.slug]) == f"/lieux/{place.slug}/"
+    # No URL: the browser builds /lieux/<slug>/, the slug from the name unless it's sent.
+    assert "url" not in feature["properties"]
+    assert set(feature["properties"]) <= {"id", "name", "slug", "commune", "types"}
     assert feature["properties"]["commune"] == "Lille"
+
+
+def test_the_geojson_sends_the_slugs_the_browser_cannot_derive_from_the_name(client, spread):
+    PlaceFactory(name="Le Phare", slug="le-phare", latitude=50.6, longitude=3.0)
+    twin = PlaceFactory(name="Le Phare", slug="le-phare-2", latitude=50.6, longitude=3.1)
+    features = client.get(GEOJSON).json()["features"]
+    slugs = {f["properties"].get("slug") for f in features if f["properties"]["name"] == "Le Phare"}
+    assert slugs == {None, "le-phare-2"}
+    assert reverse("places:place-detail", args=[twin.slug]) == f"/lieux/{twin.slug}/"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["La Bobine", "Café-Atelier  de l'Œuvre", "  --Ça_va !! ", "Ærø & co", "東京 tiers-lieu", "?!"],
+)
+def test_the_browser_slug_is_the_slug_or_not_trusted(name):
+    derived = slug_from_name(name)
+    assert derived is None or derived == unique_slug(name)
 
 
 def test_the_geojson_follows_the_filters_and_the_bbox(client, spread):
