@@ -5,7 +5,8 @@
 - `\\r\\n` line ends (RFC 4180);
 - every text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
   `'`, so a spreadsheet shows it as text instead of running it (CSV/formula injection, OWASP).
-  Numbers are written as they are: `-3.5` stays a number.
+  Numbers are written as they are: `-3.5` stays a number. `unneutralize` takes the `'` off
+  again when such a file is imported back.
 """
 
 import csv
@@ -32,6 +33,17 @@ def neutralize(value: Any) -> Any:
     if text.startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
+
+
+def unneutralize(value: str) -> tuple[str, bool]:
+    """The inverse of `neutralize` for a cell read back: `'=1+1` → (`=1+1`, True).
+
+    Only a cell of exactly the neutralised shape (a `'` followed by one of the formula
+    prefixes) loses its apostrophe; any other cell comes back as it is, with False.
+    """
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:], True
+    return value, False
 
 
 class _Echo:

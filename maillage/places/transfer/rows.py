@@ -57,6 +57,16 @@ class ImportRow:
     phone: str = ""
     description: str = ""
     opening_hours: str = ""
+    # The `source` the file gives the place (None: the file has no such column; the id's
+    # prefix is used instead).
+    source: str | None = None
+    # Spaces and equipment carried as lists of records (our GeoJSON and JSON exports); None
+    # when the file says nothing about them (nothing is then changed).
+    spaces: Any = None
+    equipment: Any = None
+    # Columns whose cell was neutralised by our CSV export (`'=…`) and given back as it was:
+    # not a formula smuggled in by someone else.
+    restored: set[str] = field(default_factory=set)
     # Other place fields some files carry (our own export): summary, status, accessibility…
     extra: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)

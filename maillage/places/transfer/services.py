@@ -43,6 +43,7 @@ from maillage.places.services import (
     PlaceError,
     check_location,
 )
+from maillage.places.transfer import items
 from maillage.places.transfer.readers import detect_format, read_file
 from maillage.places.transfer.rows import (
     AlreadyApplied,
@@ -94,6 +95,7 @@ IMPORTED_FIELDS = [
     "access_parking",
     "access_hearing_loop",
     "access_public_transport",
+    "source",
 ]
 BOOLEAN_FIELDS = {
     "access_step_free",
@@ -430,6 +432,10 @@ class RowResult:
     place: Known | None = None
     data: dict[str, Any] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
+    # The place's `source` when created: the file's, or the prefix of its id.
+    source: str = ""
+    # Its spaces and equipment (None: the file says nothing about them).
+    item_plans: list[items.ItemPlan] | None = None
 
     def as_report(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -440,6 +446,13 @@ class RowResult:
             "messages": [str(m) for m in self.messages],
             "repairs": [str(m) for m in self.repairs],
         }
+        if self.item_plans and self.outcome in (
+            Outcome.CREATED,
+            Outcome.UPDATED,
+            Outcome.UNCHANGED,
+        ):
+            entry["messages"].append(items.describe(self.item_plans))
+            entry["items"] = items.count(self.item_plans)
         if self.place is not None:
             entry["place"] = {
                 "name": self.place.name,
@@ -543,7 +556,7 @@ def check_row(
                 )
                 % {"col": row.column(name)}
             )
-        elif value.startswith(FORMULA_PREFIXES):
+        elif value.startswith(FORMULA_PREFIXES) and row.column(name) not in row.restored:
             errors.append(
                 _(
                     "La colonne « %(col)s » commence par « %(char)s » : un tableur l'exécuterait "
@@ -614,6 +627,16 @@ def check_row(
         else:
             data["opening_hours_note"] = row.opening_hours[:250]
     _apply_extras(row, data, errors)
+    if row.source:
+        data["source"] = row.source
+    result.source = row.source if row.source is not None else row.external_id.split(":", 1)[0][:100]
+    for kind in items.KINDS:
+        records = getattr(row, kind.key)
+        if records is None:
+            continue
+        plans, item_errors = items.check_items(kind, records)
+        errors += item_errors
+        result.item_plans = (result.item_plans or []) + plans
     if len(data["name"]) > 200:
         errors.append(_("Le nom dépasse 200 caractères."))
     if not errors:
@@ -694,7 +717,8 @@ def _apply_extras(row: ImportRow, data: dict[str, Any], errors: list[str]) -> No
     for name, limit in TEXT_EXTRAS.items():
         if name in extra:
             value = str(extra[name]).strip()
-            if value.startswith(FORMULA_PREFIXES) or "\ufffd" in value:
+            formula = value.startswith(FORMULA_PREFIXES) and row.column(name) not in row.restored
+            if formula or "\ufffd" in value:
                 errors.append(
                     _("Valeur refusée dans la colonne « %(col)s ».") % {"col": row.column(name)}
                 )
@@ -745,6 +769,22 @@ def compare(results: list[RowResult]) -> None:
             for name, value in result.data.items()
             if _comparable(current.get(name)) != _comparable(value)
         ]
+    items.match_items(
+        {
+            r.place.pk: r.item_plans
+            for r in results
+            if r.outcome == Outcome.UPDATED and r.place and r.place.pk and r.item_plans
+        }
+    )
+    for result in results:
+        if result.outcome != Outcome.UPDATED or result.place is None:
+            continue
+        for kind in items.KINDS:
+            if any(
+                plan.kind == kind.key and plan.outcome != items.UNCHANGED
+                for plan in result.item_plans or []
+            ):
+                result.changes.append(kind.key)
         if not result.changes:
             result.outcome = Outcome.UNCHANGED
 
@@ -765,11 +805,15 @@ def analyse(rows: list[ImportRow], *, progress: Progress | None = None) -> list[
     return results
 
 
-def summarize(results: list[RowResult]) -> dict[str, int]:
+def summarize(results: list[RowResult]) -> dict[str, Any]:
     summary = {outcome: 0 for outcome in Outcome.ALL}
     for result in results:
         summary[result.outcome] += 1
     summary["repaired"] = sum(1 for r in results if r.repairs)
+    kept = (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED)
+    summary["items"] = items.count(
+        [plan for r in results if r.outcome in kept for plan in r.item_plans or []]
+    )
     return summary
 
 
@@ -913,7 +957,7 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
         place = Place(
             slug=slug_for(result.data["name"]),
             external_id=result.external_id,
-            source=result.external_id.split(":", 1)[0][:100],
+            source=result.source,
             created_by=by,
         )
         for name, value in result.data.items():
@@ -926,9 +970,19 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
     updated_ids = []
     for result in results:
         if result.outcome == Outcome.UPDATED and result.place and result.place.pk:
-            changes = {name: result.data[name] for name in result.changes}
+            changes = {name: result.data[name] for name in result.changes if name in result.data}
             Place.objects.filter(pk=result.place.pk).update(**changes, updated_at=now)
             updated_ids.append(result.place.pk)
+    items.write_items(
+        {
+            r.place.pk: r.item_plans
+            for r in results
+            if r.outcome in (Outcome.CREATED, Outcome.UPDATED)
+            and r.place
+            and r.place.pk
+            and r.item_plans
+        }
+    )
     touched = [place.pk for place in created] + updated_ids
     if run.network is not None:
         kept = [

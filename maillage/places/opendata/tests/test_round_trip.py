@@ -90,22 +90,17 @@ def assert_same(before: dict, after: dict, *, fields=None) -> None:
     assert differences == [], "\n".join(differences)
 
 
-# What the import side does not carry back yet (maillage/places/transfer, issue 3 item 4):
-# - `source` is set from the id's prefix instead of read from the `source` column, and an id
-#   without ":" ("cget-2019-0042") comes back prefixed ("maillage:cget-2019-0042"), so a second
-#   import of the same export proposes a merge instead of "unchanged";
-# - CSV cells neutralised with a leading "'" (a phone "+33 3 27…") keep the apostrophe;
-# - spaces and equipment are not imported.
-# Each gap has its own strict xfail test below: when the import side closes it, the test
-# passes, pytest reports it, and the marker must go.
-IMPORT_GAPS = {"id", "source"}
+# Each former gap of the import side (maillage/places/transfer) has its own test below: ids
+# without ":" and the `source` column kept as exported, a second import of the same export
+# "unchanged", CSV cells neutralised with a leading "'" given back as they were, spaces and
+# equipment imported from the GeoJSON export.
 
 
 def place_fields(before: dict) -> set[str]:
     return set(next(iter(before.values()))) - {"spaces", "equipment"}
 
 
-def test_geojson_export_then_import_gives_the_same_places(
+def test_geojson_export_then_import_gives_the_same_directory(
     client, directory, root, settings, tmp_path
 ):
     before = snapshot()
@@ -113,7 +108,7 @@ def test_geojson_export_then_import_gives_the_same_places(
     wipe_published()
     run = reimport(data, "annuaire.geojson", by=root, settings=settings, tmp_path=tmp_path)
     check_dry_run_then_apply(run, expected_rows=3, by=root)
-    assert_same(before, snapshot(), fields=place_fields(before) - IMPORT_GAPS)
+    assert_same(before, snapshot())
 
 
 def test_csv_export_then_import_gives_the_same_places(client, directory, root, settings, tmp_path):
@@ -122,10 +117,10 @@ def test_csv_export_then_import_gives_the_same_places(client, directory, root, s
     wipe_published()
     run = reimport(data, "annuaire.csv", by=root, settings=settings, tmp_path=tmp_path)
     check_dry_run_then_apply(run, expected_rows=3, by=root)
-    assert_same(before, snapshot(), fields=place_fields(before) - IMPORT_GAPS - {"phone"})
+    # The places CSV carries no spaces or equipment (they are separate files).
+    assert_same(before, snapshot(), fields=place_fields(before))
 
 
-@pytest.mark.xfail(strict=True, reason="import sets `source` from the id prefix, prefixes ids")
 def test_round_trip_keeps_ids_and_sources(client, directory, root, settings, tmp_path):
     before = snapshot()
     data = content(client.get(reverse("opendata:directory-download", args=["geojson"])))
@@ -135,7 +130,6 @@ def test_round_trip_keeps_ids_and_sources(client, directory, root, settings, tmp
     assert_same(before, snapshot(), fields={"id", "source"})
 
 
-@pytest.mark.xfail(strict=True, reason="import keeps an id without ':' only with a prefix")
 def test_reimporting_the_same_export_changes_nothing(client, directory, root, settings, tmp_path):
     before = snapshot()
     data = content(client.get(reverse("opendata:directory-download", args=["geojson"])))
@@ -144,7 +138,6 @@ def test_reimporting_the_same_export_changes_nothing(client, directory, root, se
     assert snapshot() == before
 
 
-@pytest.mark.xfail(strict=True, reason="CSV import does not strip the neutralising apostrophe")
 def test_csv_round_trip_restores_neutralised_cells(client, directory, root, settings, tmp_path):
     before = snapshot()
     data = content(client.get(reverse("opendata:directory-download", args=["csv"])))
@@ -154,7 +147,6 @@ def test_csv_round_trip_restores_neutralised_cells(client, directory, root, sett
     assert_same(before, snapshot(), fields={"phone"})
 
 
-@pytest.mark.xfail(strict=True, reason="import reads places only, not spaces and equipment")
 def test_geojson_round_trip_keeps_spaces_and_equipment(client, directory, root, settings, tmp_path):
     before = snapshot()
     data = content(client.get(reverse("opendata:directory-download", args=["geojson"])))

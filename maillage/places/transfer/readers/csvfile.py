@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from maillage.lib.csvio import unneutralize
 from maillage.places.transfer.readers.profiles import (
     CSV_PROFILES,
     TEMPLATE,
@@ -81,7 +82,15 @@ def read_csv(path: Path, *, profiles: list[Profile] = CSV_PROFILES) -> ReadResul
                 continue
             if any(value is None for value in record.values()):
                 short_rows += 1
-            rows.append(profile.row(record, row_number=number))
+            restored = set()
+            for column, value in record.items():
+                if value:
+                    record[column], was_neutralised = unneutralize(value)
+                    if was_neutralised:
+                        restored.add(column)
+            row = profile.row(record, row_number=number)
+            row.restored = restored
+            rows.append(row)
     except csv.Error as exc:
         raise UnreadableFile(
             _("Ce CSV est mal formé (ligne %(line)s) : %(error)s.")

@@ -1,4 +1,6 @@
-"""The French *lieux de médiation numérique* schema: a JSON array, or a CSV of the same fields."""
+"""The French *lieux de médiation numérique* schema: a JSON array, or a CSV of the same fields.
+
+Our own JSON export (a JSON array of place records) is read here too."""
 
 from pathlib import Path
 from typing import Any
@@ -7,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from maillage.places.transfer.readers.csvfile import read_csv
 from maillage.places.transfer.readers.jsonfile import load_json
-from maillage.places.transfer.readers.profiles import MEDIATION, header_notices
+from maillage.places.transfer.readers.profiles import MAILLAGE_EXPORT, MEDIATION, header_notices
 from maillage.places.transfer.rows import ReadResult, UnreadableFile
 
 
@@ -29,12 +31,14 @@ def rows_from_mediation(data: Any) -> ReadResult:
         for key in record if isinstance(record, dict) else {}:
             if key not in keys:
                 keys.append(key)
-    missing = MEDIATION.missing(keys)
+    # Our own JSON export is a list of records too, with English field names.
+    profile = MAILLAGE_EXPORT if MAILLAGE_EXPORT.matches(keys) else MEDIATION
+    missing = profile.missing(keys)
     if missing:
         raise UnreadableFile(_("Champs manquants : %(m)s.") % {"m": ", ".join(missing)})
     rows = [
-        MEDIATION.row(record, row_number=number)
+        profile.row(record, row_number=number)
         for number, record in enumerate(data, start=1)
         if isinstance(record, dict)
     ]
-    return ReadResult(rows=rows, notices=header_notices(MEDIATION, keys))
+    return ReadResult(rows=rows, notices=header_notices(profile, keys))

@@ -43,13 +43,16 @@ class Profile:
     extra_types: tuple[str, ...] = ()
     # Columns copied as they are into ImportRow.extra (place field name → column).
     extras: dict[str, str] = field(default_factory=dict)
-    # Whether the id column already holds a full "source:id" (our own export).
+    # Whether the id column holds the place's external id as it is (our own export), and the
+    # records may carry spaces and equipment.
     verbatim_ids: bool = False
 
     def known_columns(self) -> set[str]:
         known = {col for cols in self.columns.values() for col in cols}
         known |= {col for cols in self.joined.values() for col in cols}
         known |= set(self.extras.values())
+        if self.verbatim_ids:
+            known |= {"spaces", "equipment"}
         return known | {"source"}
 
     def missing(self, header: Iterable[str]) -> list[str]:
@@ -96,12 +99,23 @@ class Profile:
             if col in record and record[col] not in (None, ""):
                 row.extra[name] = record[col]
                 row.columns[name] = col
+        if "source" in record:
+            source = text(record["source"])[:100]
+            # Our own export says exactly what the place's source is, even when empty.
+            if source or self.verbatim_ids:
+                row.source = source
+        if self.verbatim_ids:
+            for name in ("spaces", "equipment"):
+                if record.get(name) not in (None, ""):
+                    setattr(row, name, record[name])
         row.external_id = self.external_id(record, row)
         return row
 
     def external_id(self, record: dict[str, Any], row: ImportRow) -> str:
         source = self.key
-        if self.verbatim_ids and ":" in row.external_id:
+        if self.verbatim_ids and row.external_id:
+            # Our export's id is the place's external id as stored ("cget-2019-0042" or
+            # "reseau-a:hangar-7"), or "maillage:<pk>": prefixing it would make a new place.
             return row.external_id[:100]
         if self.key == "lmn":
             # Médiation numérique files gather several publishers, each with its own ids.
