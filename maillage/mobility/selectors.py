@@ -86,6 +86,13 @@ def accepted_network_ids(*, place: Place) -> set[int]:
     )
 
 
+def networks_of_place(*, place: Place) -> QuerySet[Network]:
+    """The networks the place is an accepted member of, by name."""
+    return Network.objects.filter(
+        memberships__place=place, memberships__status=MembershipStatus.ACCEPTED
+    ).order_by("name")
+
+
 def is_place_in_network(*, place: Place, network: Network) -> bool:
     return Membership.objects.filter(
         place=place, network=network, status=MembershipStatus.ACCEPTED
@@ -459,3 +466,41 @@ def get_statement_for_viewer(
     if not Membership.objects.filter(place=place, network=network).exists():
         raise Http404
     return place, network
+
+
+@dataclass(frozen=True)
+class Flow:
+    from_place: str
+    to_place: str
+    visits: int
+    amount_cents: int
+
+
+def network_flows(*, network: Network, month: datetime.date) -> list[Flow]:
+    """Visits of a month (checked in or charged no-shows) from home place to host place, with the
+    amounts the hosts received for them (reversals deducted), largest flows first."""
+    start, end = period_bounds(day=month, period=QuotaPeriod.MONTH)
+    bookings = Booking.objects.filter(
+        member_pass__scheme__network=network,
+        day__gte=start,
+        day__lt=end,
+        status__in=[Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW],
+    )
+    key_fields = ("member_pass__home_place__name", "offer__place__name")
+    visits = {
+        (row[key_fields[0]], row[key_fields[1]]): row["n"]
+        for row in bookings.values(*key_fields).annotate(n=Count("pk"))
+    }
+    amounts: dict[tuple[str, str], int] = dict.fromkeys(visits, 0)
+    rows = Transfer.objects.filter(booking__in=bookings).values_list(
+        "booking__member_pass__home_place__name",
+        "booking__offer__place__name",
+        "booking__offer__place_id",
+        "credit__place_id",
+        "amount_cents",
+    )
+    for home, host, host_id, credited_place_id, amount in rows:
+        # A payment credits the host; its reversal debits it.
+        amounts[(home, host)] += amount if credited_place_id == host_id else -amount
+    flows = [Flow(home, host, n, amounts[(home, host)]) for (home, host), n in visits.items()]
+    return sorted(flows, key=lambda f: (-f.visits, f.from_place, f.to_place))

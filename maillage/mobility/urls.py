@@ -30,3 +30,6 @@ urlpatterns += [
         name="statement",
     ),
 ]
+urlpatterns += [
+    path("reseaux/<slug:slug>/flux/<int:year>-<int:month>/", views.network_flows, name="flows"),
+]

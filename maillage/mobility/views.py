@@ -264,7 +264,14 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def host_day(request: HttpRequest, slug: str) -> HttpResponse:
     place, offer = selectors.get_place_and_offer_for_manager(user=request.user, slug=slug)
     form, day = _day_from(request)
-    context = {"place": place, "offer": offer, "form": form, "day": day, "today": services.today()}
+    context = {
+        "place": place,
+        "offer": offer,
+        "form": form,
+        "day": day,
+        "today": services.today(),
+        "networks": selectors.networks_of_place(place=place),
+    }
     if offer is not None:
         context["bookings"] = selectors.host_day_bookings(offer=offer, day=day)
         context["pending"] = selectors.pending_bookings(offer=offer)
@@ -305,7 +312,9 @@ def scheme_list(request: HttpRequest, slug: str) -> HttpResponse:
     today = services.today()
     rows = [(s, selectors.version_on(scheme=s, day=today)) for s in schemes]
     return render(
-        request, "mobility/scheme_list.html", {"network": network, "rows": rows, "form": form}
+        request,
+        "mobility/scheme_list.html",
+        {"network": network, "rows": rows, "form": form, "today": today},
     )
 
 
@@ -421,5 +430,39 @@ def statement(
             "network": network,
             "previous": previous,
             "following": following,
+        },
+    )
+
+
+@login_required
+def network_flows(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
+    network = get_network_for_coordinator(user=request.user, slug=slug)
+    try:
+        first = datetime.date(year, month, 1)
+    except ValueError as exc:
+        raise Http404 from exc
+    flows = selectors.network_flows(network=network, month=first)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            ([f.from_place, f.to_place, f.visits, f.amount_cents / 100] for f in flows),
+            filename=f"flux-{network.slug}-{first:%Y-%m}.csv",
+            header=[
+                _("De (lieu d'attache)"),
+                _("Vers (lieu d'accueil)"),
+                _("Visites"),
+                _("Montant (€)"),
+            ],
+            delimiter=delimiter_from_query(request.GET.get("sep")),
+        )
+    return render(
+        request,
+        "mobility/flows.html",
+        {
+            "network": network,
+            "month": first,
+            "flows": flows,
+            "max_visits": max((f.visits for f in flows), default=0),
+            "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+            "following": (first + datetime.timedelta(days=32)).replace(day=1),
         },
     )

@@ -78,3 +78,27 @@ def test_a_statement_of_a_network_the_place_never_joined_is_404(client, root, vi
         ).status_code
         == 404
     )
+
+
+def test_the_flows_matrix_shows_home_to_host_visits_and_amounts(client, dora, visit, network_a):
+    from maillage.mobility.selectors import network_flows
+
+    flows = network_flows(network=network_a, month=TUESDAY)
+    assert [(f.from_place, f.to_place, f.visits, f.amount_cents) for f in flows] == [
+        ("La Bobine", "Le Hangar", 1, 250)
+    ]
+    client.force_login(dora)
+    url = reverse("mobility:flows", args=["reseau-a", 2026, 3])
+    assert "Le Hangar" in client.get(url).content.decode()
+    csv_text = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
+    assert "La Bobine,Le Hangar,1,2.5" in csv_text
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    zip(PERSONAS, ["login", 403, 403, 403, 403, 200, 200], strict=True),
+)
+def test_flows_permission_matrix(persona_client, visit, persona, expected):
+    response = persona_client(persona).get(reverse("mobility:flows", args=["reseau-a", 2026, 3]))
+    status = "login" if response.status_code == 302 else response.status_code
+    assert status == expected
