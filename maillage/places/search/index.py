@@ -15,8 +15,8 @@ in the picture (they change without touching `updated_at`): sorting by freshness
 
 import threading
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,8 @@ PRICE_STEPS_CENTS = (0, 1000, 2000, 5000, 10000, 20000)
 
 # Space level tables kept per version besides the standard one (custom thresholds from a URL).
 MAX_EXTRA_TABLES = 8
+# Full-text answers kept per version (most recently asked).
+MAX_TEXTS = 256
 
 _lock = threading.Lock()
 _current: "DirectoryIndex | None" = None
@@ -94,6 +96,13 @@ def connect_signals() -> None:
 
 
 @dataclass(frozen=True)
+class TextMatch:
+    bits: int
+    scores: dict[int, float]  # place id → relevance (higher is better)
+    order: list[int]  # positions, most relevant first (then by name and id)
+
+
+@dataclass(frozen=True)
 class Thresholds:
     capacities: tuple[int, ...]
     surfaces: tuple[int, ...]
@@ -125,6 +134,7 @@ class DirectoryIndex:
     equipment_bits: dict[tuple[str, str], int]
     spaces: list[tuple[int, str, int | None, int | None, int | None]]
     _tables: dict[Thresholds, dict[tuple[str, int, int, int], int]] = field(default_factory=dict)
+    _texts: "OrderedDict[tuple[str, ...], TextMatch]" = field(default_factory=OrderedDict)
     memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
@@ -134,6 +144,33 @@ class DirectoryIndex:
     def bits(self, place_ids: Iterable[int]) -> int:
         position = self.position
         return bits_of((position[pk] for pk in place_ids if pk in position), self.size)
+
+    def text_match(
+        self, stems: tuple[str, ...], scores: Callable[[], dict[int, float]]
+    ) -> "TextMatch":
+        """The places matching these stems, best first; `scores` asks the full-text engine.
+
+        The full-text index is made from the directory, so its answers hold for this version:
+        the recent ones are kept (a visitor refining a search asks the same words again).
+        """
+        found = self._texts.get(stems)
+        if found is not None:
+            self._texts.move_to_end(stems)
+            return found
+        by_pk = scores()
+        position, names = self.position, self.names
+        matched = [(pk, position[pk]) for pk in by_pk if pk in position]
+        matched.sort(key=lambda item: (-by_pk[item[0]], names[item[1]], item[0]))
+        found = TextMatch(
+            bits=bits_of((n for _pk, n in matched), self.size),
+            scores=by_pk,
+            order=[n for _pk, n in matched],
+        )
+        with _lock:
+            self._texts[stems] = found
+            while len(self._texts) > MAX_TEXTS:
+                self._texts.popitem(last=False)
+        return found
 
     def space_table(self, thresholds: Thresholds) -> dict[tuple[str, int, int, int], int]:
         """Places by space level: (kind, capacity level, surface level, price level) → bits.

@@ -40,6 +40,7 @@ from maillage.places.search.index import (
     STANDARD,
     SURFACE_STEPS,
     DirectoryIndex,
+    TextMatch,
     Thresholds,
     directory_index,
     positions_of,
@@ -147,6 +148,7 @@ class Matcher:
         self.thresholds = _thresholds(filters)
         self.table = index.space_table(self.thresholds)
         self.scores: dict[int, float] = {}  # place id → relevance, with words
+        self.text: TextMatch | None = None
         self.own: dict[str, int] = {}  # filter → its places, for the single-field filters
         self._space: dict[tuple[Any, ...], int] = {}
         self._equipment: dict[tuple[Any, ...], int] = {}
@@ -171,10 +173,12 @@ class Matcher:
             return
         using = router.db_for_read(Place)
         if backends.is_supported(connections[using]):
-            if not backends.query_tokens(q):
+            stems = tuple(backends.query_tokens(q))
+            if not stems:
                 return  # only stop words ("de la"): nothing narrows
-            self.scores = backends.scores(q, using=using)
-            self.own["q"] = self.index.bits(self.scores)
+            self.text = self.index.text_match(stems, lambda: backends.scores(q, using=using))
+            self.scores = self.text.scores
+            self.own["q"] = self.text.bits
         else:
             ids = Place.objects.published().filter(name__icontains=q).values_list("pk", flat=True)
             self.own["q"] = self.index.bits(ids)
@@ -275,7 +279,7 @@ def search(
     origin = filters.origin
     distances: dict[int, float] = {}
     sort = filters.effective_sort
-    if sort in (Sort.RELEVANCE, Sort.DISTANCE):
+    if sort == Sort.DISTANCE or (sort == Sort.RELEVANCE and match.text is None):
         positions = positions_of(matching)
         names, ids = index.names, index.ids
         if sort == Sort.DISTANCE and origin is not None:
@@ -288,14 +292,14 @@ def search(
                 positions,
                 key=lambda n: (distances.get(ids[n], math.inf), names[n], ids[n]),
             )
-        else:
-            scores = match.scores
-            first = heapq.nsmallest(
-                wanted, positions, key=lambda n: (-scores.get(ids[n], 0.0), names[n], ids[n])
-            )
+        else:  # relevance, but no word to rank by (stop words only): by name
+            first = heapq.nsmallest(wanted, positions, key=lambda n: (names[n], ids[n]))
         page_ids = [ids[n] for n in first[(page - 1) * page_size :]]
     else:
-        if sort == Sort.FRESHNESS:
+        if sort == Sort.RELEVANCE:
+            assert match.text is not None
+            order = match.text.order
+        elif sort == Sort.FRESHNESS:
             # Freshness scores change without touching updated_at: ask the database.
             order = [
                 index.position[pk]
