@@ -155,10 +155,13 @@ def recompute_freshness(place: Place, *, now: datetime | None = None) -> int:
     return score
 
 
-def recompute_all_freshness(*, now: datetime | None = None, batch_size: int = 500) -> int:
-    """Recompute every place's score (ages change every day); return how many changed."""
+def recompute_all_freshness(
+    *, now: datetime | None = None, batch_size: int = 500, place_ids: list[int] | None = None
+) -> int:
+    """Recompute every place's score, or those of `place_ids`; return how many changed."""
     now = now or timezone.now()
-    places = Place.objects.prefetch_related(
+    selected = Place.objects.all() if place_ids is None else Place.objects.filter(pk__in=place_ids)
+    places = selected.prefetch_related(
         "spaces", "equipment", "photos", accepted_memberships_prefetch()
     ).order_by("pk")
     changed: list[Place] = []

@@ -34,6 +34,7 @@ from maillage.networks.models import (
     MembershipStatus,
     Network,
 )
+from maillage.places.freshness.services import recompute_all_freshness
 from maillage.places.models import ImportRun, Place, PlaceStatus
 from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
 from maillage.places.search.services import reindex_places
@@ -926,7 +927,9 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
             rows, notices = _read(locked)
             results = analyse(rows, progress=progress)
             touched = _write(run=locked, by=by, results=results)
+            # Bulk writes bypass the place services: index and score the touched places here.
             reindex_places(place_ids=touched)
+            recompute_all_freshness(place_ids=touched)
             locked.report = [result.as_report() for result in results]
             locked.summary = {**summarize(results), "notices": notices}
             locked.status = ImportRun.Status.APPLIED

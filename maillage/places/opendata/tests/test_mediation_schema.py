@@ -2,11 +2,11 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from maillage.lib.shared_data import shared_data_dir
 from maillage.places.models import PlaceStatus, PlaceType
 from maillage.places.opendata.exporters import (
     MEDIATION_COLUMNS,
@@ -16,7 +16,7 @@ from maillage.places.opendata.exporters import (
 from maillage.places.opendata.tests.helpers import content, read_csv
 from maillage.places.tests.factories import PlaceFactory
 
-SCHEMA_PATH = Path("/work/shared/data/schemas/lieux-mediation-numerique_schema_v1.0.2.json")
+SCHEMA_PATH = shared_data_dir() / "schemas" / "lieux-mediation-numerique_schema_v1.0.2.json"
 
 
 @pytest.fixture(scope="module")

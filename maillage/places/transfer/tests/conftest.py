@@ -1,15 +1,14 @@
 """Import fixtures: a few communes, and helpers to write small files and run them."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from maillage.lib.shared_data import shared_data_dir
 from maillage.places.transfer import services
 from maillage.territory.models import Commune, FormerCommuneCode
 from maillage.territory.tests.factories import CommuneFactory
 
-SHARED_DATA = Path(__file__).resolve().parents[5] / "shared" / "data"
+SHARED_DATA = shared_data_dir()
 HEADER = "identifiant,nom,types,adresse,code_postal,commune,code_insee,latitude,longitude"
 
 

@@ -47,6 +47,16 @@ def test_apply_creates_places_with_stable_external_ids(communes, run_file, dora,
     assert all("import" in e.note for e in MembershipEvent.objects.all())
 
 
+def test_applied_places_are_searchable_and_scored(communes, run_file, root):
+    from maillage.places.search.filters import SearchFilters
+    from maillage.places.search.selectors import search
+
+    services.apply_run(run=run_file(CSV), by=root)
+    assert not Place.objects.filter(freshness_score=0).exists()
+    filters, _notices = SearchFilters.from_query({"q": "bobine"})
+    assert [r.place.external_id for r in search(filters).results] == ["csv:1"]
+
+
 def test_reimporting_the_same_file_changes_nothing(communes, run_file, root):
     services.apply_run(run=run_file(CSV), by=root)
     again = run_file(CSV)
