@@ -455,3 +455,39 @@ HOLDING_STATUSES = [
     Booking.Status.CHECKED_IN,
     Booking.Status.NO_SHOW,
 ]
+
+
+# --- settlement -------------------------------------------------------------------------------
+
+
+class ClosedMonth(models.Model):
+    """A month of a network closed by a coordinator: its statements are frozen in `snapshot`;
+    money events dated in it that happen later are booked to the next open month."""
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="closed_months"
+    )
+    month = models.DateField(_("mois"), help_text=_("Le premier jour du mois."))
+    closed_at = models.DateTimeField(_("clôturé le"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clôturé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visits = models.PositiveIntegerField(_("visites"), default=0)
+    amount_cents = models.BigIntegerField(_("montant versé aux lieux d'accueil"), default=0)
+    # {"places": {place_id: {"name", "lines": [...], ...}}, "flows": [...]}
+    snapshot = models.JSONField(_("relevés figés"), default=dict, editable=False)
+
+    class Meta:
+        verbose_name = _("mois clôturé")
+        verbose_name_plural = _("mois clôturés")
+        ordering = ["network_id", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "month"], name="one_closing_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} — {self.month:%Y-%m}"
