@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.mobility import views
+from maillage.mobility import settlement_views, views
 
 app_name = "mobility"
 urlpatterns = [
@@ -26,10 +26,25 @@ urlpatterns = [
 urlpatterns += [
     path(
         "lieux/<slug:slug>/releve/<slug:network_slug>/<int:year>-<int:month>/",
-        views.statement,
+        settlement_views.statement,
         name="statement",
     ),
 ]
 urlpatterns += [
-    path("reseaux/<slug:slug>/flux/<int:year>-<int:month>/", views.network_flows, name="flows"),
+    path(
+        "reseaux/<slug:slug>/flux/<int:year>-<int:month>/",
+        settlement_views.network_flows,
+        name="flows",
+    ),
+    path(
+        "reseaux/<slug:slug>/cloture/<int:year>-<int:month>/",
+        settlement_views.close_month,
+        name="close-month",
+    ),
+]
+
+from maillage.mobility.simulator import simulator_view  # noqa: E402
+
+urlpatterns += [
+    path("reseaux/<slug:slug>/simulateur/", simulator_view, name="simulator"),
 ]
