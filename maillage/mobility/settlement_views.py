@@ -1,0 +1,185 @@
+"""Pages of the monthly settlement: a place's statement (page, CSV, PDF), the flows matrix with
+its chart, and closing a month."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from maillage.lib.csvio import csv_response, delimiter_from_query
+from maillage.mobility import selectors, settlement
+from maillage.networks.selectors import get_network_for_coordinator, is_coordinator
+
+
+def _month(year: int, month: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, 1)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _around(first: datetime.date) -> dict[str, datetime.date]:
+    return {
+        "previous": (first - datetime.timedelta(days=1)).replace(day=1),
+        "following": settlement.next_month(first),
+    }
+
+
+def statement_html(*, place, network, report, request=None) -> str:
+    """The HTML of a statement as printed to PDF."""
+    return render_to_string(
+        "mobility/statement_pdf.html",
+        {"statement": report, "place": place, "network": network},
+        request=request,
+    )
+
+
+@login_required
+def statement(
+    request: HttpRequest, slug: str, network_slug: str, year: int, month: int
+) -> HttpResponse:
+    place, network = selectors.get_statement_for_viewer(
+        user=request.user, slug=slug, network_slug=network_slug
+    )
+    first = _month(year, month)
+    report = settlement.place_statement(place=place, network=network, month=first)
+    name = f"releve-{place.slug}-{network.slug}-{first:%Y-%m}"
+    output = request.GET.get("format")
+    if output == "csv":
+        rows = (
+            [
+                line.day.isoformat(),
+                _("accueil") if line.direction == settlement.HOSTED else _("visite d'un membre"),
+                line.visitor,
+                line.home_place,
+                line.host_place,
+                line.status,
+                line.amount_cents / 100,  # a number, so spreadsheets can sum it
+            ]
+            for line in report.lines
+        )
+        return csv_response(
+            rows,
+            filename=f"{name}.csv",
+            header=[
+                _("Jour"),
+                _("Sens"),
+                _("Visiteur"),
+                _("Lieu d'attache"),
+                _("Lieu d'accueil"),
+                _("Statut"),
+                _("Montant (€)"),
+            ],
+            delimiter=delimiter_from_query(request.GET.get("sep")),
+        )
+    if output == "pdf":
+        from weasyprint import HTML  # imported on demand: it loads Pango
+
+        html = statement_html(place=place, network=network, report=report, request=request)
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return render(
+        request,
+        "mobility/statement.html",
+        {
+            "statement": report,
+            "place": place,
+            "network": network,
+            "can_close": is_coordinator(user=request.user, network=network),
+            **_around(first),
+        },
+    )
+
+
+def flows_chart(flows: list[settlement.Flow]) -> dict:
+    """A heat map grid (home place rows x host place columns) for the SVG template."""
+    homes = sorted({f.from_place for f in flows})
+    hosts = sorted({f.to_place for f in flows})
+    top = max((abs(f.amount_cents) for f in flows), default=0) or 1
+    cell, left, head = 56, 160, 120
+    by_pair = {(f.from_place, f.to_place): f for f in flows}
+    cells = []
+    for row, home in enumerate(homes):
+        for col, host in enumerate(hosts):
+            flow = by_pair.get((home, host))
+            cells.append(
+                {
+                    "x": left + col * cell,
+                    "y": head + row * cell,
+                    "flow": flow,
+                    "home": home,
+                    "host": host,
+                    "opacity": f"{0.15 + 0.85 * abs(flow.amount_cents) / top:.2f}" if flow else "0",
+                }
+            )
+    return {
+        "cells": cells,
+        "size": cell,
+        "half": cell // 2,
+        "rows": [{"name": h, "y": head + i * cell + cell // 2} for i, h in enumerate(homes)],
+        "cols": [{"name": h, "x": left + i * cell + cell // 2} for i, h in enumerate(hosts)],
+        "width": left + len(hosts) * cell + 10,
+        "height": head + len(homes) * cell + 10,
+        "head": head - 8,
+        "left": left - 8,
+    }
+
+
+@login_required
+def network_flows(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
+    network = get_network_for_coordinator(user=request.user, slug=slug)
+    first = _month(year, month)
+    result = settlement.settle_month(network=network, month=first)
+    flows = result.flows
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            ([f.from_place, f.to_place, f.visits, f.amount_cents / 100] for f in flows),
+            filename=f"flux-{network.slug}-{first:%Y-%m}.csv",
+            header=[
+                _("De (lieu d'attache)"),
+                _("Vers (lieu d'accueil)"),
+                _("Visites"),
+                _("Montant (€)"),
+            ],
+            delimiter=delimiter_from_query(request.GET.get("sep")),
+        )
+    return render(
+        request,
+        "mobility/flows.html",
+        {
+            "network": network,
+            "month": first,
+            "flows": flows,
+            "closed": result.closed,
+            "chart": flows_chart(flows),
+            "max_visits": max((f.visits for f in flows), default=0),
+            **_around(first),
+        },
+    )
+
+
+@login_required
+def close_month(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
+    network = get_network_for_coordinator(user=request.user, slug=slug)
+    first = _month(year, month)
+    if request.method == "POST":
+        try:
+            settlement.close_month(network=network, month=first, by=request.user)
+        except settlement.SettlementError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Le mois est clôturé : ses relevés sont figés."))
+            return redirect("mobility:flows", network.slug, first.year, first.month)
+    result = settlement.settle_month(network=network, month=first)
+    return render(
+        request,
+        "mobility/close_month.html",
+        {"network": network, "month": first, "settlement": result, "closed": result.closed},
+        status=400 if request.method == "POST" else 200,
+    )
