@@ -34,19 +34,21 @@ def main() -> int:
         return 2
     benchenv.setup_django()
     import run
+    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.http import QueryDict
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from maillage.places.search.filters import SearchFilters
+    from maillage.places.search.people import search_people
     from maillage.places.search.selectors import facet_counts, map_features, search
 
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"charge moyenne : {run.load_average()}")
     print(
         f"{'page (ms)':>9} {'search':>7} {'sans facettes':>13} {'facettes':>8} "
-        f"{'SQL n':>5} {'SQL ms':>6}  requête"
+        f"{'personnes':>9} {'SQL n':>5} {'SQL ms':>6}  requête"
     )
     for params in [*run.SEARCHES, *({"q": text} for text in run.FULL_TEXT)]:
         query = urlencode(params)
@@ -55,11 +57,12 @@ def main() -> int:
         with_ms, found = best(lambda f=filters: search(f))
         without_ms, _r = best(lambda f=filters: search(f, facets=False))
         facets_ms, _r = best(lambda f=filters: facet_counts(f))
+        people_ms, _r = best(lambda f=filters: search_people(f, user=AnonymousUser()))
         with CaptureQueriesContext(connection) as queries:
             client.get(f"{run.SEARCH_PATH}?{query}")
         sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
         print(
-            f"{page_ms:9.1f} {with_ms:7.1f} {without_ms:13.1f} {facets_ms:8.1f} "
+            f"{page_ms:9.1f} {with_ms:7.1f} {without_ms:13.1f} {facets_ms:8.1f} {people_ms:9.1f} "
             f"{len(queries.captured_queries):5d} {sql_ms:6.1f}  {query} "
             f"({found.total} lieux)"  # type: ignore[attr-defined]
         )
