@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENDOR := var/vendor
 
-.PHONY: help run test setup python venv vendor migrate demo lint format messages chromium check-deploy clean bench
+.PHONY: help run test setup python venv vendor migrate demo lint format messages chromium pango check-deploy clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -32,7 +32,14 @@ test: setup chromium ## Set up and run the whole test suite (SQLite, or DATABASE
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=maillage.settings_test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-setup: venv vendor migrate ## Install dependencies, front-end libraries, migrate the database
+setup: pango venv vendor migrate ## Install dependencies, front-end libraries, migrate the database
+
+pango: ## Install Pango (Debian) for WeasyPrint's PDF statements if it is missing
+	@if ! ldconfig -p | grep -q libpango-1.0; then \
+		echo "Installing Pango (Debian packages) for the PDF statements…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
 
 python:
 	@if [ -z "$(PYTHON)" ]; then echo "Maillage needs Python 3.12 or newer: install it (e.g. pyenv install 3.12) and retry."; exit 1; fi
@@ -69,7 +76,7 @@ chromium: ## Install Debian's Chromium for the browser tests if it is missing
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Chromium (Debian package) for the browser tests…"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
 	fi
 
 bench: setup ## Build the large benchmark installation (var/bench/) and measure it over HTTP
