@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from maillage.accounts.models import User
+from maillage.mobility import settlement
 from maillage.mobility.models import (
     HOLDING_STATUSES,
     Booking,
@@ -22,6 +23,7 @@ from maillage.mobility.models import (
     SchemeVersion,
     Transfer,
 )
+from maillage.mobility.settlement import Flow, PlaceStatement
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.networks.selectors import get_network_for_coordinator, is_coordinator
 from maillage.places.models import Place, PlaceRole
@@ -388,70 +390,9 @@ def get_booking_for_host(*, user: AnyUser, pk: int) -> Booking:
 # --- statements -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StatementLine:
-    booking: Booking
-    direction: str  # "hosted" (the place received a visitor) or "made" (its member visited)
-    amount_cents: int  # what this place received (> 0) or paid (< 0) for the visit
-
-
-@dataclass(frozen=True)
-class Statement:
-    place: Place
-    network: Network
-    month: datetime.date
-    lines: list[StatementLine]
-
-    @property
-    def received_cents(self) -> int:
-        return sum(line.amount_cents for line in self.lines if line.amount_cents > 0)
-
-    @property
-    def paid_cents(self) -> int:
-        return -sum(line.amount_cents for line in self.lines if line.amount_cents < 0)
-
-    @property
-    def net_cents(self) -> int:
-        return self.received_cents - self.paid_cents
-
-    @property
-    def hosted(self) -> list[StatementLine]:
-        return [line for line in self.lines if line.direction == "hosted"]
-
-    @property
-    def made(self) -> list[StatementLine]:
-        return [line for line in self.lines if line.direction == "made"]
-
-
-def place_statement(*, place: Place, network: Network, month: datetime.date) -> Statement:
-    """The visits a place hosted and its members made in a month (by visit day), with what the
-    place's ledger account received or paid for each (reversals included)."""
-    start, end = period_bounds(day=month, period=QuotaPeriod.MONTH)
-    bookings = list(
-        Booking.objects.filter(
-            Q(offer__place=place) | Q(member_pass__home_place=place),
-            member_pass__scheme__network=network,
-            day__gte=start,
-            day__lt=end,
-            status__in=[Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW],
-        )
-        .select_related("offer__place", "member_pass__holder", "member_pass__home_place")
-        .order_by("day", "pk")
-    )
-    amounts: dict[int, int] = dict.fromkeys((b.pk for b in bookings), 0)
-    transfers = Transfer.objects.filter(booking__in=bookings).filter(
-        Q(debit__place=place, debit__network=network)
-        | Q(credit__place=place, credit__network=network)
-    )
-    for booking_id, amount, credit_place in transfers.values_list(
-        "booking_id", "amount_cents", "credit__place_id"
-    ):
-        amounts[booking_id] += amount if credit_place == place.pk else -amount
-    lines = [
-        StatementLine(b, "hosted" if b.offer.place_id == place.pk else "made", amounts[b.pk])
-        for b in bookings
-    ]
-    return Statement(place, network, start, lines)
+def place_statement(*, place: Place, network: Network, month: datetime.date) -> PlaceStatement:
+    """A place's statement for a month: see `settlement.place_statement` (frozen once closed)."""
+    return settlement.place_statement(place=place, network=network, month=month)
 
 
 def get_statement_for_viewer(
@@ -468,39 +409,7 @@ def get_statement_for_viewer(
     return place, network
 
 
-@dataclass(frozen=True)
-class Flow:
-    from_place: str
-    to_place: str
-    visits: int
-    amount_cents: int
-
-
 def network_flows(*, network: Network, month: datetime.date) -> list[Flow]:
-    """Visits of a month (checked in or charged no-shows) from home place to host place, with the
-    amounts the hosts received for them (reversals deducted), largest flows first."""
-    start, end = period_bounds(day=month, period=QuotaPeriod.MONTH)
-    bookings = Booking.objects.filter(
-        member_pass__scheme__network=network,
-        day__gte=start,
-        day__lt=end,
-        status__in=[Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW],
-    )
-    key_fields = ("member_pass__home_place__name", "offer__place__name")
-    visits = {
-        (row[key_fields[0]], row[key_fields[1]]): row["n"]
-        for row in bookings.values(*key_fields).annotate(n=Count("pk"))
-    }
-    amounts: dict[tuple[str, str], int] = dict.fromkeys(visits, 0)
-    rows = Transfer.objects.filter(booking__in=bookings).values_list(
-        "booking__member_pass__home_place__name",
-        "booking__offer__place__name",
-        "booking__offer__place_id",
-        "credit__place_id",
-        "amount_cents",
-    )
-    for home, host, host_id, credited_place_id, amount in rows:
-        # A payment credits the host; its reversal debits it.
-        amounts[(home, host)] += amount if credited_place_id == host_id else -amount
-    flows = [Flow(home, host, n, amounts[(home, host)]) for (home, host), n in visits.items()]
-    return sorted(flows, key=lambda f: (-f.visits, f.from_place, f.to_place))
+    """Visits of a month from home place to host place with the amounts the hosts received:
+    see `settlement.settle_month` (frozen once closed)."""
+    return settlement.settle_month(network=network, month=month).flows

@@ -108,6 +108,7 @@ def flows_chart(flows: list[settlement.Flow]) -> dict:
     for row, home in enumerate(homes):
         for col, host in enumerate(hosts):
             flow = by_pair.get((home, host))
+            opacity = 0.15 + 0.85 * abs(flow.amount_cents) / top if flow else 0
             cells.append(
                 {
                     "x": left + col * cell,
@@ -115,7 +116,8 @@ def flows_chart(flows: list[settlement.Flow]) -> dict:
                     "flow": flow,
                     "home": home,
                     "host": host,
-                    "opacity": f"{0.15 + 0.85 * abs(flow.amount_cents) / top:.2f}" if flow else "0",
+                    "opacity": f"{opacity:.2f}",
+                    "ink": "#fff" if opacity > 0.55 else "#1b1b1b",
                 }
             )
     return {
@@ -124,7 +126,7 @@ def flows_chart(flows: list[settlement.Flow]) -> dict:
         "half": cell // 2,
         "rows": [{"name": h, "y": head + i * cell + cell // 2} for i, h in enumerate(homes)],
         "cols": [{"name": h, "x": left + i * cell + cell // 2} for i, h in enumerate(hosts)],
-        "width": left + len(hosts) * cell + 10,
+        "width": left + len(hosts) * cell + 110,
         "height": head + len(homes) * cell + 10,
         "head": head - 8,
         "left": left - 8,

@@ -1,4 +1,3 @@
-import datetime
 import io
 
 import segno
@@ -13,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.models import User
-from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.geo import feature_collection, point_feature
 from maillage.mobility import booking as booking_services
 from maillage.mobility import selectors, services
@@ -378,91 +376,3 @@ def pass_grant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.success(request, _("Le pass est attribué."))
                 return redirect(scheme)
     return render(request, "mobility/pass_grant.html", {"scheme": scheme, "form": form})
-
-
-@login_required
-def statement(
-    request: HttpRequest, slug: str, network_slug: str, year: int, month: int
-) -> HttpResponse:
-    place, network = selectors.get_statement_for_viewer(
-        user=request.user, slug=slug, network_slug=network_slug
-    )
-    try:
-        first = datetime.date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
-    report = selectors.place_statement(place=place, network=network, month=first)
-    if request.GET.get("format") == "csv":
-        rows = (
-            [
-                line.booking.day.isoformat(),
-                _("accueil") if line.direction == "hosted" else _("visite d'un membre"),
-                line.booking.member_pass.holder.display_name,
-                line.booking.member_pass.home_place.name,
-                line.booking.offer.place.name,
-                line.booking.get_status_display(),
-                line.amount_cents / 100,  # a number, so spreadsheets can sum it
-            ]
-            for line in report.lines
-        )
-        return csv_response(
-            rows,
-            filename=f"releve-{place.slug}-{network.slug}-{first:%Y-%m}.csv",
-            header=[
-                _("Jour"),
-                _("Sens"),
-                _("Visiteur"),
-                _("Lieu d'attache"),
-                _("Lieu d'accueil"),
-                _("Statut"),
-                _("Montant (€)"),
-            ],
-            delimiter=delimiter_from_query(request.GET.get("sep")),
-        )
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    return render(
-        request,
-        "mobility/statement.html",
-        {
-            "statement": report,
-            "place": place,
-            "network": network,
-            "previous": previous,
-            "following": following,
-        },
-    )
-
-
-@login_required
-def network_flows(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
-    network = get_network_for_coordinator(user=request.user, slug=slug)
-    try:
-        first = datetime.date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
-    flows = selectors.network_flows(network=network, month=first)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            ([f.from_place, f.to_place, f.visits, f.amount_cents / 100] for f in flows),
-            filename=f"flux-{network.slug}-{first:%Y-%m}.csv",
-            header=[
-                _("De (lieu d'attache)"),
-                _("Vers (lieu d'accueil)"),
-                _("Visites"),
-                _("Montant (€)"),
-            ],
-            delimiter=delimiter_from_query(request.GET.get("sep")),
-        )
-    return render(
-        request,
-        "mobility/flows.html",
-        {
-            "network": network,
-            "month": first,
-            "flows": flows,
-            "max_visits": max((f.visits for f in flows), default=0),
-            "previous": (first - datetime.timedelta(days=1)).replace(day=1),
-            "following": (first + datetime.timedelta(days=32)).replace(day=1),
-        },
-    )
