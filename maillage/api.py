@@ -268,6 +268,7 @@ class Pagination(PageNumberPagination):
 
 def _register_routers() -> None:
     # Imported here: each app's api.py imports `token_auth` and the error schemas from this module.
+    from maillage.mobility.api import router as mobility_router
     from maillage.networks.api import router as networks_router
     from maillage.places.api import router as places_router
     from maillage.territory.api import router as territory_router
@@ -275,6 +276,7 @@ def _register_routers() -> None:
     api.add_router("/", places_router, tags=["Lieux, espaces, équipements"])
     api.add_router("/networks", networks_router, tags=["Réseaux"])
     api.add_router("/communes", territory_router, tags=["Communes"])
+    api.add_router("/mobility", mobility_router, tags=["Mobilité"])
 
 
 _register_routers()
