@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from maillage.mobility.models import (
     Account,
     Booking,
+    ClosedMonth,
     HostDay,
     HostOffer,
     Pass,
@@ -96,3 +97,13 @@ class BookingAdmin(admin.ModelAdmin):
     search_fields = ["member_pass__holder__email", "offer__place__name", "idempotency_key"]
     raw_id_fields = ["member_pass", "offer", "host_day", "checked_in_by"]
     readonly_fields = ["idempotency_key"]
+
+
+@admin.register(ClosedMonth)
+class ClosedMonthAdmin(ReadOnlyAdmin):
+    """A closed month is frozen: only `close_month` writes one."""
+
+    list_display = ["network", "month", "visits", "amount_cents", "closed_at", "closed_by"]
+    list_filter = ["network", "month"]
+    search_fields = ["network__name", "closed_by__email"]
+    exclude = ["snapshot"]

@@ -148,3 +148,13 @@ def test_booked_month_is_the_first_month_open_when_the_event_was_posted():
     assert settlement.booked_month(day=day, posted_at=before, closings=closings) == MARCH
     late = datetime.datetime(2026, 6, 1, tzinfo=PARIS)
     assert settlement.booked_month(day=day, posted_at=late, closings=closings) == MAY
+
+
+def test_the_admin_lists_closed_months_read_only(client, root, dora, visit, network_a):
+    with at(2026, 4, 2):
+        closed = settlement.close_month(network=network_a, month=MARCH, by=dora)
+    client.force_login(root)
+    listing = client.get("/admin/mobility/closedmonth/").content.decode()
+    assert "Dora" in listing or "dora" in listing
+    assert client.post(f"/admin/mobility/closedmonth/{closed.pk}/delete/").status_code == 403
+    assert ClosedMonth.objects.filter(pk=closed.pk).exists()
