@@ -1,6 +1,7 @@
 """Property-based: random sequences of subscribe / book / replay / cancel / approve / check in /
-no-show / reverse keep every invariant: the ledger balances (sum zero, caches true), no host
-day holds more than its desks, no pass exceeds its quota, a replayed key changes nothing."""
+no-show / close month / reverse keep every invariant: the ledger balances (sum zero, caches
+true), no host day holds more than its desks, no pass exceeds its quota, a replayed key changes
+nothing, and a closed month's statements never change afterwards."""
 
 import contextlib
 import datetime
@@ -10,13 +11,13 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.db.models import Count, Q
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from maillage.accounts.tests.factories import UserFactory
 from maillage.mobility import booking as svc
-from maillage.mobility import ledger, services
+from maillage.mobility import ledger, services, settlement
 from maillage.mobility.models import (
     HOLDING_STATUSES,
     Booking,
@@ -51,6 +52,7 @@ class World:
     """The fixed cast: 2 home places and 2 hosts in one network, 4 members, 3 schemes."""
 
     def __init__(self, network):
+        self.network = network
         self.homes = [PlaceFactory(), PlaceFactory()]
         self.hosts = [PlaceFactory(), PlaceFactory()]
         for place in self.homes + self.hosts:
@@ -86,6 +88,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.atomic.__enter__()
         self.traveller.move_to(START)
         self.requests: dict[str, tuple] = {}
+        self.frozen: dict[datetime.date, list[tuple[int, int, int]]] = {}
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -170,11 +173,42 @@ class BookingMachine(RuleBasedStateMachine):
             svc.check_in(booking=visit, by=None)  # a second scan changes nothing
             assert snapshot() == before
 
-    @rule(hours=st.integers(1, 30))
+    @rule(hours=st.integers(1, 120))
     def time_passes(self, hours):
         self.traveller.shift(datetime.timedelta(hours=hours))
         svc.expire_pending()
         svc.record_no_shows(day=self.today() - datetime.timedelta(days=1))
+
+    def statements(self, month):
+        places = self.world.homes + self.world.hosts
+        return [
+            (s.received_cents, s.paid_cents, len(s.lines))
+            for s in (
+                settlement.place_statement(place=p, network=self.world.network, month=month)
+                for p in places
+            )
+        ]
+
+    @rule(back=st.integers(1, 2))
+    def close_month(self, back):
+        month = settlement.first_of(self.today())
+        for _ in range(back):
+            month = settlement.first_of(month - datetime.timedelta(days=1))
+        before = snapshot()
+        try:
+            settlement.close_month(network=self.world.network, month=month, by=None)
+        except settlement.SettlementError:
+            # Closing twice (or a month not over) is refused and changes nothing.
+            assert month in self.frozen or month >= settlement.first_of(self.today())
+            assert snapshot() == before
+            return
+        self.frozen[month] = self.statements(month)
+        event("a month was closed")
+
+    @invariant()
+    def closed_months_never_change(self):
+        for month, statements in self.frozen.items():
+            assert self.statements(month) == statements
 
     @rule(pick=st.integers(0, 50), key=st.integers(0, 3))
     def reverse(self, pick, key):
