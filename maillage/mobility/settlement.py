@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.mobility.models import Booking, ClosedMonth, Transfer
+from maillage.mobility.models import Account, Booking, ClosedMonth, Transfer
 from maillage.networks.models import Network
 from maillage.places.models import Place
 
@@ -577,6 +577,11 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
         raise _already_closed(existing)
     try:
         with transaction.atomic():
+            # Lock the network's ledger accounts: a payment being posted right now (it locks its
+            # accounts before inserting) finishes first and lands in the snapshot; one that
+            # starts later waits, is stamped after `closed_at`, and goes to the next open month.
+            # Without the lock it could fall in neither month on PostgreSQL.
+            list(Account.objects.select_for_update().filter(network=network).values_list("pk"))
             closed_at = timezone.now()
             closings = _closings(_closed_months(network))
             settlement = compute_month(network=network, month=start, closings=closings)
