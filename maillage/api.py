@@ -268,6 +268,8 @@ class Pagination(PageNumberPagination):
 
 def _register_routers() -> None:
     # Imported here: each app's api.py imports `token_auth` and the error schemas from this module.
+    from maillage.circles.api import router as circles_router
+    from maillage.events.api import router as events_router
     from maillage.mobility.api import router as mobility_router
     from maillage.networks.api import router as networks_router
     from maillage.places.api import router as places_router
@@ -277,6 +279,8 @@ def _register_routers() -> None:
     api.add_router("/networks", networks_router, tags=["Réseaux"])
     api.add_router("/communes", territory_router, tags=["Communes"])
     api.add_router("/mobility", mobility_router, tags=["Mobilité"])
+    api.add_router("/circles", circles_router, tags=["Cercles territoriaux"])
+    api.add_router("/events", events_router, tags=["Animations"])
 
 
 _register_routers()

@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "maillage.places",
     "maillage.networks",
     "maillage.mobility",
+    "maillage.circles",
+    "maillage.events",
+    "maillage.notifications",
     "maillage.demo",
 ]
 

@@ -26,6 +26,9 @@ urlpatterns = [
     path("lieux/", include("maillage.places.urls")),
     path("reseaux/", include("maillage.networks.urls")),
     path("mobilite/", include("maillage.mobility.urls")),
+    path("cercles/", include("maillage.circles.urls")),
+    path("agenda/", include("maillage.events.urls")),
+    path("notifications/", include("maillage.notifications.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.
     path(
         f"{settings.MEDIA_URL.strip('/')}/<path:path>",

@@ -24,6 +24,8 @@ class Account(models.Model):
         PLACE = "place", _("Lieu")
         MEMBER = "member", _("Membre")
         EXTERNAL = "external", _("Extérieur")
+        FUNDER = "funder", _("Financeur")
+        CIRCLE = "circle", _("Cercle territorial")
 
     network = models.ForeignKey(
         "networks.Network", on_delete=models.PROTECT, related_name="ledger_accounts"
@@ -38,6 +40,9 @@ class Account(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ledger_accounts",
+    )
+    circle = models.ForeignKey(
+        "circles.Circle", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     label = models.CharField(_("libellé"), max_length=200, blank=True)
     # A cache of sum(credits) - sum(debits), updated with every transfer under a row lock;
@@ -63,6 +68,13 @@ class Account(models.Model):
                 condition=Q(kind="member"),
                 name="one_member_account_per_network",
             ),
+            models.UniqueConstraint(
+                fields=["circle"], condition=Q(kind="circle"), name="one_account_per_circle"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="circle") | Q(circle__isnull=False),
+                name="circle_account_has_circle",
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="place") | Q(place__isnull=False),
                 name="place_account_has_place",
@@ -78,6 +90,8 @@ class Account(models.Model):
             return f"{self.place} ({self.network})"
         if self.kind == self.Kind.MEMBER:
             return f"{self.user} ({self.network})"
+        if self.kind == self.Kind.CIRCLE:
+            return f"{self.get_kind_display()} — {self.circle}"
         if self.kind == self.Kind.POOL:
             return f"{self.get_kind_display()} — {self.network}"
         return f"{self.label or self.get_kind_display()} ({self.network})"
@@ -102,6 +116,8 @@ class Transfer(models.Model):
         NO_SHOW = "no_show", _("Absence facturée")
         REVERSAL = "reversal", _("Contrepassation")
         ADJUSTMENT = "adjustment", _("Régularisation")
+        ENVELOPE = "envelope", _("Enveloppe d'un financeur")
+        CIRCLE_EXPENSE = "circle_expense", _("Dépense d'un cercle")
 
     debit = models.ForeignKey(
         Account, verbose_name=_("compte débité"), on_delete=models.PROTECT, related_name="debits"
@@ -122,6 +138,25 @@ class Transfer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="fee_transfers",
+    )
+    # Circle money cites where it comes from: the envelope credited, and for every payment out of
+    # a circle account the decision that granted it and the expense it pays.
+    envelope = models.ForeignKey(
+        "circles.Envelope",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    decision = models.ForeignKey(
+        "circles.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    expense = models.ForeignKey(
+        "circles.Expense", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers"
     )
     idempotency_key = models.CharField(_("clé d'idempotence"), max_length=200, unique=True)
     reverses = models.OneToOneField(

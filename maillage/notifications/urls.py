@@ -1,0 +1,7 @@
+"""Notification URLs under /notifications/."""
+
+from django.urls import URLPattern
+
+app_name = "notifications"
+
+urlpatterns: list[URLPattern] = []
