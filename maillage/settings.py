@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.context_processors.site",
+                "maillage.notifications.context_processors.unread_notifications",
             ],
         },
     },
