@@ -27,13 +27,18 @@ def grants_in_force(*, circle: Circle) -> QuerySet[Decision]:
     )
 
 
+def active_envelopes(*, circle: Circle) -> QuerySet[Envelope]:
+    """The circle's envelopes, cancelled ones left out."""
+    return Envelope.objects.filter(circle=circle, cancelled_at__isnull=True)
+
+
 def _sum(qs: QuerySet, field: str) -> int:
     return int(qs.aggregate(total=Sum(field))["total"] or 0)
 
 
 def budget_total(*, circle: Circle) -> int:
-    """The circle's budget: the sum of its envelopes (cents)."""
-    return _sum(Envelope.objects.filter(circle=circle), "amount_cents")
+    """The circle's budget: the sum of its envelopes not cancelled (cents)."""
+    return _sum(active_envelopes(circle=circle), "amount_cents")
 
 
 def granted_total(*, circle: Circle) -> int:
@@ -52,13 +57,15 @@ def envelope_granted(*, envelope: Envelope) -> int:
 
 
 def envelope_remaining(*, envelope: Envelope) -> int:
-    """What is left to grant from one envelope."""
+    """What is left to grant from one envelope (nothing from a cancelled one)."""
+    if envelope.cancelled_at is not None:
+        return 0
     return envelope.amount_cents - envelope_granted(envelope=envelope)
 
 
 def envelopes_for_proposal(*, proposal: Proposal) -> QuerySet[Envelope]:
     """The envelopes that may pay this proposal: unearmarked ones and those earmarked for its action."""
-    return Envelope.objects.filter(circle_id=proposal.circle_id).filter(
+    return Envelope.objects.filter(circle_id=proposal.circle_id, cancelled_at__isnull=True).filter(
         Q(earmark_action__isnull=True) | Q(earmark_action_id=proposal.action_id)
     )
 

@@ -288,6 +288,8 @@ class Envelope(models.Model):
         related_name="earmarked_envelopes",
     )
     note = models.TextField(_("conditions du financeur"), blank=True)
+    # Set when a mistaken envelope is cancelled by a reversing transfer (nothing granted from it).
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

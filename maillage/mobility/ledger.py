@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.circles.models import Circle, Decision, Envelope, Expense
 from maillage.mobility.models import Account, Booking, Pass, Transfer
 from maillage.networks.models import Network
 from maillage.places.models import Place
@@ -72,6 +73,21 @@ def member_account(*, network: Network, user: User) -> Account:
     return _account(network=network, kind=Account.Kind.MEMBER, user=user)
 
 
+def circle_account(*, circle: Circle) -> Account:
+    """Return (creating it once) the account of a territorial circle."""
+    return _account(network=circle.network, kind=Account.Kind.CIRCLE, circle=circle)
+
+
+def funder_account(*, network: Network, name: str) -> Account:
+    """Return (creating it once) the account of a funder, one per network and funder name."""
+    return _account(network=network, kind=Account.Kind.FUNDER, label=name.strip()[:200])
+
+
+def external_account(*, network: Network, name: str) -> Account:
+    """Return (creating it once) the account of an outside party (a provider), by name."""
+    return _account(network=network, kind=Account.Kind.EXTERNAL, label=name.strip()[:200])
+
+
 # --- transfers --------------------------------------------------------------------------------
 
 
@@ -90,6 +106,9 @@ def post_transfer(
     booking: Booking | None = None,
     pass_fee: Pass | None = None,
     reverses: Transfer | None = None,
+    envelope: Envelope | None = None,
+    decision: Decision | None = None,
+    expense: Expense | None = None,
     by: User | None = None,
 ) -> Transfer:
     """Post one transfer, or return the one already posted with this key.
@@ -113,6 +132,9 @@ def post_transfer(
         "booking_id": booking.pk if booking else None,
         "pass_fee_id": pass_fee.pk if pass_fee else None,
         "reverses_id": reverses.pk if reverses else None,
+        "envelope_id": envelope.pk if envelope else None,
+        "decision_id": decision.pk if decision else None,
+        "expense_id": expense.pk if expense else None,
     }
     with transaction.atomic():
         # Lock both accounts, in a fixed order so two transfers between the same accounts in
@@ -160,6 +182,9 @@ def reverse_transfer(
             booking=transfer.booking,
             pass_fee=transfer.pass_fee,
             reverses=transfer,
+            envelope=transfer.envelope,
+            decision=transfer.decision,
+            expense=transfer.expense,
             by=by,
         )
     except IntegrityError as exc:
