@@ -1,0 +1,178 @@
+"""Recurring events: RRULE validation, expansion in local wall-clock time, and the materialised
+occurrences.
+
+A series is expanded in Europe/Paris wall-clock time and each date is then made aware, so a café
+at 09:00 stays at 09:00 after the March and October clock changes (its UTC time moves instead).
+Exceptions are kept by `original_start` (the RECURRENCE-ID): an occurrence cancelled or edited on
+its own survives every re-expansion.
+"""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.events.models import Event, Occurrence
+
+PARIS = ZoneInfo("Europe/Paris")
+# Occurrences are kept this far ahead; a periodic job (or any edit) extends the window.
+HORIZON = datetime.timedelta(days=548)  # about 18 months
+# No expansion ever yields more than this many dates (a daily rule over 18 months fits).
+MAX_OCCURRENCES = 600
+ALLOWED_FREQUENCIES = {DAILY, WEEKLY, MONTHLY, YEARLY}
+
+
+class InvalidRecurrence(ValueError):
+    """The RRULE cannot be read or would make no sense for an event."""
+
+
+Span = tuple[datetime.datetime, datetime.datetime, datetime.datetime]
+
+
+def local_naive(moment: datetime.datetime) -> datetime.datetime:
+    """The wall-clock time in Paris of an aware datetime, without time zone."""
+    return moment.astimezone(PARIS).replace(tzinfo=None)
+
+
+def aware(naive: datetime.datetime) -> datetime.datetime:
+    """A Paris wall-clock time made aware (a time skipped in March moves an hour later)."""
+    moment = naive.replace(tzinfo=PARIS)
+    # Normalise a time that does not exist (02:30 on the March change) through UTC.
+    return moment.astimezone(datetime.UTC).astimezone(PARIS)
+
+
+def exdate_key(naive: datetime.datetime) -> str:
+    """How an excluded date is written in `Event.exdates`: local, to the minute."""
+    return naive.strftime("%Y-%m-%dT%H:%M")
+
+
+UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
+
+
+def _until_in_local_time(match: re.Match) -> str:
+    moment = datetime.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(
+        tzinfo=datetime.UTC
+    )
+    return "UNTIL=" + local_naive(moment).strftime("%Y%m%dT%H%M%S")
+
+
+def _rule(rrule: str, dtstart: datetime.datetime):
+    text = rrule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if not text or "\n" in text:
+        raise InvalidRecurrence(_("La récurrence est vide ou illisible."))
+    # An UNTIL written in UTC (…Z, as iCalendar wants): compare it in wall-clock time instead.
+    text = UNTIL_UTC.sub(_until_in_local_time, text)
+    try:
+        rule = rrulestr(text, dtstart=dtstart)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
+        raise InvalidRecurrence(
+            _("Cette règle de récurrence n'est pas valide (%(rule)s).") % {"rule": text}
+        ) from error
+    if getattr(rule, "_freq", None) not in ALLOWED_FREQUENCIES:
+        raise InvalidRecurrence(
+            _(
+                "Une animation se répète au plus une fois par jour : choisissez une fréquence "
+                "quotidienne, hebdomadaire, mensuelle ou annuelle."
+            )
+        )
+    return rule
+
+
+def validate_rrule(rrule: str, *, starts_at: datetime.datetime) -> str:
+    """Return the normalised rule (without "RRULE:") or raise InvalidRecurrence with a French
+    message: unreadable, more often than daily, or yielding no date at all."""
+    rule = _rule(rrule, local_naive(starts_at))
+    if rule.after(local_naive(starts_at), inc=True) is None:
+        raise InvalidRecurrence(_("Cette règle de récurrence ne donne aucune date."))
+    text = rrule.strip()
+    return text[6:] if text.upper().startswith("RRULE:") else text
+
+
+def expand(event: Event, start: datetime.datetime, end: datetime.datetime) -> list[Span]:
+    """The dates of the event between `start` and `end` (aware), excluded dates left out, as
+    (original_start, starts_at, ends_at); at most MAX_OCCURRENCES of them."""
+    first = local_naive(event.starts_at)
+    duration = local_naive(event.ends_at) - first
+    if not event.rrule:
+        if event.starts_at < end and event.ends_at > start:
+            return [(event.starts_at, event.starts_at, event.ends_at)]
+        return []
+    rule = _rule(event.rrule, first)
+    excluded = {str(value)[:16] for value in event.exdates or []}
+    excluded_days = {str(value) for value in event.exdates or [] if len(str(value)) == 10}
+    spans: list[Span] = []
+    # Start a duration early so an occurrence already running at `start` is included.
+    window_start = max(first, local_naive(start) - duration)
+    window_end = local_naive(end)
+    for naive in rule.xafter(window_start, inc=True, count=MAX_OCCURRENCES * 2):
+        if naive >= window_end or len(spans) >= MAX_OCCURRENCES:
+            break
+        if exdate_key(naive) in excluded or naive.date().isoformat() in excluded_days:
+            continue
+        begins = aware(naive)
+        finishes = aware(naive + duration)
+        if finishes <= start:
+            continue
+        spans.append((begins, begins, finishes))
+    return spans
+
+
+def horizon_end() -> datetime.datetime:
+    return timezone.now() + HORIZON
+
+
+def sync_occurrences(event: Event) -> list[Occurrence]:
+    """Materialise the event's occurrences from its first date to 18 months ahead.
+
+    Past occurrences are kept as they are. Occurrences cancelled or edited on their own keep
+    their times and overrides (matched by `original_start`). A future date that left the series
+    is deleted, or marked cancelled if people registered to it. Return the occurrences in force.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        end = max(horizon_end(), event.ends_at + datetime.timedelta(minutes=1))
+        spans = expand(event, event.starts_at, end)
+        wanted = {original: (begins, finishes) for original, begins, finishes in spans}
+        existing = {
+            occurrence.original_start: occurrence
+            for occurrence in Occurrence.objects.select_for_update().filter(event=event)
+        }
+        if not event.rrule and len(existing) == 1 and event.starts_at not in existing:
+            # A one-off event whose date moved: its only session moves with it.
+            (occurrence,) = existing.values()
+            existing = {event.starts_at: occurrence}
+            occurrence.original_start = event.starts_at
+            if not occurrence.is_modified:
+                occurrence.starts_at, occurrence.ends_at = event.starts_at, event.ends_at
+            occurrence.save(update_fields=["original_start", "starts_at", "ends_at"])
+        to_create = []
+        for original, (begins, finishes) in wanted.items():
+            occurrence = existing.get(original)
+            if occurrence is None:
+                to_create.append(
+                    Occurrence(
+                        event=event, original_start=original, starts_at=begins, ends_at=finishes
+                    )
+                )
+            elif not occurrence.is_modified and (
+                (occurrence.starts_at, occurrence.ends_at) != (begins, finishes)
+            ):
+                occurrence.starts_at, occurrence.ends_at = begins, finishes
+                occurrence.save(update_fields=["starts_at", "ends_at"])
+        Occurrence.objects.bulk_create(to_create)
+        for original, occurrence in existing.items():
+            if original in wanted or occurrence.starts_at < now or occurrence.is_modified:
+                continue
+            if occurrence.cancelled or occurrence.registrations.exists():
+                if not occurrence.cancelled:
+                    occurrence.cancelled = True
+                    occurrence.save(update_fields=["cancelled"])
+                continue
+            occurrence.delete()
+        return list(Occurrence.objects.filter(event=event).order_by("starts_at"))
