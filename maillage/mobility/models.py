@@ -178,6 +178,15 @@ class Transfer(models.Model):
         verbose_name = _("virement")
         verbose_name_plural = _("virements")
         ordering = ["created_at", "pk"]
+        indexes = [
+            # Covering index of the monthly settlement (a booking's money); the date one finds
+            # late events of closed months.
+            models.Index(
+                fields=["booking", "created_at", "amount_cents", "credit", "debit"],
+                name="transfer_settlement_idx",
+            ),
+            models.Index(fields=["created_at"], name="transfer_created_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_cents__gt=0), name="transfer_amount_positive"
@@ -473,6 +482,10 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["member_pass", "day"]),
             models.Index(fields=["day", "status"]),
+            # Covering index of the monthly settlement, in the order it groups by booking.
+            models.Index(
+                fields=["day", "member_pass", "offer", "status"], name="booking_settlement_idx"
+            ),
         ]
 
     def __str__(self) -> str:

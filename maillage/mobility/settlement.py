@@ -5,10 +5,12 @@ unless that month was already closed when the event was posted: then it is booke
 month still open at that time. A closed month's statements are read from the snapshot taken when
 it was closed, so they never change.
 
-The network-wide settlement (`settle_month`) only computes totals, with grouped SQL (four
-queries whatever the number of places and visits): visits hosted and made, amounts received and
-paid per place, and the flows matrix per (home place, host place). The detailed lines of a
-statement are only built for one place (`place_statement`), or once when a month is closed.
+The network-wide settlement (`settle_month`) only computes totals, with one grouped query on ids
+(names are fetched apart): per booking of the month, its nets for its host and home place (read
+in the order of covering indexes, so the per-booking grouping needs no sort), then per (home,
+host) pair the lines, visits and sums from which every place's totals follow. The detailed lines
+of a statement are only built for one place (`place_statement`), or once, streamed and stored
+compactly, when a month is closed.
 """
 
 import datetime
@@ -17,13 +19,21 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.mobility.models import Account, Booking, ClosedMonth, Transfer
+from maillage.mobility.models import (
+    Account,
+    Booking,
+    ClosedMonth,
+    HostOffer,
+    Pass,
+    Scheme,
+    Transfer,
+)
 from maillage.networks.models import Network
 from maillage.places.models import Place
 
@@ -328,47 +338,143 @@ def compute_lines(
     return statements
 
 
-# The whole settlement of a month in one statement. `{transfers}` and `{counted}` are the SQL
-# Django compiles for the month's transfers and its counted visits (their values stay in the
-# parameters). `per`: each visit with money booked to the month, its amounts netted for its host
-# and its home place (as on the statement lines). Rows out: "f" per (home, host) pair (lines,
-# visits of the month, what the host received), "h" and "m" received/paid per place as host and
-# as home place.
-SETTLEMENT_SQL = """
-WITH t AS ({transfers}),
-per AS (
-    SELECT t.b AS b, t.host AS host, t.home AS home,
-           MAX(t.cur) AS cur, MAX(t.counted) AS counted,
-           SUM(CASE WHEN t.cp = t.host THEN t.amt ELSE 0 END)
-             - SUM(CASE WHEN t.dp = t.host THEN t.amt ELSE 0 END) AS hn,
-           SUM(CASE WHEN t.cp = t.home THEN t.amt ELSE 0 END)
-             - SUM(CASE WHEN t.dp = t.home THEN t.amt ELSE 0 END) AS mn,
-           SUM(CASE WHEN t.cp = t.host THEN t.amt WHEN t.dp = t.host THEN -t.amt ELSE 0 END)
-             AS recv
-    FROM t GROUP BY t.b, t.host, t.home
-),
-pairs AS (
-    SELECT v.home AS home, v.host AS host, SUM(v.lines) AS lines, SUM(v.visits) AS visits,
-           SUM(v.recv) AS recv
-    FROM (
-        SELECT c.home AS home, c.host AS host, 1 AS lines, 1 AS visits, 0 AS recv
-        FROM ({counted}) c
-        UNION ALL
-        SELECT per.home, per.host, 1 - per.counted, (1 - per.counted) * per.cur, per.recv
-        FROM per
-    ) v GROUP BY v.home, v.host
-)
-SELECT 'f', pairs.home, pairs.host, hp.name, pp.name, pairs.lines, pairs.visits, pairs.recv
-FROM pairs JOIN {places} hp ON hp.id = pairs.home JOIN {places} pp ON pp.id = pairs.host
-UNION ALL
-SELECT 'h', per.host, NULL, NULL, NULL, SUM(CASE WHEN per.hn > 0 THEN per.hn ELSE 0 END),
-       SUM(CASE WHEN per.hn < 0 THEN -per.hn ELSE 0 END), 0
-FROM per GROUP BY per.host
-UNION ALL
-SELECT 'm', per.home, NULL, NULL, NULL, SUM(CASE WHEN per.mn > 0 THEN per.mn ELSE 0 END),
-       SUM(CASE WHEN per.mn < 0 THEN -per.mn ELSE 0 END), 0
-FROM per WHERE per.home <> per.host GROUP BY per.home
+# --- network-wide settlement in SQL -----------------------------------------------------------
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    models = {
+        "booking": Booking,
+        "pass": Pass,
+        "offer": HostOffer,
+        "transfer": Transfer,
+        "account": Account,
+        "scheme": Scheme,
+        "user": User,
+    }
+    return {key: quote(model._meta.db_table) for key, model in models.items()}
+
+
+# A booking's money booked to the month, netted for its host and for its home place (as on the
+# statement lines): `{tr}` is a transfer, `{ca}`/`{da}` its credit/debit accounts.
+_NETS = """
+    COUNT({tr}.booking_id) AS n,
+    COALESCE(SUM(CASE WHEN {ca}.place_id = {o}.place_id THEN {tr}.amount_cents ELSE 0 END
+                 - CASE WHEN {da}.place_id = {o}.place_id THEN {tr}.amount_cents ELSE 0 END), 0)
+      AS hn,
+    COALESCE(SUM(CASE WHEN {ca}.place_id = {p}.home_place_id THEN {tr}.amount_cents ELSE 0 END
+                 - CASE WHEN {da}.place_id = {p}.home_place_id THEN {tr}.amount_cents ELSE 0 END),
+             0) AS mn"""
+
+
+def _per_booking_sql(
+    *,
+    network: Network,
+    start: datetime.date,
+    closings: dict[datetime.date, datetime.datetime],
+    details: bool = False,
+) -> tuple[str, list]:
+    """One row per statement line pair of the month (a booking): its id, day, status, home and
+    host place ids, `cur` (a visit of the month), `counted`, and its nets for host and home
+    (`hn`, `mn`). With `details`, the visitor's name too.
+
+    `booked_month` written as SQL, in two parts: the month's bookings (counted ones, and any
+    with money posted before the month was closed), read with the covering indexes
+    `booking_settlement_idx` → `transfer_settlement_idx` and grouped in index order; and the
+    late events of earlier closed months, found from the transfers' date."""
+    ops = connection.ops
+    t = _tables()
+    end = next_month(start)
+    counted = ", ".join(["%s"] * len(COUNTED_STATUSES))
+    counted_params = [str(status) for status in COUNTED_STATUSES]
+    # Only table names and placeholders are interpolated into the SQL below; values are params.
+    schemes = f"(SELECT s.id FROM {t['scheme']} s WHERE s.network_id = %s)"  # noqa: S608
+    visitor = ", MAX(COALESCE(NULLIF(u.display_name, ''), u.email)) AS visitor" if details else ""
+    join_user = f" JOIN {t['user']} u ON u.id = p.holder_id" if details else ""
+    nets = _NETS.format(tr="tr", ca="ca", da="da", o="o", p="p")
+    before_close: list = []
+    close_sql = ""
+    if start in closings:
+        close_sql = " AND tr.created_at < %s"
+        before_close = [ops.adapt_datetimefield_value(closings[start])]
+    current = f"""
+        SELECT b.id AS id, b.day AS day, b.status AS status, MAX(p.home_place_id) AS home,
+               MAX(o.place_id) AS host, 1 AS cur,
+               CASE WHEN b.status IN ({counted}) THEN 1 ELSE 0 END AS counted, {nets}{visitor}
+        FROM {t["booking"]} b
+        JOIN {t["pass"]} p ON p.id = b.member_pass_id
+        JOIN {t["offer"]} o ON o.id = b.offer_id{join_user}
+        LEFT JOIN {t["transfer"]} tr ON tr.booking_id = b.id{close_sql}
+        LEFT JOIN {t["account"]} ca ON ca.id = tr.credit_id
+        LEFT JOIN {t["account"]} da ON da.id = tr.debit_id
+        WHERE b.day >= %s AND b.day < %s AND p.scheme_id IN {schemes}
+        GROUP BY b.day, b.member_pass_id, b.offer_id, b.status, b.id
+        HAVING COUNT(tr.booking_id) > 0 OR b.status IN ({counted})"""  # noqa: S608
+    params = [
+        *counted_params,
+        *before_close,
+        ops.adapt_datefield_value(start),
+        ops.adapt_datefield_value(end),
+        network.pk,
+        *counted_params,
+    ]
+    # Late events: transfers of visits of the closed months just before this one, posted after
+    # those months (and every month between) were closed.
+    ranges, month, latest = [], start, None
+    while (month := previous_month(month)) in closings:
+        latest = closings[month] if latest is None else max(latest, closings[month])
+        ranges.append((month, latest))
+    if not ranges:
+        return current, params
+    late_conditions = " OR ".join(
+        ["(b.day >= %s AND b.day < %s AND tr.created_at >= %s)"] * len(ranges)
+    )
+    late = f"""
+        SELECT b.id, b.day, b.status, MAX(p.home_place_id), MAX(o.place_id), 0, 0, {nets}{visitor}
+        FROM {t["transfer"]} tr
+        JOIN {t["booking"]} b ON b.id = tr.booking_id
+        JOIN {t["pass"]} p ON p.id = b.member_pass_id
+        JOIN {t["offer"]} o ON o.id = b.offer_id{join_user}
+        JOIN {t["account"]} ca ON ca.id = tr.credit_id
+        JOIN {t["account"]} da ON da.id = tr.debit_id
+        WHERE tr.created_at >= %s{close_sql} AND b.day >= %s AND b.day < %s
+          AND p.scheme_id IN {schemes} AND ({late_conditions})
+        GROUP BY b.id, b.day, b.status"""  # noqa: S608
+    params += [
+        ops.adapt_datetimefield_value(ranges[0][1]),  # the earliest a late event can be posted
+        *before_close,
+        ops.adapt_datefield_value(ranges[-1][0]),
+        ops.adapt_datefield_value(start),
+        network.pk,
+    ]
+    for month, since in ranges:
+        params += [
+            ops.adapt_datefield_value(month),
+            ops.adapt_datefield_value(next_month(month)),
+            ops.adapt_datetimefield_value(since),
+        ]
+    return f"{current}\n        UNION ALL{late}", params
+
+
+# Per (home place, host place): lines, visits of the month, what the host received, and the
+# sums of the positive and negative nets of host and home (per-place totals are sums of these).
+_PAIRS_SQL = """
+WITH per AS ({per})
+SELECT home, host, COUNT(*), SUM(cur), SUM(hn),
+       SUM(CASE WHEN hn > 0 THEN hn ELSE 0 END), SUM(CASE WHEN hn < 0 THEN -hn ELSE 0 END),
+       SUM(CASE WHEN mn > 0 THEN mn ELSE 0 END), SUM(CASE WHEN mn < 0 THEN -mn ELSE 0 END)
+FROM per GROUP BY home, host
 """
+
+
+def _place_names(ids) -> dict[int, str]:
+    """Names of places by id, fetched apart from the big grouped query (in chunks: SQLite
+    limits the parameters of a statement)."""
+    ids = sorted(ids)
+    names: dict[int, str] = {}
+    for at in range(0, len(ids), 2000):
+        names.update(Place.objects.filter(pk__in=ids[at : at + 2000]).values_list("pk", "name"))
+    return names
 
 
 def compute_month(
@@ -378,106 +484,80 @@ def compute_month(
     closings: dict[datetime.date, datetime.datetime] | None = None,
 ) -> Settlement:
     """Every place's totals and the flows of a month, from the bookings and the ledger as they
-    are now (ignoring any snapshot), with grouped SQL: one query (one more without
-    `closings`)."""
+    are now (ignoring any snapshot): one grouped query on ids, then the places' names (one
+    query more without `closings`)."""
     start = first_of(month)
-    end = next_month(start)
     if closings is None:
         closings = _closings(_closed_months(network))
-    in_month = Q(booking__day__gte=start)
-    counted = Q(in_month, booking__status__in=COUNTED_STATUSES)
-    transfers_sql, transfers_params = (
-        _month_transfers(network, start, closings)
-        .values(
-            b=F("booking_id"),
-            amt=F("amount_cents"),
-            cp=F("credit__place_id"),
-            dp=F("debit__place_id"),
-            host=F("booking__offer__place_id"),
-            home=F("booking__member_pass__home_place_id"),
-            cur=Case(When(in_month, then=1), default=0),
-            counted=Case(When(counted, then=1), default=0),
-        )
-        .query.sql_with_params()
-    )
-    counted_sql, counted_params = (
-        Booking.objects.filter(
-            member_pass__scheme__network=network,
-            day__gte=start,
-            day__lt=end,
-            status__in=COUNTED_STATUSES,
-        )
-        .order_by()
-        .values(home=F("member_pass__home_place_id"), host=F("offer__place_id"))
-        .query.sql_with_params()
-    )
-    query = SETTLEMENT_SQL.format(
-        transfers=transfers_sql,
-        counted=counted_sql,
-        places=connection.ops.quote_name(Place._meta.db_table),
-    )
-    names: dict[int, str] = {}
+    return _compute_month(network=network, start=start, closings=closings)[0]
+
+
+def _compute_month(
+    *, network: Network, start: datetime.date, closings: dict[datetime.date, datetime.datetime]
+) -> tuple[Settlement, list[tuple[int, int, int, int]]]:
+    """The settlement and its flows by place ids, in order: (-visits, home, host, amount)."""
+    per, params = _per_booking_sql(network=network, start=start, closings=closings)
     hosted: dict[int, int] = defaultdict(int)
     made: dict[int, int] = defaultdict(int)
-    money: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    flows: dict[tuple[str, str], list[int]] = {}
+    received: dict[int, int] = defaultdict(int)
+    paid: dict[int, int] = defaultdict(int)
+    pairs = []
     with connection.cursor() as cursor:
-        cursor.execute(query, (*transfers_params, *counted_params))
-        for kind, a, b, a_name, b_name, x, y, z in cursor.fetchall():
-            if kind == "f":
-                names[a], names[b] = a_name, b_name
-                hosted[b] += int(x)
-                if a != b:
-                    made[a] += int(x)
-                flow = flows.get((a_name, b_name))
-                if flow is None:
-                    flows[(a_name, b_name)] = [-int(y), int(z or 0)]
-                else:
-                    flow[0] -= int(y)
-                    flow[1] += int(z or 0)
-            else:
-                total = money[a]
-                total[0] += int(x or 0)
-                total[1] += int(y or 0)
-
+        cursor.execute(_PAIRS_SQL.format(per=per), params)
+        for home, host, lines, visits, recv, h_in, h_out, m_in, m_out in cursor.fetchall():
+            hosted[host] += lines
+            received[host] += h_in
+            paid[host] += h_out
+            if home != host:
+                made[home] += lines
+                received[home] += m_in
+                paid[home] += m_out
+            pairs.append((-int(visits), home, host, int(recv)))
+    place_ids = hosted.keys() | made.keys()
+    names = _place_names(place_ids)
     statements = {
         place_id: PlaceTotals(
             names[place_id],
             hosted.get(place_id, 0),
             made.get(place_id, 0),
-            *money.get(place_id, (0, 0)),
+            int(received.get(place_id, 0)),
+            int(paid.get(place_id, 0)),
         )
-        for place_id in hosted.keys() | made.keys()
+        for place_id in place_ids
     }
-    rows = sorted((minus, home, host, amount) for (home, host), (minus, amount) in flows.items())
-    flow_list = [Flow(home, host, -minus, amount) for minus, home, host, amount in rows]
-    return Settlement(network, start, statements, flow_list)
+    # Most visits first, then by the places' names (ranked once, so the sort compares ints).
+    rank = {pk: i for i, pk in enumerate(sorted(names, key=lambda pk: (names[pk], pk)))}
+    pairs.sort(key=lambda row: (row[0], rank[row[1]], rank[row[2]], row[3]))
+    flows = [Flow(names[home], names[host], -minus, recv) for minus, home, host, recv in pairs]
+    return Settlement(network, start, statements, flows), pairs
 
 
 def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _snapshot(settlement: Settlement, statements: dict[int, PlaceStatement]) -> dict:
-    """What a closed month keeps: every place's totals, the flows, and every place's lines
-    (under "p<place id>", so one place's lines can be read without the rest)."""
+def _snapshot(settlement: Settlement, pairs: list[tuple], lines: dict[str, dict]) -> dict:
+    """What a closed month keeps (format 3): every place's totals, the flows by place ids
+    flattened into one list of ints, and every place's lines under "p<place id>" (so one
+    place's lines can be read without the rest), compactly (see `_closing_lines`)."""
+    flow_ids: list[int] = []
+    for minus, home, host, amount in pairs:
+        flow_ids += (home, host, -minus, amount)
     return {
+        "format": SNAPSHOT_FORMAT,
         "totals": [
             [place_id, t.place_name, t.hosted_visits, t.made_visits, t.received_cents, t.paid_cents]
             for place_id, t in settlement.statements.items()
         ],
-        "flows": [[f.from_place, f.to_place, f.visits, f.amount_cents] for f in settlement.flows],
-        "lines": {
-            f"p{place_id}": [line.to_json() for line in statement.lines]
-            for place_id, statement in statements.items()
-        },
+        "flow_ids": flow_ids,
+        "lines": lines,
     }
 
 
 def _from_snapshot(closed: ClosedMonth, network: Network) -> Settlement:
-    totals, flows = (
+    totals, flows, flow_ids = (
         ClosedMonth.objects.filter(pk=closed.pk)
-        .values_list("snapshot__totals", "snapshot__flows")
+        .values_list("snapshot__totals", "snapshot__flows", "snapshot__flow_ids")
         .get()
     )
     if totals is None:  # a snapshot of the first format: every place's lines only
@@ -487,9 +567,15 @@ def _from_snapshot(closed: ClosedMonth, network: Network) -> Settlement:
         }
     else:
         statements = {row[0]: PlaceTotals(*row[1:]) for row in totals}
-    return Settlement(
-        network, closed.month, statements, [Flow(*row) for row in flows or []], closed
-    )
+    if flow_ids is not None:  # format 3: flows by place ids
+        names = {place_id: t.place_name for place_id, t in statements.items()}
+        flow_list = [
+            Flow(names[flow_ids[at]], names[flow_ids[at + 1]], flow_ids[at + 2], flow_ids[at + 3])
+            for at in range(0, len(flow_ids), 4)
+        ]
+    else:
+        flow_list = [Flow(*row) for row in flows or []]
+    return Settlement(network, closed.month, statements, flow_list, closed)
 
 
 def _totals(statement: PlaceStatement) -> PlaceTotals:
@@ -554,9 +640,9 @@ def _closed_statement(closed: ClosedMonth, place: Place) -> PlaceStatement:
     if row[0] is None:  # a snapshot of the first format
         statement = _old_snapshot_statements(closed).get(place.pk)
         return statement or PlaceStatement(place.name, closed.month, [], closed)
-    name = place.name
-    lines = [Line.from_json(line) for line in row[1] or []]
-    return PlaceStatement(name, closed.month, lines, closed)
+    return PlaceStatement(
+        place.name, closed.month, _lines_from_snapshot(row[1], closed.month), closed
+    )
 
 
 def close_month(*, network: Network, month: datetime.date, by: User | None) -> ClosedMonth:
@@ -584,8 +670,9 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
             list(Account.objects.select_for_update().filter(network=network).values_list("pk"))
             closed_at = timezone.now()
             closings = _closings(_closed_months(network))
-            settlement = compute_month(network=network, month=start, closings=closings)
-            lines = compute_lines(network=network, month=start, closings=closings)
+            settlement, pairs = _compute_month(network=network, start=start, closings=closings)
+            names = {place_id: t.place_name for place_id, t in settlement.statements.items()}
+            lines = _closing_lines(network=network, start=start, closings=closings, names=names)
             return ClosedMonth.objects.create(
                 network=network,
                 month=start,
@@ -593,11 +680,98 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
                 closed_by=by,
                 visits=settlement.visits,
                 amount_cents=settlement.amount_cents,
-                snapshot=_snapshot(settlement, lines),
+                snapshot=_snapshot(settlement, pairs, lines),
             )
     except IntegrityError as exc:
         # Another coordinator closed it between our check and our insert.
         raise _already_closed(closed_month(network=network, month=start)) from exc
+
+
+# --- closing: compact snapshot ----------------------------------------------------------------
+
+SNAPSHOT_FORMAT = 3
+# A line in a format-3 snapshot: 5 ints in the place's flat list "l": the day (days after the
+# 1st of the month; negative for a late event of an earlier month), the visitor, the other place
+# (the home place of a visit hosted, the host of a visit made, as -1 - index), the status (all
+# three as indexes into the place's strings "n", whose first is the place's own name) and the
+# amount received (> 0) or paid (< 0).
+_LINE_WIDTH = 5
+
+
+def _closing_lines(
+    *,
+    network: Network,
+    start: datetime.date,
+    closings: dict[datetime.date, datetime.datetime],
+    names: dict[int, str],
+) -> dict[str, dict]:
+    """Every place's statement lines, compactly, for the snapshot of a closed month (key
+    "p<place id>": {"n": strings, "l": lines flattened, see `_LINE_WIDTH`}). One query,
+    streamed in the order of the lines (day, booking)."""
+    per, params = _per_booking_sql(network=network, start=start, closings=closings, details=True)
+    labels = _status_labels()
+    first = start.toordinal()
+    days: dict = {}  # the day of a row (a date, or a string through SQLite) -> its offset
+    places: dict[int, tuple[dict[str, int], list[int]]] = {}
+    sql = f"SELECT day, status, home, host, hn, mn, visitor FROM ({per}) per ORDER BY day, id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20_000):
+            for day, status, home, host, hn, mn, visitor in rows:
+                offset = days.get(day)
+                if offset is None:
+                    date = datetime.date.fromisoformat(day) if isinstance(day, str) else day
+                    offset = days[day] = date.toordinal() - first
+                label = labels.get(status, status)
+                entry = places.get(host)
+                if entry is None:
+                    entry = places[host] = ({names[host]: 0}, [])
+                strings, flat = entry
+                flat += (
+                    offset,
+                    strings.setdefault(visitor, len(strings)),
+                    strings.setdefault(names[home], len(strings)),
+                    strings.setdefault(label, len(strings)),
+                    int(hn),
+                )
+                if home == host:
+                    continue
+                entry = places.get(home)
+                if entry is None:
+                    entry = places[home] = ({names[home]: 0}, [])
+                strings, flat = entry
+                flat += (
+                    offset,
+                    strings.setdefault(visitor, len(strings)),
+                    -1 - strings.setdefault(names[host], len(strings)),
+                    strings.setdefault(label, len(strings)),
+                    int(mn),
+                )
+    return {
+        f"p{place_id}": {"n": list(strings), "l": flat}
+        for place_id, (strings, flat) in places.items()
+    }
+
+
+def _lines_from_snapshot(entry, month: datetime.date) -> list[Line]:
+    """A place's lines as stored in a snapshot: compact (format 3) or one list per line."""
+    if not entry:
+        return []
+    if isinstance(entry, list):  # format 2
+        return [Line.from_json(line) for line in entry]
+    strings, flat, first = entry["n"], entry["l"], month.toordinal()
+    lines = []
+    for at in range(0, len(flat), _LINE_WIDTH):
+        offset, visitor, other, status, amount = flat[at : at + _LINE_WIDTH]
+        if other >= 0:
+            direction, home, host = HOSTED, strings[other], strings[0]
+        else:
+            direction, home, host = MADE, strings[0], strings[-1 - other]
+        day = datetime.date.fromordinal(first + offset)
+        lines.append(
+            Line(day, direction, strings[visitor], home, host, strings[status], amount, offset < 0)
+        )
+    return lines
 
 
 def _month_label(month: datetime.date) -> str:
