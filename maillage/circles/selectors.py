@@ -80,7 +80,14 @@ def can_run_meetings(*, user: AnyUser, circle: Circle) -> bool:
 def can_see_transparency(*, user: AnyUser, circle: Circle) -> bool:
     if circle.transparency == Transparency.PUBLIC:
         return True
-    return is_network_member(user=user, network=circle.network)
+    # "Members" are the network's: its places' people, its coordinators, and the people who
+    # sit in one of its circles (a circle's own contributors must see where its money goes).
+    return is_network_member(user=user, network=circle.network) or (
+        user.is_authenticated
+        and CircleMember.objects.filter(
+            circle__network=circle.network, user=user, ended_at__isnull=True
+        ).exists()
+    )
 
 
 def get_circle(*, slug: str) -> Circle:
