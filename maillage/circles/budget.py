@@ -9,6 +9,7 @@ grant money.
 """
 
 from django.db.models import Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
 
 from maillage.circles.models import Circle, Decision, Envelope, Expense, Proposal
 
@@ -102,4 +103,64 @@ def spendable_for_proposal(*, proposal: Proposal) -> int:
 def spent_total(*, circle: Circle) -> int:
     return _sum(
         Expense.objects.filter(proposal__circle=circle, status=Expense.Status.PAID), "amount_cents"
+    )
+
+
+# --- figures for the budget pages (grouped: one query per table, whatever the size) ----------
+
+
+def granted_by_envelope(*, circle: Circle) -> dict[int, int]:
+    """Granted in force per envelope id."""
+    rows = (
+        grants_in_force(circle=circle)
+        .filter(envelope__isnull=False)
+        .values_list("envelope_id")
+        .annotate(total=Sum("amount_granted_cents"))
+    )
+    return {pk: int(total) for pk, total in rows}
+
+
+def granted_by_proposal(*, circle: Circle) -> dict[int, int]:
+    """Granted in force per proposal id."""
+    rows = (
+        grants_in_force(circle=circle)
+        .values_list("proposal_id")
+        .annotate(total=Sum("amount_granted_cents"))
+    )
+    return {pk: int(total) for pk, total in rows}
+
+
+def spent_by_proposal(*, circle: Circle) -> dict[int, int]:
+    """Paid expenses per proposal id."""
+    rows = (
+        Expense.objects.filter(proposal__circle=circle, status=Expense.Status.PAID)
+        .values_list("proposal_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+    return {pk: int(total) for pk, total in rows}
+
+
+def get_proposal(*, circle: Circle, pk: int) -> Proposal:
+    """A proposal of this circle (404 otherwise); the caller has checked access to the circle."""
+    return get_object_or_404(
+        Proposal.objects.select_related("action", "author", "payee_user", "payee_place"),
+        circle=circle,
+        pk=pk,
+    )
+
+
+def get_expense(*, circle: Circle, pk: int) -> Expense:
+    """An expense of this circle (404 otherwise); the caller has checked access to the circle."""
+    return get_object_or_404(
+        Expense.objects.select_related(
+            "proposal__circle__network",
+            "proposal__action",
+            "decision__meeting",
+            "payee_user",
+            "payee_place",
+            "submitted_by",
+            "reviewed_by",
+        ),
+        proposal__circle=circle,
+        pk=pk,
     )

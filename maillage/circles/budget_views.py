@@ -1,0 +1,335 @@
+"""Pages of the circle's budget: envelopes, spending proposals, expenses and their review."""
+
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.circles import budget
+from maillage.circles import budget_services as services
+from maillage.circles.budget_forms import (
+    EnvelopeForm,
+    ExpenseForm,
+    ProposalForm,
+    RejectForm,
+    add_service_error,
+)
+from maillage.circles.models import Envelope, Expense, Proposal
+from maillage.circles.selectors import (
+    can_manage_circle,
+    can_run_meetings,
+    get_circle_for_manager,
+    get_circle_for_member,
+    get_circle_for_steward,
+    is_circle_member,
+)
+
+
+@login_required
+def budget_page(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    envelopes = list(
+        circle.envelopes.select_related("earmark_action").order_by("-year", "funder", "pk")
+    )
+    granted_env = budget.granted_by_envelope(circle=circle)
+    years: OrderedDict[int, list] = OrderedDict()
+    for envelope in envelopes:
+        granted = granted_env.get(envelope.pk, 0)
+        left = 0 if envelope.cancelled_at else envelope.amount_cents - granted
+        years.setdefault(envelope.year, []).append((envelope, granted, left))
+    granted_prop = budget.granted_by_proposal(circle=circle)
+    spent_prop = budget.spent_by_proposal(circle=circle)
+    proposals = [
+        (p, granted_prop.get(p.pk, 0), spent_prop.get(p.pk, 0))
+        for p in circle.proposals.select_related("action").order_by("-created_at", "-pk")
+    ]
+    total = budget.budget_total(circle=circle)
+    granted = budget.granted_total(circle=circle)
+    spent = budget.spent_total(circle=circle)
+    context = {
+        "circle": circle,
+        "years": years,
+        "proposals": proposals,
+        "total": total,
+        "granted": granted,
+        "spent": spent,
+        "remaining": total - granted,
+        "can_manage": can_manage_circle(user=request.user, circle=circle),
+        "is_member": is_circle_member(user=request.user, circle=circle),
+        "can_review_queue": can_run_meetings(user=request.user, circle=circle),
+    }
+    return render(request, "circles/budget_page.html", context)
+
+
+@login_required
+def envelope_create(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_circle_for_manager(user=request.user, slug=slug)
+    form = EnvelopeForm(request.POST or None, circle=circle)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_envelope(
+                circle=circle,
+                year=data["year"],
+                funder_kind=data["funder_kind"],
+                funder=data["funder"],
+                amount_cents=data["amount"],
+                earmark_action=data["earmark_action"],
+                note=data["note"],
+                by=request.user,
+            )
+        except services.BudgetError as error:
+            add_service_error(form, error)
+            status = 400
+        else:
+            messages.success(request, _("Enveloppe enregistrée et versée au compte du cercle."))
+            return redirect("circles:budget", slug=circle.slug)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "circles/envelope_form.html", {"circle": circle, "form": form}, status=status
+    )
+
+
+@require_POST
+@login_required
+def envelope_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_manager(user=request.user, slug=slug)
+    envelope = get_object_or_404(Envelope, circle=circle, pk=pk)
+    try:
+        services.cancel_envelope(envelope=envelope, by=request.user)
+    except services.BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Enveloppe annulée : le virement a été contrepassé."))
+    return redirect("circles:budget", slug=circle.slug)
+
+
+@login_required
+def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    if not is_circle_member(user=request.user, circle=circle):
+        raise PermissionDenied
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        circle=circle,
+        paid_people=services.paid_people(circle=circle),
+        initial={"action": request.GET.get("action")},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.submit_proposal(
+                circle=circle,
+                action=data["action"],
+                title=data["title"],
+                amount_cents=data["amount"],
+                payee=form.payee(),
+                justification=data["justification"],
+                documents=data["documents"],
+                idempotency_key=data["idempotency_key"],
+                by=request.user,
+            )
+        except services.BudgetError as error:
+            add_service_error(form, error)
+            status = 400
+        else:
+            messages.success(request, _("Proposition déposée : le cercle en est informé."))
+            return redirect("circles:proposal-detail", slug=circle.slug, pk=proposal.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "circles/proposal_form.html", {"circle": circle, "form": form}, status=status
+    )
+
+
+@login_required
+def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    proposal = budget.get_proposal(circle=circle, pk=pk)
+    granted = budget.granted_for_proposal(proposal=proposal)
+    spent = budget.spent_for_proposal(proposal=proposal)
+    decisions = list(proposal.decisions.select_related("meeting", "envelope").order_by("pk"))
+    in_force = services.grant_in_force(proposal=proposal)
+    context = {
+        "circle": circle,
+        "proposal": proposal,
+        "documents": proposal.documents.all(),
+        "decisions": decisions,
+        "in_force": in_force,
+        "expenses": proposal.expenses.select_related("payee_user", "payee_place").order_by(
+            "-submitted_at", "-pk"
+        ),
+        "granted": granted,
+        "spent": spent,
+        "left": granted - spent,
+        "spendable": budget.spendable_for_proposal(proposal=proposal),
+        "can_withdraw": proposal.author_id == request.user.pk
+        and proposal.status in (Proposal.Status.SUBMITTED, Proposal.Status.SCHEDULED)
+        and not decisions,
+        "can_spend": in_force is not None and is_circle_member(user=request.user, circle=circle),
+    }
+    return render(request, "circles/proposal_detail.html", context)
+
+
+@require_POST
+@login_required
+def proposal_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    proposal = budget.get_proposal(circle=circle, pk=pk)
+    if proposal.author_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.withdraw_proposal(proposal=proposal, by=request.user)
+    except services.BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Proposition retirée."))
+    return redirect("circles:proposal-detail", slug=circle.slug, pk=proposal.pk)
+
+
+@login_required
+def proposal_document(request: HttpRequest, slug: str, pk: int, doc: int) -> FileResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    proposal = budget.get_proposal(circle=circle, pk=pk)
+    document = get_object_or_404(proposal.documents, pk=doc)
+    return _file_response(document.file, document.name)
+
+
+@login_required
+def expense_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    if not is_circle_member(user=request.user, circle=circle):
+        raise PermissionDenied
+    proposal = budget.get_proposal(circle=circle, pk=pk)
+    if services.grant_in_force(proposal=proposal) is None:
+        raise Http404
+    form = ExpenseForm(
+        request.POST or None,
+        request.FILES or None,
+        proposal=proposal,
+        paid_people=services.paid_people(circle=circle),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            expense = services.submit_expense(
+                proposal=proposal,
+                amount_cents=data["amount"],
+                description=data["description"],
+                payee=form.payee(),
+                receipt=data["receipt"] or None,
+                idempotency_key=data["idempotency_key"],
+                by=request.user,
+            )
+        except services.BudgetError as error:
+            add_service_error(form, error)
+            status = 400
+        else:
+            messages.success(request, _("Dépense déclarée : un·e soucieux·se va l'examiner."))
+            return redirect("circles:expense-detail", slug=circle.slug, pk=expense.pk)
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "circle": circle,
+        "proposal": proposal,
+        "form": form,
+        "spendable": budget.spendable_for_proposal(proposal=proposal),
+    }
+    return render(request, "circles/expense_form.html", context, status=status)
+
+
+@login_required
+def expense_list(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_circle_for_steward(user=request.user, slug=slug)
+    expenses = Expense.objects.filter(proposal__circle=circle).select_related(
+        "proposal", "submitted_by", "payee_user", "payee_place"
+    )
+    context = {
+        "circle": circle,
+        "waiting": [e for e in expenses if e.status == Expense.Status.SUBMITTED],
+        "reviewed": [e for e in expenses if e.status != Expense.Status.SUBMITTED][:100],
+    }
+    return render(request, "circles/expense_list.html", context)
+
+
+@login_required
+def expense_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    expense = budget.get_expense(circle=circle, pk=pk)
+    context = {
+        "circle": circle,
+        "expense": expense,
+        "can_review": expense.status == Expense.Status.SUBMITTED
+        and services.can_review_expense(user=request.user, expense=expense),
+        "reject_form": RejectForm(),
+        "transfer": expense.transfers.first(),
+    }
+    return render(request, "circles/expense_detail.html", context)
+
+
+@require_POST
+@login_required
+def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_steward(user=request.user, slug=slug)
+    expense = budget.get_expense(circle=circle, pk=pk)
+    try:
+        services.approve_expense(expense=expense, by=request.user)
+    except services.BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dépense validée et payée."))
+    return redirect("circles:expense-detail", slug=circle.slug, pk=expense.pk)
+
+
+@require_POST
+@login_required
+def expense_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_steward(user=request.user, slug=slug)
+    expense = budget.get_expense(circle=circle, pk=pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Dites pourquoi la dépense est refusée."))
+        return redirect("circles:expense-detail", slug=circle.slug, pk=expense.pk)
+    try:
+        services.reject_expense(
+            expense=expense, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.BudgetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Dépense refusée : la personne est prévenue."))
+    return redirect("circles:expense-detail", slug=circle.slug, pk=expense.pk)
+
+
+@login_required
+def expense_receipt(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    expense = budget.get_expense(circle=circle, pk=pk)
+    if not expense.receipt:
+        raise Http404
+    return _file_response(expense.receipt, _("justificatif-%(pk)s") % {"pk": expense.pk})
+
+
+def _file_response(field, name: str) -> FileResponse:
+    stored = field.name
+    ext = stored.rsplit(".", 1)[-1]
+    download = name if name.lower().endswith(f".{ext}") else f"{name}.{ext}"
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=download,
+        content_type=services.content_type_of(stored),
+    )
+    # Never let the browser guess: an uploaded file is served as what we sniffed it to be.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
