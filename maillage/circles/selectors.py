@@ -12,13 +12,23 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.accounts.selectors import networks_of
-from maillage.circles.models import Circle, CircleMember, CircleRole, Transparency
+from maillage.circles.models import (
+    Action,
+    ActionReport,
+    Circle,
+    CircleMember,
+    CircleRole,
+    CircleStatus,
+    CircleStatusChange,
+    RoleRequest,
+    Transparency,
+)
 from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator
 
@@ -133,3 +143,175 @@ def circles_of_network(*, network: Network) -> QuerySet[Circle]:
 def stewards_of(*, circle: Circle) -> list[User]:
     """The circle's soucieux·ses in office today."""
     return [row.user for row in current_members(circle=circle).filter(role=CircleRole.STEWARD)]
+
+
+# --- circles area: directory, people, programme (appended by the circles engineer) -------------
+
+
+def can_see_circle_people(*, user: AnyUser, circle: Circle) -> bool:
+    """Names of the circle's people and its contacts: network members, members of any circle of
+    the network, coordinators."""
+    if not user.is_authenticated:
+        return False
+    return (
+        is_network_member(user=user, network=circle.network)
+        or CircleMember.objects.filter(
+            circle__network=circle.network, user=user, ended_at__isnull=True
+        ).exists()
+    )
+
+
+def can_report_on_action(*, user: AnyUser, action: Action) -> bool:
+    if not user.is_authenticated:
+        return False
+    circle = action.circle
+    return (
+        action.owners.filter(pk=user.pk).exists()
+        or is_steward(user=user, circle=circle)
+        or can_manage_circle(user=user, circle=circle)
+    )
+
+
+def circles_by_network() -> list[tuple[Network, list[Circle]]]:
+    """Every network that has circles, with its circles by name (two queries)."""
+    groups: dict[int, tuple[Network, list[Circle]]] = {}
+    circles = Circle.objects.select_related("network").order_by("network__name", "name")
+    for circle in circles:
+        groups.setdefault(circle.network_id, (circle.network, []))[1].append(circle)
+    return list(groups.values())
+
+
+def circles_geojson(circles: list[Circle]) -> dict:
+    """One feature per circle (hull of its communes' centroids) and one point per commune.
+
+    Circles' communes must be prefetched. Properties: kind (circle|commune), name, url, status,
+    status_label; a circle drawn around a single commune is a Point with kind circle.
+    """
+    from maillage.lib.geo import feature_collection, hull_geometry, point_feature
+
+    features = []
+    for circle in circles:
+        points = [
+            (c.longitude, c.latitude)
+            for c in circle.communes.all()
+            if c.latitude is not None and c.longitude is not None
+        ]
+        properties = {
+            "name": circle.name,
+            "url": circle_url(circle),
+            "status": circle.status,
+            "status_label": str(CircleStatus(circle.status).label),
+        }
+        geometry = hull_geometry(points)
+        if geometry is not None:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"kind": "circle", **properties},
+                }
+            )
+        for commune in circle.communes.all():
+            if commune.latitude is None or commune.longitude is None:
+                continue
+            features.append(
+                point_feature(
+                    lat=commune.latitude,
+                    lon=commune.longitude,
+                    properties={
+                        "kind": "commune",
+                        "name": commune.name,
+                        "circle": circle.name,
+                        "status": circle.status,
+                    },
+                )
+            )
+    return feature_collection(features)
+
+
+def circle_url(circle: Circle) -> str:
+    from django.urls import reverse
+
+    return reverse("circles:circle-detail", kwargs={"slug": circle.slug})
+
+
+def network_circles(*, network: Network) -> list[Circle]:
+    """The network's circles with their communes and places, for its map (three queries)."""
+    return list(
+        Circle.objects.filter(network=network)
+        .prefetch_related("communes")
+        .annotate(place_count=Count("places", distinct=True))
+        .order_by("name")
+    )
+
+
+def status_history(*, circle: Circle) -> QuerySet[CircleStatusChange]:
+    return CircleStatusChange.objects.filter(circle=circle).select_related("by")
+
+
+def people_by_role(*, circle: Circle) -> dict[str, list[CircleMember]]:
+    """The roles in force today, grouped by role (participants, contributors, stewards)."""
+    groups: dict[str, list[CircleMember]] = {role: [] for role in CircleRole.values}
+    for row in current_members(circle=circle).order_by("user__display_name", "user__email"):
+        groups[row.role].append(row)
+    return groups
+
+
+def role_history(*, circle: Circle) -> list[tuple[User, list[CircleMember]]]:
+    """Every role row of the circle, grouped by person (oldest first within a person)."""
+    people: dict[int, tuple[User, list[CircleMember]]] = {}
+    rows = (
+        CircleMember.objects.filter(circle=circle)
+        .select_related("user", "decision__meeting")
+        .order_by("user__display_name", "user__email", "starts_on", "pk")
+    )
+    for row in rows:
+        people.setdefault(row.user_id, (row.user, []))[1].append(row)
+    return list(people.values())
+
+
+def pending_role_request(*, circle: Circle, user: AnyUser) -> RoleRequest | None:
+    if not user.is_authenticated:
+        return None
+    return RoleRequest.objects.filter(
+        circle=circle, user=user, status=RoleRequest.Status.PENDING
+    ).first()
+
+
+def role_requests(*, circle: Circle) -> QuerySet[RoleRequest]:
+    return RoleRequest.objects.filter(circle=circle).select_related("user")
+
+
+ACTION_ORDER = [
+    Action.Status.IN_PROGRESS,
+    Action.Status.ADOPTED,
+    Action.Status.PROPOSED,
+    Action.Status.DONE,
+    Action.Status.DROPPED,
+]
+
+
+def programme(*, circle: Circle) -> QuerySet[Action]:
+    """The circle's actions, owners prefetched, live ones first."""
+    order = Case(
+        *(When(status=s, then=Value(i)) for i, s in enumerate(ACTION_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        Action.objects.filter(circle=circle)
+        .prefetch_related("owners")
+        .annotate(status_rank=order)
+        .order_by("status_rank", "title", "pk")
+    )
+
+
+def get_action(*, circle: Circle, pk: int) -> Action:
+    return get_object_or_404(
+        Action.objects.select_related("circle__network").prefetch_related("owners"),
+        circle=circle,
+        pk=pk,
+    )
+
+
+def action_reports(*, action: Action) -> QuerySet[ActionReport]:
+    return ActionReport.objects.filter(action=action).select_related("author")
