@@ -1,0 +1,296 @@
+"""Pages of regulation meetings: list and scheduling, agenda, attendance, decisions, minutes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.circles import budget
+from maillage.circles import meeting_services as services
+from maillage.circles.meeting_forms import (
+    AttendanceForm,
+    DecisionForm,
+    MeetingForm,
+    add_service_error,
+)
+from maillage.circles.models import AgendaItem, Decision, Envelope, Meeting, Proposal, RoleRequest
+from maillage.circles.selectors import (
+    can_run_meetings,
+    get_circle_for_member,
+    is_circle_member,
+)
+
+
+@login_required
+def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    can_run = can_run_meetings(user=request.user, circle=circle)
+    form = MeetingForm(request.POST or None) if can_run else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            meeting = services.schedule_meeting(circle=circle, by=request.user, **form.cleaned_data)
+        except services.MeetingError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La réunion est programmée : composez son ordre du jour."))
+            return redirect("circles:meeting-detail", circle.slug, meeting.pk)
+    meetings = circle.meetings.order_by("-starts_at", "pk")
+    return render(
+        request,
+        "circles/meeting_list.html",
+        {"circle": circle, "meetings": meetings, "form": form, "can_run": can_run},
+    )
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
+    can_run = can_run_meetings(user=request.user, circle=meeting.circle)
+    members = list(services.meeting_members(meeting=meeting))
+    present_ids = set(services.present_members(meeting=meeting).values_list("pk", flat=True))
+    context = {
+        "circle": meeting.circle,
+        "meeting": meeting,
+        "agenda": services.agenda_of(meeting=meeting),
+        "quorum": services.quorum_of(meeting=meeting),
+        "members": members,
+        "present_ids": present_ids,
+        "can_run": can_run,
+        "is_pending": meeting.status in services.PENDING_MEETINGS,
+    }
+    if can_run and meeting.status in services.PENDING_MEETINGS:
+        context["attendance_form"] = AttendanceForm(
+            members=members, initial={"present": list(present_ids)}
+        )
+        context["proposal_candidates"] = services.proposal_candidates(meeting=meeting)
+        context["role_request_candidates"] = services.role_request_candidates(meeting=meeting)
+        context["revision_candidates"] = services.revision_candidates(meeting=meeting)
+    return context
+
+
+@login_required
+def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_member(user=request.user, slug=slug, pk=pk)
+    return render(request, "circles/meeting_detail.html", _detail_context(request, meeting))
+
+
+@login_required
+@require_POST
+def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    members = list(services.meeting_members(meeting=meeting))
+    form = AttendanceForm(request.POST, members=members)
+    error = None
+    if form.is_valid():
+        try:
+            services.set_attendance(
+                meeting=meeting, by=request.user, present=form.cleaned_data["present"]
+            )
+        except services.MeetingError as exc:
+            error = exc.message
+    else:
+        error = _("Cochez des personnes de la liste des membres.")
+    if request.htmx:
+        context = _detail_context(request, meeting)
+        context["attendance_error"] = error
+        response = render(request, "circles/meeting_detail.html#attendance", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Les présences sont enregistrées."))
+    return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_agenda_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    kind, _sep, raw_id = request.POST.get("subject", "").partition(":")
+    subject: dict = {}
+    if raw_id.isdigit():
+        if kind == "proposal":
+            subject["proposal"] = Proposal.objects.filter(pk=raw_id).first()
+        elif kind == "role":
+            subject["role_request"] = RoleRequest.objects.filter(pk=raw_id).first()
+        elif kind == "revision":
+            subject["revises"] = Decision.objects.filter(pk=raw_id).first()
+    try:
+        if not subject or None in subject.values():
+            raise services.NotOnAgenda(_("Choisissez un point à inscrire."))
+        services.add_agenda_item(meeting=meeting, by=request.user, **subject)
+    except services.MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le point est inscrit à l'ordre du jour."))
+    return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_agenda_remove(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    item.meeting = meeting
+    try:
+        services.remove_agenda_item(item=item, by=request.user)
+    except services.MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Le point est retiré de l'ordre du jour."))
+    return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+
+
+def _step(request: HttpRequest, slug: str, pk: int, action, done: str) -> HttpResponse:
+    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    try:
+        action(meeting=meeting, by=request.user)
+    except services.MeetingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        services.publish_agenda,
+        _("L'ordre du jour est publié : les membres du cercle sont prévenu·es."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request, slug, pk, services.open_meeting, _("La réunion est ouverte : à vous de décider.")
+    )
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        slug,
+        pk,
+        services.close_meeting,
+        _("La réunion est close ; son compte rendu est prêt."),
+    )
+
+
+@login_required
+def meeting_decide(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related(
+            "proposal__action", "proposal__payee_user", "role_request__user", "revises__meeting"
+        ),
+        meeting=meeting,
+        pk=item_pk,
+    )
+    item.meeting = meeting
+    envelopes = (
+        budget.envelopes_for_proposal(proposal=item.proposal).order_by("year", "funder", "pk")
+        if item.proposal
+        else None
+    )
+    present = list(services.present_members(meeting=meeting))
+    initial = {"method": Decision.Method.CONSENT}
+    if item.proposal:
+        initial["amount_granted_cents"] = item.proposal.amount_cents
+    form = DecisionForm(request.POST or None, present=present, envelopes=envelopes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.record_decision(
+                item=item,
+                by=request.user,
+                method=data["method"],
+                votes=form.votes(),
+                objections=form.objections(),
+                amount_granted_cents=data.get("amount_granted_cents") or 0,
+                envelope=data.get("envelope"),
+                rationale=data["rationale"],
+            )
+        except services.MeetingError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Décision enregistrée : %(outcome)s.")
+                % {"outcome": decision.get_outcome_display().lower()},
+            )
+            return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+    return render(
+        request,
+        "circles/decision_form.html",
+        {
+            "circle": meeting.circle,
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "quorum": services.quorum_of(meeting=meeting),
+            "envelopes_info": _envelopes_info(envelopes),
+            "circle_remaining": budget.remaining(circle=meeting.circle),
+        },
+    )
+
+
+def _envelopes_info(envelopes) -> list[tuple[Envelope, int]]:
+    if envelopes is None:
+        return []
+    return [(e, budget.envelope_remaining(envelope=e)) for e in envelopes]
+
+
+def _minutes_context(request: HttpRequest, meeting: Meeting) -> dict:
+    return {
+        "circle": meeting.circle,
+        "meeting": meeting,
+        "agenda": services.agenda_of(meeting=meeting),
+        "quorum": services.quorum_of(meeting=meeting),
+        "present": list(services.present_members(meeting=meeting)),
+    }
+
+
+@login_required
+def meeting_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_member(user=request.user, slug=slug, pk=pk)
+    return render(request, "circles/minutes.html", _minutes_context(request, meeting))
+
+
+@login_required
+def meeting_minutes_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = services.get_meeting_for_member(user=request.user, slug=slug, pk=pk)
+    from weasyprint import HTML  # imported on demand: it loads Pango
+
+    html = render_to_string(
+        "circles/minutes_pdf.html", _minutes_context(request, meeting), request=request
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"compte-rendu-{meeting.circle.slug}-{meeting.starts_at:%Y-%m-%d}-{meeting.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    decision = services.get_decision_for_viewer(user=request.user, slug=slug, pk=pk)
+    circle = decision.meeting.circle
+    # Names of who voted or objected stay among the circle's members, soucieux·ses, coordinators.
+    insider = is_circle_member(user=request.user, circle=circle) or can_run_meetings(
+        user=request.user, circle=circle
+    )
+    return render(
+        request,
+        "circles/decision_detail.html",
+        {"circle": circle, "decision": decision, "show_names": insider},
+    )
