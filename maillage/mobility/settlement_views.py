@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from maillage.lib.csvio import csv_response, delimiter_from_query
+from maillage.lib.money import format_cents
 from maillage.mobility import selectors, settlement
 from maillage.networks.selectors import get_network_for_coordinator, is_coordinator
 
@@ -29,11 +30,49 @@ def _around(first: datetime.date) -> dict[str, datetime.date]:
     }
 
 
+def pdf_amount(cents: int) -> str:
+    """An amount as a statement prints it: always with its cents and a true minus sign
+    (1 234,50 €, 12,00 €, −12,00 €)."""
+    text = format_cents(cents)
+    if cents % 100 == 0:
+        text = text.replace("\u00a0€", ",00\u00a0€")
+    return text.replace("-", "\u2212")
+
+
+def _pdf_rows(lines, *, other) -> dict:
+    return {
+        "rows": [
+            {
+                "day": line.day,
+                "late": line.late,
+                "visitor": line.visitor,
+                "place": getattr(line, other),
+                "status": line.status,
+                "amount": pdf_amount(line.amount_cents),
+            }
+            for line in lines
+        ],
+        "total": pdf_amount(sum(line.amount_cents for line in lines)),
+    }
+
+
 def statement_html(*, place, network, report, request=None) -> str:
-    """The HTML of a statement as printed to PDF."""
+    """The HTML of a statement as printed to PDF: a summary, then the visits hosted and the
+    visits made by its members in two tables (the place itself is not repeated on every line),
+    amounts always with their cents."""
     return render_to_string(
         "mobility/statement_pdf.html",
-        {"statement": report, "place": place, "network": network},
+        {
+            "statement": report,
+            "place": place,
+            "network": network,
+            "hosted": _pdf_rows(report.hosted, other="home_place"),
+            "made": _pdf_rows(report.made, other="host_place"),
+            "received": pdf_amount(report.received_cents),
+            "paid": pdf_amount(report.paid_cents),
+            "net": pdf_amount(report.net_cents),
+            "any_late": any(line.late for line in report.lines),
+        },
         request=request,
     )
 
