@@ -27,6 +27,7 @@ from maillage.circles.selectors import (
     get_circle_for_member,
     get_circle_for_steward,
     is_circle_member,
+    is_steward,
 )
 
 
@@ -281,6 +282,9 @@ def expense_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = get_circle_for_steward(user=request.user, slug=slug)
+    if not is_steward(user=request.user, circle=circle):
+        # Coordinators see the queue; only the circle's soucieux·ses review expenses.
+        raise PermissionDenied
     expense = budget.get_expense(circle=circle, pk=pk)
     try:
         services.approve_expense(expense=expense, by=request.user)
@@ -295,6 +299,9 @@ def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def expense_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = get_circle_for_steward(user=request.user, slug=slug)
+    if not is_steward(user=request.user, circle=circle):
+        # Coordinators see the queue; only the circle's soucieux·ses review expenses.
+        raise PermissionDenied
     expense = budget.get_expense(circle=circle, pk=pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
