@@ -28,10 +28,12 @@
 
   function initCirclesMap(el) {
     var data = readJSON(el.dataset.circlesMap);
-    var map = L.map(el, { scrollWheelZoom: false });
+    // A view first: discs are projected as soon as they are added.
+    var map = L.map(el, { scrollWheelZoom: false }).setView([46.6, 2.4], 5);
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: escapeHTML(el.dataset.attribution) }).addTo(map);
     var shapes = L.featureGroup();
     var communes = L.featureGroup();
+    var bounds = L.latLngBounds([]);
     (data && data.features || []).forEach(function (feature) {
       var p = feature.properties || {};
       var style = STYLES[p.status] || STYLES.active;
@@ -42,6 +44,7 @@
           radius: 5, color: "#1d2330", weight: 1, fillColor: style.fillColor, fillOpacity: 1
         });
         layer.bindTooltip(escapeHTML(p.name) + " — " + escapeHTML(p.circle));
+        bounds.extend(layer.getLatLng());
         communes.addLayer(layer);
         return;
       }
@@ -49,7 +52,9 @@
         fillColor: style.fillColor, fillOpacity: 0.25, className: "circle-shape circle-shape-" + p.status };
       if (g.type === "Point") {
         // A circle of a single commune: a disc of 4 km around its centre.
-        layer = L.circle([g.coordinates[1], g.coordinates[0]], L.extend({ radius: 4000 }, options));
+        var centre = L.latLng(g.coordinates[1], g.coordinates[0]);
+        layer = L.circle(centre, L.extend({ radius: 4000 }, options));
+        bounds.extend(centre.toBounds(8000));
       } else if (g.type === "LineString") {
         layer = L.polyline(g.coordinates.map(function (c) { return [c[1], c[0]]; }),
           L.extend({}, options, { weight: 10, opacity: 0.6 }));
@@ -62,11 +67,8 @@
     });
     shapes.addTo(map);
     communes.addTo(map);
-    var all = L.featureGroup([shapes, communes]);
-    if (all.getLayers().length && all.getBounds().isValid()) {
-      map.fitBounds(all.getBounds(), { padding: [24, 24], maxZoom: 12 });
-    } else {
-      map.setView([46.6, 2.4], 5);
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
     }
     el.dataset.shapeCount = String(shapes.getLayers().length);
     el.classList.add("map-ready");
