@@ -668,21 +668,25 @@ def _settle_proposal(*, proposal: Proposal, decision: Decision) -> None:
 
 
 def _settle_role_request(*, request: RoleRequest, decision: Decision, by: User) -> None:
-    from maillage.circles.services import assign_role
+    from maillage.circles.services import CircleError, assign_role
 
     if request.status != RoleRequest.Status.PENDING:
-        raise InvalidRevision(_("Cette demande de rôle n'est plus en attente."))
+        raise NotOnAgenda(_("Cette demande de rôle n'est plus en attente."))
     if decision.outcome == Decision.Outcome.ADOPTED:
         day = meeting_day(decision.meeting)
-        assign_role(
-            circle=decision.meeting.circle,
-            user=request.user,
-            role=request.role,
-            starts_on=max(request.starts_on or day, day),
-            ends_on=request.ends_on,
-            decision=decision,
-            by=by,
-        )
+        try:
+            assign_role(
+                circle=decision.meeting.circle,
+                user=request.user,
+                role=request.role,
+                starts_on=max(request.starts_on or day, day),
+                ends_on=request.ends_on,
+                decision=decision,
+                by=by,
+            )
+        except CircleError as error:
+            # Rolls the whole decision back: nothing is recorded if the role cannot be given.
+            raise MeetingError(error.message) from error
         request.status = RoleRequest.Status.ACCEPTED
     else:
         request.status = RoleRequest.Status.REFUSED

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -283,7 +285,13 @@ def meeting_minutes_pdf(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    decision = services.get_decision_for_viewer(user=request.user, slug=slug, pk=pk)
+    try:
+        decision = services.get_decision_for_viewer(user=request.user, slug=slug, pk=pk)
+    except PermissionDenied:
+        # A members-only transparency page: anonymous visitors are asked to log in first.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise
     circle = decision.meeting.circle
     # Names of who voted or objected stay among the circle's members, soucieux·ses, coordinators.
     insider = is_circle_member(user=request.user, circle=circle) or can_run_meetings(
