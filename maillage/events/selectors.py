@@ -14,21 +14,28 @@ owning place, and admins.
 """
 
 import datetime
-from dataclasses import dataclass
+import json
+import math
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.accounts.selectors import networks_of
 from maillage.circles.models import CircleMember, CircleRole
-from maillage.events.models import Audience, Event, Occurrence, Registration
-from maillage.networks.models import Membership, MembershipStatus
+from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration
+from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.networks.selectors import networks_coordinated_by
 from maillage.places.models import PlaceRole
+from maillage.territory.models import Commune
 
 AnyUser = User | AnonymousUser
 
@@ -199,9 +206,12 @@ def upcoming_occurrences(*, event: Event, limit: int = 10) -> list[Occurrence]:
     return list(event.occurrences.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:limit])
 
 
+NEAR_RADIUS_KM = 30
+
+
 @dataclass(frozen=True)
 class AgendaFilters:
-    """The agenda's filters, read from the query string."""
+    """The agenda's filters, read from the query string (unknown values are ignored)."""
 
     network: str = ""
     circle: str = ""
@@ -212,11 +222,307 @@ class AgendaFilters:
 
     @classmethod
     def from_query(cls, query) -> "AgendaFilters":
+        mode = query.get("mode", "").strip()
+        kind = query.get("type", "").strip()
         return cls(
-            network=query.get("reseau", "").strip(),
-            circle=query.get("cercle", "").strip(),
-            kind=query.get("type", "").strip(),
-            department=query.get("departement", "").strip(),
-            commune=query.get("commune", "").strip(),
-            mode=query.get("mode", "").strip(),
+            network=query.get("reseau", "").strip()[:220],
+            circle=query.get("cercle", "").strip()[:220],
+            kind=kind if kind in EventKind.values else "",
+            department=query.get("departement", "").strip().upper()[:3],
+            commune=query.get("commune", "").strip()[:5],
+            mode=mode if mode in ("en-ligne", "sur-place") else "",
         )
+
+    def to_query(self) -> dict[str, str]:
+        names = {
+            "reseau": self.network,
+            "cercle": self.circle,
+            "type": self.kind,
+            "departement": self.department,
+            "commune": self.commune,
+            "mode": self.mode,
+        }
+        return {name: value for name, value in names.items() if value}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.to_query()
+
+
+def _filter_events(events: QuerySet[Event], filters: AgendaFilters) -> QuerySet[Event]:
+    if filters.network:
+        network = Network.objects.filter(slug=filters.network).first()
+        events = events.filter(_owned_by_networks([network.pk] if network else []))
+    if filters.circle:
+        events = events.filter(circle__slug=filters.circle)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.department:
+        events = events.filter(
+            Q(venue__commune__department_code=filters.department)
+            | Q(venue__isnull=True, place__commune__department_code=filters.department)
+        )
+    if filters.commune:
+        commune = Commune.objects.filter(code_insee=filters.commune).first()
+        if commune is None or commune.latitude is None:
+            return events.none()
+        # A bounding box around the commune: cheap in SQL, close enough for "near".
+        dlat = NEAR_RADIUS_KM / 111.0
+        dlon = NEAR_RADIUS_KM / (111.0 * max(math.cos(math.radians(commune.latitude)), 0.1))
+        events = events.filter(
+            venue__latitude__range=(commune.latitude - dlat, commune.latitude + dlat),
+            venue__longitude__range=(commune.longitude - dlon, commune.longitude + dlon),
+        )
+    if filters.mode == "en-ligne":
+        events = events.exclude(online_url="")
+    elif filters.mode == "sur-place":
+        events = events.filter(Q(venue__isnull=False) | ~Q(address=""))
+    return events
+
+
+def agenda_occurrences(
+    *,
+    user: AnyUser,
+    filters: AgendaFilters,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+) -> QuerySet[Occurrence]:
+    """The sessions the agenda shows: of events the person may see, published or cancelled
+    (not drafts), matching the filters, ending after `start` (now by default) and starting
+    before `end`; with what a list needs in the same query."""
+    events = _filter_events(
+        visible_events(user).exclude(status=Event.Status.DRAFT), filters
+    ).values("pk")
+    occurrences = Occurrence.objects.filter(
+        event_id__in=events, ends_at__gt=start or timezone.now()
+    )
+    if end is not None:
+        occurrences = occurrences.filter(starts_at__lt=end)
+    return occurrences.select_related(
+        "event",
+        "event__venue",
+        "event__venue__commune",
+        "event__network",
+        "event__circle",
+        "event__place",
+    ).order_by("starts_at", "pk")
+
+
+# Dates in French and calendar grids
+
+
+def _hour(moment: datetime.datetime) -> str:
+    return _("%(h)s h %(m)02d") % {"h": moment.hour, "m": moment.minute}
+
+
+def when_label(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
+    """ "mardi 3 mars 2026, 9 h 00 – 10 h 00" (or from one day to another), in Paris time."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    day = date_format(start, "l j F Y")
+    if start.date() == end.date():
+        return _("%(day)s, %(start)s – %(end)s") % {
+            "day": day,
+            "start": _hour(start),
+            "end": _hour(end),
+        }
+    return _("du %(day)s, %(start)s au %(end_day)s, %(end)s") % {
+        "day": day,
+        "start": _hour(start),
+        "end_day": date_format(end, "l j F Y"),
+        "end": _hour(end),
+    }
+
+
+@dataclass
+class AgendaDay:
+    day: datetime.date
+    occurrences: list[Occurrence] = field(default_factory=list)
+    in_month: bool = True
+    is_today: bool = False
+
+
+@dataclass
+class CalendarGrid:
+    """Weeks of days (Monday first) between `start` and `end`, filled with sessions."""
+
+    kind: str  # "semaine" | "mois"
+    first: datetime.date
+    last: datetime.date
+    previous: datetime.date
+    next: datetime.date
+    title: str
+    weeks: list[list[AgendaDay]] = field(default_factory=list)
+
+    @property
+    def start(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.first, datetime.time()))
+
+    @property
+    def end(self) -> datetime.datetime:
+        day_after = self.last + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time()))
+
+    def fill(self, occurrences) -> None:
+        by_day: dict[datetime.date, AgendaDay] = {d.day: d for w in self.weeks for d in w}
+        for occurrence in occurrences:
+            day = by_day.get(timezone.localtime(occurrence.starts_at).date())
+            if day is not None:
+                day.occurrences.append(occurrence)
+
+    @property
+    def days(self) -> list[AgendaDay]:
+        return [d for w in self.weeks for d in w]
+
+
+def _weeks(first: datetime.date, last: datetime.date, month: int | None) -> list[list[AgendaDay]]:
+    today = timezone.localdate()
+    weeks, day = [], first
+    while day <= last:
+        weeks.append(
+            [
+                AgendaDay(
+                    day=day + datetime.timedelta(days=i),
+                    in_month=month is None or (day + datetime.timedelta(days=i)).month == month,
+                    is_today=day + datetime.timedelta(days=i) == today,
+                )
+                for i in range(7)
+            ]
+        )
+        day += datetime.timedelta(days=7)
+    return weeks
+
+
+def week_grid(day: datetime.date) -> CalendarGrid:
+    monday = day - datetime.timedelta(days=day.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    return CalendarGrid(
+        kind="semaine",
+        first=monday,
+        last=sunday,
+        previous=monday - datetime.timedelta(days=7),
+        next=monday + datetime.timedelta(days=7),
+        title=_("Semaine du %(start)s au %(end)s")
+        % {"start": date_format(monday, "j F"), "end": date_format(sunday, "j F Y")},
+        weeks=_weeks(monday, sunday, None),
+    )
+
+
+def month_grid(day: datetime.date) -> CalendarGrid:
+    first_of_month = day.replace(day=1)
+    next_month = (first_of_month + datetime.timedelta(days=32)).replace(day=1)
+    last_of_month = next_month - datetime.timedelta(days=1)
+    first = first_of_month - datetime.timedelta(days=first_of_month.weekday())
+    last = last_of_month + datetime.timedelta(days=6 - last_of_month.weekday())
+    previous = (first_of_month - datetime.timedelta(days=1)).replace(day=1)
+    return CalendarGrid(
+        kind="mois",
+        first=first,
+        last=last,
+        previous=previous,
+        next=next_month,
+        title=date_format(first_of_month, "F Y").capitalize(),
+        weeks=_weeks(first, last, first_of_month.month),
+    )
+
+
+def group_by_day(occurrences) -> list[AgendaDay]:
+    """Sessions of a list page grouped under their (local) day."""
+    days: list[AgendaDay] = []
+    for occurrence in occurrences:
+        day = timezone.localtime(occurrence.starts_at).date()
+        if not days or days[-1].day != day:
+            days.append(AgendaDay(day=day))
+        days[-1].occurrences.append(occurrence)
+    return days
+
+
+# schema.org
+
+
+def event_jsonld(*, event: Event, occurrence: Occurrence | None, request) -> SafeString:
+    """The schema.org Event of the page: never the online link (only registered people see it)."""
+    starts_at = occurrence.starts_at if occurrence else event.starts_at
+    ends_at = occurrence.ends_at if occurrence else event.ends_at
+    cancelled = event.status == Event.Status.CANCELLED or bool(occurrence and occurrence.cancelled)
+    online, on_site = bool(event.online_url), bool(event.venue_id or event.address)
+    mode = (
+        "MixedEventAttendanceMode"
+        if online and on_site
+        else "OnlineEventAttendanceMode"
+        if online
+        else "OfflineEventAttendanceMode"
+    )
+    locations: list[dict] = []
+    if event.venue_id:
+        venue = event.venue
+        place: dict = {
+            "@type": "Place",
+            "name": venue.name,
+            "url": request.build_absolute_uri(reverse("places:place-detail", args=[venue.slug])),
+        }
+        address = {"@type": "PostalAddress", "addressCountry": "FR"}
+        if getattr(venue, "address", ""):
+            address["streetAddress"] = venue.address
+        if venue.commune_id:
+            address["addressLocality"] = venue.commune.name
+        place["address"] = address
+        if venue.latitude is not None and venue.longitude is not None:
+            place["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": venue.latitude,
+                "longitude": venue.longitude,
+            }
+        locations.append(place)
+    elif event.address:
+        locations.append({"@type": "Place", "name": event.address, "address": event.address})
+    if online:
+        # The page itself, never the video link.
+        locations.append(
+            {
+                "@type": "VirtualLocation",
+                "url": request.build_absolute_uri(
+                    reverse("events:event-detail", args=[event.slug])
+                ),
+            }
+        )
+    page_url = request.build_absolute_uri(request.path)
+    owner = event.network or event.circle or event.place
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": (occurrence.title_override if occurrence and occurrence.title_override else "")
+        or event.title,
+        "description": event.description[:500],
+        "url": page_url,
+        "startDate": timezone.localtime(starts_at).isoformat(),
+        "endDate": timezone.localtime(ends_at).isoformat(),
+        "eventAttendanceMode": f"https://schema.org/{mode}",
+        "eventStatus": "https://schema.org/EventCancelled"
+        if cancelled
+        else "https://schema.org/EventScheduled",
+        "location": locations[0] if len(locations) == 1 else locations,
+        "offers": {
+            "@type": "Offer",
+            "price": f"{event.price_cents / 100:.2f}",
+            "priceCurrency": "EUR",
+            "url": page_url,
+            "availability": "https://schema.org/InStock",
+        },
+        "organizer": {"@type": "Organization", "name": str(owner)},
+        "inLanguage": "fr",
+    }
+    if event.tags:
+        data["keywords"] = ", ".join(event.tags)
+    # json_script-style escaping so the JSON cannot close the <script> element.
+    text = json.dumps(data, ensure_ascii=False)
+    return mark_safe(  # noqa: S308 (escaped just below)
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    )
+
+
+def with_labels(occurrences):
+    """Give each session its URL key and its French dates (`url_key`, `when`) for templates."""
+    for occurrence in occurrences:
+        occurrence.url_key = occurrence_key(occurrence)
+        occurrence.when = when_label(occurrence.starts_at, occurrence.ends_at)
+    return occurrences
