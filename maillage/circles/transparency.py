@@ -45,6 +45,14 @@ ROLE_LABELS = {
     ROLE_PLACE: _("Lieux"),
     ROLE_PROVIDER: _("Prestataires extérieurs"),
 }
+ROLE_LABEL_ONE = {
+    ROLE_STEWARD: _("Soucieux·se"),
+    ROLE_CONTRIBUTOR: _("Contributeur·rice"),
+    ROLE_PARTICIPANT: _("Participant·e"),
+    ROLE_PERSON: _("Personne"),
+    ROLE_PLACE: _("Lieu"),
+    ROLE_PROVIDER: _("Prestataire extérieur"),
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ class ProposalLine:
 
     @property
     def role_label(self) -> str:
-        return str(ROLE_LABELS[self.role])
+        return str(ROLE_LABEL_ONE[self.role])
 
     @property
     def decision_url(self) -> str:
@@ -201,7 +209,8 @@ def _role_finder(circle: Circle, user_ids: set[int]):
     return role_on
 
 
-def _payee(obj: Proposal | Expense) -> str:
+def payee_name(obj: Proposal | Expense) -> str:
+    """Who is paid, by public name only (never an e-mail)."""
     if obj.payee_kind == PayeeKind.PERSON and obj.payee_user is not None:
         return obj.payee_user.public_name
     if obj.payee_kind == PayeeKind.PLACE and obj.payee_place is not None:
@@ -260,7 +269,7 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
             decision=decision,
             year=_year_of(decision),
             role=role,
-            payee=_payee(proposal),
+            payee=payee_name(proposal),
             granted_cents=decision.amount_granted_cents if decision.pk in granted_ids else 0,
         )
     for expense in expenses:
@@ -273,7 +282,7 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
                 paid_on=_local_date(expense.reviewed_at),
                 description=expense.description,
                 amount_cents=expense.amount_cents,
-                payee=_payee(expense),
+                payee=payee_name(expense),
             )
         )
 

@@ -37,7 +37,14 @@ def circle_transparency(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "circles/transparency.html",
-        {"circle": circle, "report": report, "bars": transparency.chart_bars(report)},
+        {
+            "circle": circle,
+            "report": report,
+            "bars": transparency.chart_bars(report),
+            # Expense pages (with receipts) are for the circle's members and coordinators.
+            "can_open_expenses": selectors.is_circle_member(user=request.user, circle=circle)
+            or selectors.can_manage_circle(user=request.user, circle=circle),
+        },
     )
 
 

@@ -134,3 +134,11 @@ def test_a_members_only_page_is_for_the_networks_members(circle_client, circle, 
     assert response.status_code == MEMBERS_ONLY[name]
     if name == "anonymous":
         assert reverse("account_login") in response["Location"]
+
+
+def test_expense_pages_are_linked_for_members_only(client, circle, story, steward):
+    url = reverse("circles:transparency", args=[circle.slug])
+    expense_url = reverse("circles:expense-detail", args=[circle.slug, 1]).rsplit("/", 2)[0]
+    assert expense_url not in client.get(url).content.decode()
+    client.force_login(steward)
+    assert expense_url in client.get(url).content.decode()
