@@ -1,0 +1,28 @@
+"""Background work of the events area as Django tasks: thin wrappers over the services.
+
+The periodic ones have management commands of the same name for cron (see docs/operations.md).
+"""
+
+from django.core.mail import EmailMessage
+from django.tasks import task
+
+from maillage.events import reminders
+
+
+@task()
+def send_email(*, subject: str, body: str, to: list[str]) -> int:
+    """Send one plain-text e-mail (to guests, who have no in-app notifications)."""
+    return EmailMessage(subject=subject, body=body, to=to).send()
+
+
+@task()
+def send_event_reminders() -> int:
+    """Send the due reminders (day before, hour before online events); return how many."""
+    report = reminders.send_event_reminders()
+    return len(report.day_before) + len(report.hour_before)
+
+
+@task()
+def send_event_digest() -> int:
+    """Send the weekly digests that are due; return how many were e-mailed."""
+    return len(reminders.send_event_digest().sent)
