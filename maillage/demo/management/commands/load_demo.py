@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from maillage.demo.events import load_demo_events
 from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError, load_demo
 from maillage.lib.progress import ProgressBar
 from maillage.territory.models import Commune
@@ -59,6 +60,8 @@ class Command(BaseCommand):
                     census_path=options["census"],
                     progress=ProgressBar("Lieux", stream=self.stderr),
                 )
+                # After the circles: the demo codev group is for a circle's members.
+                load_demo_events()
                 if options["dry_run"]:
                     transaction.set_rollback(True)
         except DemoError as error:

@@ -1,0 +1,44 @@
+"""The demo's animations: built through the services, idempotent, and valid in the regional
+network's feed (the café repeats on first Tuesdays)."""
+
+import icalendar
+import pytest
+from django.urls import reverse
+
+from maillage.demo.events import CAFE_TITLE, load_demo_events
+from maillage.demo.selectors import REGIONAL_SLUG
+from maillage.demo.services import load_demo
+from maillage.demo.tests.conftest import census_csv, demo_communes  # noqa: F401 (fixtures)
+from maillage.events.models import Event, EventKind, Registration, TourStop
+
+
+@pytest.fixture
+def demo(census_csv, demo_communes):  # noqa: F811
+    load_demo(census_path=census_csv, local_networks=2)
+
+
+def test_demo_animations_are_built_once(demo):
+    created = load_demo_events()
+    assert created >= 4
+    assert load_demo_events() == 0
+    assert Event.objects.filter(title=CAFE_TITLE).count() == 1
+    cafe = Event.objects.get(title=CAFE_TITLE)
+    assert cafe.rrule == "FREQ=MONTHLY;BYDAY=1TU"
+    assert cafe.occurrences.count() >= 12
+    assert Registration.objects.filter(
+        occurrence__event=cafe, status=Registration.Status.CONFIRMED
+    ).exists()
+    tour = Event.objects.get(kind=EventKind.TOUR)
+    stops = TourStop.objects.filter(event=tour)
+    assert stops.count() >= 2
+    assert all(stop.confirmed_at for stop in stops)
+    assert Event.objects.get(kind=EventKind.TRAINING).price_cents == 35_000
+
+
+def test_demo_animations_appear_in_the_network_feed_without_links(client, demo):
+    load_demo_events()
+    response = client.get(reverse("events:feed-network", args=[REGIONAL_SLUG]))
+    calendar = icalendar.Calendar.from_ical(response.content)
+    summaries = {str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")}
+    assert CAFE_TITLE in summaries
+    assert "visio.demo.maillage.fr" not in response.content.decode()
