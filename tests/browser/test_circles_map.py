@@ -105,6 +105,15 @@ def test_circles_map_and_pages(site_page, live_server, circles_world, screenshot
     expect(page.get_by_text("douaisis@example.org")).to_be_visible()
     page_is_fine(page, screenshot, viewport, "detail")
 
+    page.get_by_role("link", name="Guide des tiers-lieux du Douaisis").click()
+    page.get_by_label("Compte rendu").fill("Le guide est **imprimé**.")
+    page.get_by_role("button", name="Publier le compte rendu").click()
+    expect(page.get_by_text("Votre compte rendu est publié.")).to_be_visible()
+    page_is_fine(page, screenshot, viewport, "action")
+
+    page.goto(reverse("circles:role-request", kwargs={"slug": "douaisis"}))
+    page_is_fine(page, screenshot, viewport, "role-request")
+
     log_in_as(page, live_server, circles_world["dora"])
     page.goto(reverse("circles:circle-edit", kwargs={"slug": "douaisis"}))
     page_is_fine(page, screenshot, viewport, "edit")
