@@ -260,7 +260,11 @@ def _tell(registration: Registration, *, template: str, topic: str, title: str) 
 
 def _locked_occurrence(occurrence: Occurrence) -> Occurrence:
     # Lock the session row: two requests for its last seat must not both get it.
-    return Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
+    return (
+        Occurrence.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=occurrence.pk)
+    )
 
 
 def _check_open(occurrence: Occurrence) -> None:
@@ -417,7 +421,8 @@ def _promote(occurrence: Occurrence) -> list[Registration]:
     promoted = []
     while (left := seats_left(occurrence)) is None or left > 0:
         first = (
-            Registration.objects.select_for_update()
+            # of=self: the person is an outer join (guests have none), which can't be locked.
+            Registration.objects.select_for_update(of=("self",))
             .filter(occurrence=occurrence, status=Status.WAITLISTED)
             .select_related("user")
             .order_by("created_at", "pk")
@@ -487,7 +492,9 @@ def decide_registration(*, registration: Registration, by: User, approve: bool) 
     with transaction.atomic():
         occurrence = _locked_occurrence(registration.occurrence)
         registration = (
-            Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=registration.pk)
         )
         registration.occurrence = occurrence
         if registration.status != Status.PENDING:
