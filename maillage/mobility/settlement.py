@@ -555,11 +555,15 @@ def _snapshot(settlement: Settlement, pairs: list[tuple], lines: dict[str, dict]
 
 
 def _from_snapshot(closed: ClosedMonth, network: Network) -> Settlement:
-    totals, flows, flow_ids = (
+    # Each JSON path costs a parse of the whole snapshot: read only what its format holds.
+    totals, flow_ids = (
         ClosedMonth.objects.filter(pk=closed.pk)
-        .values_list("snapshot__totals", "snapshot__flows", "snapshot__flow_ids")
+        .values_list("snapshot__totals", "snapshot__flow_ids")
         .get()
     )
+    flows = None
+    if flow_ids is None:
+        flows = ClosedMonth.objects.values_list("snapshot__flows", flat=True).get(pk=closed.pk)
     if totals is None:  # a snapshot of the first format: every place's lines only
         statements = {
             place_id: _totals(statement)
