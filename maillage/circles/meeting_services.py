@@ -536,6 +536,10 @@ def record_decision(
             raise AlreadyDecided(
                 _("Ce point a déjà fait l'objet d'une décision lors de cette réunion.")
             )
+        if proposal is not None and proposal.status == Proposal.Status.WITHDRAWN:
+            raise NotOnAgenda(
+                _("Son auteur·rice a retiré cette proposition : il n'y a rien à décider.")
+            )
         quorum = quorum_of(meeting=meeting)
         if not quorum.reached:
             raise NoQuorum(

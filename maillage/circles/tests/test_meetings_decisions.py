@@ -289,3 +289,13 @@ def test_a_later_meeting_cannot_decide_a_proposal_again_without_a_revision(
         svc.record_decision(
             item=item, by=steward, method=CONSENT, amount_granted_cents=1, envelope=envelope
         )
+
+
+def test_a_withdrawn_proposal_is_not_decided(open_meeting, steward, proposal, envelope):
+    item = item_for(open_meeting, steward, proposal=proposal)
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.WITHDRAWN)
+    with pytest.raises(svc.NotOnAgenda, match="retiré cette proposition"):
+        svc.record_decision(
+            item=item, by=steward, method=CONSENT, amount_granted_cents=1, envelope=envelope
+        )
+    assert not Decision.objects.exists()
