@@ -53,6 +53,8 @@ PRIVATE_READ_ERRORS: dict[int, Any] = {
 REGISTRATION_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 MAX_KEY_LENGTH = 64
 MAX_RANGE_DAYS = 366
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(9000, 12, 31)
 IDEMPOTENCY_TTL = 60 * 60 * 24
 # Refusals that come from the state of the session, not from the request: 409.
 CONFLICTS = (
@@ -331,20 +333,23 @@ def get_event(request: HttpRequest, ref: str) -> Event:
     "/occurrences",
     response={200: list[OccurrenceOut], **PRIVATE_READ_ERRORS},
     summary="Séances entre deux dates (31 jours à partir d'aujourd'hui par défaut)",
+    description=(
+        "Les séances des animations visibles qui ont lieu entre `start` et `end` inclus, avec "
+        "les filtres de l'agenda. Au plus 366 jours à la fois : une fin plus lointaine est "
+        "ramenée à 366 jours après le début ; une fin avant le début donne une liste vide."
+    ),
 )
 @paginate(Pagination)
 def list_occurrences(request: HttpRequest, params: Query[RangeIn]) -> Any:
     user = _viewer(request)
-    start_day = params.start or timezone.localdate()
-    end_day = params.end or start_day + datetime.timedelta(days=31)
+    # Dates far outside any calendar are brought back inside (no overflow in Paris time).
+    start_day = min(max(params.start or timezone.localdate(), FIRST_DAY), LAST_DAY)
+    default_end = start_day + datetime.timedelta(days=31)
+    end_day = min(params.end or default_end, LAST_DAY)
+    # At most MAX_RANGE_DAYS at once: a longer range is cut (documented), an empty one is empty.
+    end_day = min(end_day, start_day + datetime.timedelta(days=MAX_RANGE_DAYS))
     if end_day < start_day:
-        raise field_errors("end", _("La fin doit suivre le début."), location="query")
-    if (end_day - start_day).days > MAX_RANGE_DAYS:
-        raise field_errors(
-            "end",
-            _("Demandez au plus %(days)s jours à la fois.") % {"days": MAX_RANGE_DAYS},
-            location="query",
-        )
+        return Occurrence.objects.none()
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(start_day, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(
