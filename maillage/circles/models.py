@@ -413,7 +413,7 @@ class Meeting(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Prévue")
         OPEN = "open", _("En cours")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Clôturée")
         CANCELLED = "cancelled", _("Annulée")
 
     circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="meetings")
