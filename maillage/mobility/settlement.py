@@ -278,7 +278,11 @@ def compute_lines(
 
     of_place = Q()
     if place is not None:
-        of_place = Q(offer__place=place) | Q(member_pass__home_place=place)
+        # As id subqueries (not joins), so the database reads the place's bookings from the
+        # offer and pass indexes instead of every booking of the month.
+        of_place = Q(offer__in=HostOffer.objects.filter(place=place).values("pk")) | Q(
+            member_pass__in=Pass.objects.filter(home_place=place).values("pk")
+        )
     for row in (
         Booking.objects.filter(
             of_place,
@@ -294,7 +298,10 @@ def compute_lines(
     transfers = _month_transfers(network, start, closings)
     if place is not None:
         transfers = transfers.filter(
-            Q(booking__offer__place=place) | Q(booking__member_pass__home_place=place)
+            booking__in=Booking.objects.filter(
+                Q(offer__in=HostOffer.objects.filter(place=place).values("pk"))
+                | Q(member_pass__in=Pass.objects.filter(home_place=place).values("pk"))
+            ).values("pk")
         )
     amounts: dict[tuple[int, int], int] = defaultdict(int)  # (booking, place) -> amount
     booking_ids: set[int] = set()
@@ -467,6 +474,12 @@ FROM per GROUP BY home, host
 """
 
 
+def _chunks(cursor, size: int = 20_000):
+    """The rows of an executed cursor, fetched a chunk at a time (not all in memory)."""
+    while rows := cursor.fetchmany(size):
+        yield from rows
+
+
 def _place_names(ids) -> dict[int, str]:
     """Names of places by id, fetched apart from the big grouped query (in chunks: SQLite
     limits the parameters of a statement)."""
@@ -504,7 +517,7 @@ def _compute_month(
     pairs = []
     with connection.cursor() as cursor:
         cursor.execute(_PAIRS_SQL.format(per=per), params)
-        for home, host, lines, visits, recv, h_in, h_out, m_in, m_out in cursor.fetchall():
+        for home, host, lines, visits, recv, h_in, h_out, m_in, m_out in _chunks(cursor):
             hosted[host] += lines
             received[host] += h_in
             paid[host] += h_out
@@ -536,13 +549,11 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _snapshot(settlement: Settlement, pairs: list[tuple], lines: dict[str, dict]) -> dict:
+def _snapshot(settlement: Settlement, flow_ids: list[int], lines: dict[str, dict]) -> dict:
     """What a closed month keeps (format 3): every place's totals, the flows by place ids
-    flattened into one list of ints, and every place's lines under "p<place id>" (so one
-    place's lines can be read without the rest), compactly (see `_closing_lines`)."""
-    flow_ids: list[int] = []
-    for minus, home, host, amount in pairs:
-        flow_ids += (home, host, -minus, amount)
+    flattened into one list of ints (see `_flow_ids`), and every place's lines under
+    "p<place id>" (so one place's lines can be read without the rest), compactly (see
+    `_closing_lines`)."""
     return {
         "format": SNAPSHOT_FORMAT,
         "totals": [
@@ -552,6 +563,14 @@ def _snapshot(settlement: Settlement, pairs: list[tuple], lines: dict[str, dict]
         "flow_ids": flow_ids,
         "lines": lines,
     }
+
+
+def _flow_ids(pairs: list[tuple[int, int, int, int]]) -> list[int]:
+    """The flows in order as home, host, visits, amount, home, host… (one list of ints)."""
+    flat: list[int] = []
+    for minus, home, host, amount in pairs:
+        flat += (home, host, -minus, amount)
+    return flat
 
 
 def _from_snapshot(closed: ClosedMonth, network: Network) -> Settlement:
@@ -675,6 +694,10 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
             closed_at = timezone.now()
             closings = _closings(_closed_months(network))
             settlement, pairs = _compute_month(network=network, start=start, closings=closings)
+            visits, amount = settlement.visits, settlement.amount_cents
+            flow_ids = _flow_ids(pairs)
+            del pairs  # and the named flows: the snapshot keeps them by ids
+            settlement.flows = []
             names = {place_id: t.place_name for place_id, t in settlement.statements.items()}
             lines = _closing_lines(network=network, start=start, closings=closings, names=names)
             return ClosedMonth.objects.create(
@@ -682,9 +705,9 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
                 month=start,
                 closed_at=closed_at,
                 closed_by=by,
-                visits=settlement.visits,
-                amount_cents=settlement.amount_cents,
-                snapshot=_snapshot(settlement, pairs, lines),
+                visits=visits,
+                amount_cents=amount,
+                snapshot=_snapshot(settlement, flow_ids, lines),
             )
     except IntegrityError as exc:
         # Another coordinator closed it between our check and our insert.
