@@ -403,3 +403,41 @@ def test_the_check_reports_an_envelope_the_ledger_never_saw(circle):
     assert svc.circle_ledger_issues() == [
         "circle douaisis: account balance 0 != envelopes - paid 50000"
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"%PDF-1.7\n", "pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "png"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "jpg"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "doc"),
+        (b"<html><script>", None),
+        (b"PK\x03\x04not really a zip", None),
+    ],
+)
+def test_documents_are_recognised_by_their_content(content, expected):
+    found = svc.sniff_document(content)
+    assert (found[0] if found else None) == expected
+
+
+def test_an_opendocument_spreadsheet_is_recognised():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+
+    assert svc.sniff_document(buffer.getvalue())[0] == "ods"
+
+
+def test_an_envelope_the_other_grants_rely_on_cannot_be_cancelled(circle, action, participant):
+    record(circle, 800_000)
+    spare = record(circle, 200_000, funder="FEDER")
+    # 9 000 € granted without naming an envelope: without the 2 000 € the budget is 8 000 €.
+    grant(propose(circle, action, participant, amount_cents=900_000), 900_000)
+
+    with pytest.raises(svc.EnvelopeInUse, match="plus que son budget"):
+        svc.cancel_envelope(envelope=spare, by=None)
+    spare.refresh_from_db()
+    assert spare.cancelled_at is None
