@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.events.models import Audience, Event, Occurrence, Registration
 from maillage.events.selectors import AnyUser, can_organise, can_see_event, occurrence_key
+from maillage.networks.selectors import coordinators
 from maillage.notifications.services import notify
+from maillage.places.models import PlaceRole
 
 Status = Registration.Status
 # Statuses that hold or wait for a seat: one such registration per person and session.
@@ -210,6 +212,23 @@ def session_label(occurrence: Occurrence) -> str:
     return _("%(title)s, %(start)s") % {"title": title, "start": start}
 
 
+def organisers_to_tell(event: Event) -> list[User]:
+    """Who hears about registrations waiting for approval: the named organisers, else the
+    owner's coordinators (network or circle's network) or managers (place)."""
+    named = list(event.organisers.all())
+    if named:
+        return named
+    network = event.network or (event.circle.network if event.circle_id else None)
+    if network is not None:
+        return [role.user for role in coordinators(network=network).select_related("user")]
+    return [
+        role.user
+        for role in PlaceRole.objects.filter(
+            place_id=event.place_id, role=PlaceRole.Role.MANAGER
+        ).select_related("user")
+    ]
+
+
 # --- e-mails to guests (people without an account get no in-app notification) ---------------
 
 
@@ -336,9 +355,8 @@ def register(*, occurrence: Occurrence, user: User, share_contact: bool = False)
         _take_seat(occurrence, registration, _seat_status(occurrence, approval=True))
         registration.save()
         if registration.status == Status.PENDING:
-            organisers = list(occurrence.event.organisers.all())
             notify(
-                users=organisers,
+                users=organisers_to_tell(occurrence.event),
                 topic="events.registration",
                 title=_("Inscription à valider : %(session)s")
                 % {"session": session_label(occurrence)},

@@ -228,6 +228,7 @@ def registrants(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "key": key,
             "session": services.session_label(occurrence),
             "groups": [g for g in groups if g[2]],
+            "session_path": services.occurrence_path(occurrence),
             "capacity": services.capacity_of(occurrence),
             "seats_left": services.seats_left(occurrence),
         },
@@ -306,6 +307,7 @@ def attendance(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "session": services.session_label(occurrence),
             "form": form,
             "has_registrants": bool(confirmed),
+            "too_early": timezone.localdate() < timezone.localtime(occurrence.starts_at).date(),
         },
         status=status,
     )

@@ -84,6 +84,38 @@ def test_the_online_link_is_shown_only_to_confirmed_registrants_and_organisers(
     assert LINK in box(session, dora)
 
 
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("anonymous", False),
+        ("charlie", False),
+        ("waitlisted", False),
+        ("bob", True),
+        ("dora", True),
+    ],
+)
+def test_the_session_page_shows_the_online_link_only_to_registrants_and_organisers(
+    session, persona_client, bob, persona, sees
+):
+    svc.register(occurrence=session, user=bob)
+    svc.register(occurrence=session, user=UserFactory())
+    waiting = UserFactory()
+    svc.register(occurrence=session, user=waiting)
+    if persona == "waitlisted":
+        client = persona_client("anonymous")
+        client.force_login(waiting)
+    else:
+        client = persona_client(persona)
+
+    for page in (
+        reverse("events:event-detail", args=[session.event.slug]),
+        url("occurrence-detail", session),
+    ):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert (LINK in response.content.decode()) is sees
+
+
 def test_the_box_offers_the_waiting_list_when_full_and_the_guest_form_to_visitors(session):
     from django.contrib.auth.models import AnonymousUser
 

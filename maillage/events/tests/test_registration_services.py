@@ -233,6 +233,15 @@ def test_an_event_with_approval_keeps_registrations_pending_and_tells_the_organi
     assert Notification.objects.filter(user=dora, topic="events.registration").exists()
 
 
+def test_without_named_organisers_the_network_coordinators_hear_of_pending_registrations(
+    approval_session, people, dora
+):
+    svc.register(occurrence=approval_session, user=people[0])
+    note = Notification.objects.get(user=dora, topic="events.registration")
+    assert note.title.startswith("Inscription à valider")
+    assert "/inscrits/" in note.url
+
+
 def test_approving_gives_a_seat_then_the_waiting_list_once_full(approval_session, people, dora):
     first = svc.register(occurrence=approval_session, user=people[0])
     second = svc.register(occurrence=approval_session, user=people[1])
@@ -244,6 +253,7 @@ def test_approving_gives_a_seat_then_the_waiting_list_once_full(approval_session
     assert fresh(approval_session).confirmed_count == 1
     titles = list(
         Notification.objects.filter(topic="events.registration")
+        .exclude(user=dora)
         .order_by("pk")
         .values_list("user_id", "title")
     )
