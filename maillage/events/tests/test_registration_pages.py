@@ -265,6 +265,21 @@ def test_the_registrants_page_has_a_bounded_number_of_queries(
     assert response.content.decode().count("<tr>") >= 9
 
 
+def test_my_registrations_lists_coming_sessions_with_a_bounded_number_of_queries(
+    persona_client, bob, django_assert_max_num_queries
+):
+    sessions = [make_occurrence(capacity=1, title=f"Séance {n}") for n in range(6)]
+    for occurrence in sessions:
+        svc.register(occurrence=occurrence, user=bob)
+    svc.cancel_registration(registration=Registration.objects.filter(user=bob).first())
+    client = persona_client("bob")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("events:my-registrations"))
+    html = response.content.decode()
+    assert all(f"Séance {n}" in html for n in range(6))
+    assert "Annulées" in html
+
+
 def test_attendance_is_ticked_on_the_day(session, persona_client, bob, charlie):
     here = svc.register(occurrence=session, user=bob)
     away = svc.register(occurrence=session, user=charlie)
