@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -315,10 +315,19 @@ def _hour(moment: datetime.datetime) -> str:
     return _("%(h)s h %(m)02d") % {"h": moment.hour, "m": moment.minute}
 
 
+def day_label(day: datetime.date) -> str:
+    """ "mardi 3 mars 2026"; the first of the month reads "1er" in French."""
+    text = date_format(day, "l j F Y")
+    if day.day == 1 and translation.get_language() == "fr":
+        weekday, _one, rest = text.split(" ", 2)
+        text = f"{weekday} 1er {rest}"
+    return text
+
+
 def when_label(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
     """ "mardi 3 mars 2026, 9 h 00 – 10 h 00" (or from one day to another), in Paris time."""
     start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    day = date_format(start, "l j F Y")
+    day = day_label(start.date())
     if start.date() == end.date():
         return _("%(day)s, %(start)s – %(end)s") % {
             "day": day,
@@ -328,7 +337,7 @@ def when_label(starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
     return _("du %(day)s, %(start)s au %(end_day)s, %(end)s") % {
         "day": day,
         "start": _hour(start),
-        "end_day": date_format(end, "l j F Y"),
+        "end_day": day_label(end.date()),
         "end": _hour(end),
     }
 

@@ -142,3 +142,9 @@ def test_a_moved_session_is_found_by_its_recurrence_date_and_redirected(client, 
 def test_unknown_session_date_is_404(client, mixed):
     url = reverse("events:occurrence-detail", args=[mixed.slug, "2026-03-05T0900"])
     assert client.get(url).status_code == 404
+
+
+def test_the_first_of_the_month_reads_premier():
+    assert when_label(paris(2026, 12, 1, 9, 0), paris(2026, 12, 1, 10, 0)) == (
+        "mardi 1er décembre 2026, 9 h 00 – 10 h 00"
+    )
