@@ -349,6 +349,10 @@ class AgendaDay:
     in_month: bool = True
     is_today: bool = False
 
+    @property
+    def label(self) -> str:
+        return day_label(self.day)
+
 
 @dataclass
 class CalendarGrid:
