@@ -176,3 +176,14 @@ def sync_occurrences(event: Event) -> list[Occurrence]:
                 continue
             occurrence.delete()
         return list(Occurrence.objects.filter(event=event).order_by("starts_at"))
+
+
+def sync_all_series() -> int:
+    """Re-expand every recurring event that is not cancelled, so the 18-month window moves on
+    (for a periodic job); return how many series were synchronised."""
+    count = 0
+    series = Event.objects.exclude(rrule="").exclude(status=Event.Status.CANCELLED)
+    for event in series.iterator():
+        sync_occurrences(event)
+        count += 1
+    return count

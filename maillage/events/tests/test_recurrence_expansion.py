@@ -146,3 +146,22 @@ def test_sync_keeps_past_occurrences_when_the_rule_changes():
     future = Occurrence.objects.filter(event=event, starts_at__gte=paris(2026, 6, 1))
     days = [(o.starts_at.astimezone(PARIS).date() - datetime.date(2026, 3, 3)).days for o in future]
     assert all(day % 14 == 0 for day in days)
+
+
+@pytest.mark.django_db
+def test_periodic_sync_moves_the_window_on():
+    from maillage.events.recurrence import sync_all_series
+
+    with time_machine.travel(datetime.datetime(2026, 3, 1, tzinfo=UTC), tick=False):
+        event = EventFactory(
+            starts_at=paris(2026, 3, 3, 9, 0),
+            ends_at=paris(2026, 3, 3, 10, 0),
+            rrule="FREQ=MONTHLY;BYDAY=1TU",
+        )
+        sync_occurrences(event)
+    assert Occurrence.objects.filter(event=event).count() == 18
+    with time_machine.travel(datetime.datetime(2026, 6, 1, tzinfo=UTC), tick=False):
+        assert sync_all_series() == 1
+    # Three months later the window reaches November 2027: three more first Tuesdays, and the
+    # past ones are kept.
+    assert Occurrence.objects.filter(event=event).count() == 21
