@@ -276,9 +276,12 @@ def update_event(*, by: User, event: Event, data: EventData) -> Event:
         delta = recurrence.local_naive(data.starts_at) - recurrence.local_naive(event.starts_at)
         if delta and event.rrule and rule:
             _shift_series(event, delta)
+        was_cancelled = event.status == Event.Status.CANCELLED
         _apply(event, data, rule)
         if becomes_cancelled:
             event.status = Event.Status.PUBLISHED  # cancel_event does it, with the notices
+        elif was_cancelled:
+            event.status = Event.Status.CANCELLED  # editing never revives a cancelled event
         event.save()
         event.organisers.set({*data.organisers} or {by})
         recurrence.sync_occurrences(event)
