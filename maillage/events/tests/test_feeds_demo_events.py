@@ -42,3 +42,11 @@ def test_demo_animations_appear_in_the_network_feed_without_links(client, demo):
     summaries = {str(vevent["SUMMARY"]) for vevent in calendar.walk("VEVENT")}
     assert CAFE_TITLE in summaries
     assert "visio.demo.maillage.fr" not in response.content.decode()
+
+
+def test_resetting_the_demo_rebuilds_its_animations(census_csv, demo):  # noqa: F811
+    first = load_demo_events()
+    load_demo(census_path=census_csv, local_networks=2, reset=True)
+    assert not Event.objects.filter(title=CAFE_TITLE).exists()
+    assert load_demo_events() == first
+    assert Event.objects.filter(title=CAFE_TITLE).count() == 1
