@@ -25,6 +25,8 @@ def _ics(body: bytes, *, filename: str, download: bool = False, private: bool = 
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     # Private feeds must not sit in shared caches; public ones may be cached a little.
     response["Cache-Control"] = "private, no-store" if private else "public, max-age=900"
+    if private:
+        response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 

@@ -41,10 +41,22 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 # --- Which events a feed carries ------------------------------------------------------------
 
 
+# Feeds keep a year of history: enough for calendars, and a feed does not grow forever.
+HISTORY = datetime.timedelta(days=365)
+
+
+def _recent(now: datetime.datetime | None = None) -> Q:
+    cutoff = (now or timezone.now()) - HISTORY
+    recent_sessions = Occurrence.objects.filter(ends_at__gte=cutoff).values("event_id")
+    return Q(ends_at__gte=cutoff) | Q(pk__in=recent_sessions)
+
+
 def public_events() -> QuerySet[Event]:
-    """Events anyone may see in a feed: public audience, published or cancelled (not drafts)."""
+    """Events anyone may see in a feed: public audience, published or cancelled (not drafts),
+    with a session in the last year or to come."""
     return (
         Event.objects.filter(
+            _recent(),
             audience=Audience.PUBLIC,
             status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
         )
@@ -75,11 +87,13 @@ def place_feed_events(*, place) -> QuerySet[Event]:
 
 
 def personal_occurrences(*, user: User) -> QuerySet[Occurrence]:
-    """The sessions this person is confirmed for (cancelled sessions stay, marked cancelled)."""
+    """The sessions this person is confirmed for, from a year ago on (cancelled sessions stay,
+    marked cancelled)."""
     return (
         Occurrence.objects.filter(
             registrations__user=user,
             registrations__status=Registration.Status.CONFIRMED,
+            ends_at__gte=timezone.now() - HISTORY,
         )
         .select_related("event", "event__venue", "event__venue__commune")
         .distinct()

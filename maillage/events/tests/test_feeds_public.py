@@ -167,3 +167,15 @@ def test_circle_and_place_feeds_list_their_public_events(client, network_a, plac
 def test_unknown_feeds_answer_404(client, db):
     for name in ["events:feed-network", "events:feed-circle", "events:feed-place"]:
         assert client.get(reverse(name, args=["inconnu"])).status_code == 404
+
+
+def test_feeds_leave_out_events_over_a_year_old(client, network_a):
+    EventFactory(
+        network=network_a,
+        title="Vieille rencontre",
+        starts_at=paris(2020, 5, 5, 9, 0),
+        ends_at=paris(2020, 5, 5, 10, 0),
+    )
+    body = client.get(reverse("events:feed-network", args=["reseau-a"])).content.decode()
+    assert "Vieille rencontre" not in body
+    assert "BEGIN:VCALENDAR" in body
