@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from maillage.demo.circles import delete_demo_circles, load_demo_circles
 from maillage.demo.events import load_demo_events
 from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError, load_demo
 from maillage.lib.progress import ProgressBar
@@ -55,11 +56,14 @@ class Command(BaseCommand):
             load_communes(progress=ProgressBar("Communes", stream=self.stderr))
         try:
             with transaction.atomic():
+                if options["reset"]:
+                    delete_demo_circles()  # their ledger rows protect the demo network
                 summary = load_demo(
                     reset=options["reset"],
                     census_path=options["census"],
                     progress=ProgressBar("Lieux", stream=self.stderr),
                 )
+                summary.logins += load_demo_circles()
                 # After the circles: the demo codev group is for a circle's members.
                 load_demo_events()
                 if options["dry_run"]:
