@@ -3,14 +3,13 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
 from maillage.circles.budget_services import BudgetError, Payee
 from maillage.circles.models import Action, Circle, FunderKind, PayeeKind, Proposal
-from maillage.lib.money import format_cents, parse_euros
+from maillage.lib.forms import EurosField
 from maillage.places.models import Place
 
 DOCUMENT_ACCEPT = (
@@ -23,34 +22,6 @@ def add_service_error(form: forms.BaseForm, error: BudgetError) -> None:
     """Show a service's refusal next to the field it concerns, or above the form."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
-
-
-class EurosField(forms.CharField):
-    """Euros typed the French way ("12,50"), cleaned to integer cents."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("help_text", _("En euros, par exemple 1 250,50."))
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, int):
-            return format_cents(value).replace("\u00a0€", "").replace("\u202f", "")
-        return value
-
-    def clean(self, value: object) -> int:
-        text = super().clean(value)
-        if text in ("", None):
-            return 0
-        try:
-            cents = parse_euros(str(text))
-        except ValueError as exc:
-            raise ValidationError(
-                _("Montant illisible : écrivez un nombre d'euros, par exemple 12,50.")
-            ) from exc
-        if cents <= 0:
-            raise ValidationError(_("Le montant doit être positif."))
-        return cents
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -94,7 +65,7 @@ class EnvelopeForm(forms.Form):
         max_length=200,
         help_text=_("Par exemple « Région Hauts-de-France »."),
     )
-    amount = EurosField(label=_("Montant"))
+    amount = EurosField(min_cents=1, label=_("Montant"))
     earmark_action = forms.ModelChoiceField(
         label=_("Réservée à l'action"),
         queryset=Action.objects.none(),
@@ -157,7 +128,7 @@ class ProposalForm(PayeeFieldsMixin, IdempotentForm):
         error_messages={"invalid_choice": _("Cette action n'est pas au programme de ce cercle.")},
     )
     title = forms.CharField(label=_("Objet"), max_length=200)
-    amount = EurosField(label=_("Montant demandé"))
+    amount = EurosField(min_cents=1, label=_("Montant demandé"))
     justification = forms.CharField(
         label=_("Justification"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -194,7 +165,7 @@ class ProposalForm(PayeeFieldsMixin, IdempotentForm):
 
 
 class ExpenseForm(PayeeFieldsMixin, IdempotentForm):
-    amount = EurosField(label=_("Montant"))
+    amount = EurosField(min_cents=1, label=_("Montant"))
     description = forms.CharField(label=_("Objet de la dépense"), max_length=250)
     receipt = forms.FileField(
         label=_("Justificatif"),

@@ -1,7 +1,6 @@
 """Forms of regulation meetings: they shape input, `meeting_services` decides."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +8,8 @@ from maillage.accounts.models import User
 from maillage.circles import budget
 from maillage.circles.meeting_services import MeetingError, ObjectionInput
 from maillage.circles.models import Decision, Envelope, Vote
-from maillage.lib.money import format_cents, parse_euros
+from maillage.lib.forms import EurosField
+from maillage.lib.money import format_cents
 
 
 def add_service_error(form: forms.BaseForm, error: MeetingError) -> None:
@@ -43,34 +43,6 @@ class AttendanceForm(forms.Form):
         # Every user is accepted here, so the service (not the form) names who is not a member.
         self.fields["present"].queryset = User.objects.all()
         self.fields["present"].widget.choices = [(u.pk, str(u)) for u in members]
-
-
-class EurosField(forms.CharField):
-    """Euros typed the French way ("12,50"), cleaned to integer cents."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("help_text", _("En euros, par exemple 1 250,50."))
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, int):
-            return format_cents(value).replace("\u00a0€", "").replace(" €", "")
-        return value
-
-    def clean(self, value: object) -> int:
-        text = super().clean(value)
-        if text in ("", None):
-            return 0
-        try:
-            cents = parse_euros(str(text))
-        except ValueError as exc:
-            raise ValidationError(
-                _("Montant illisible : écrivez un nombre d'euros, par exemple 12,50.")
-            ) from exc
-        if cents < 0:
-            raise ValidationError(_("Un montant ne peut pas être négatif."))
-        return cents
 
 
 class EnvelopeChoiceField(forms.ModelChoiceField):

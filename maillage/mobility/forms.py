@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from maillage.lib.money import format_cents, parse_euros
+from maillage.lib.forms import EurosField
 from maillage.mobility.models import WEEKDAY_FIELDS, Half, HostOffer, Pass, QuotaPeriod, SchemeModel
 from maillage.mobility.services import MobilityError, SchemeTerms
 from maillage.places.models import Place
@@ -26,34 +26,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)  # type: ignore[arg-type]
-
-
-class EurosField(forms.CharField):
-    """Euros typed the French way ("12,50"), cleaned to integer cents."""
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("help_text", _("En euros, par exemple 12,50."))
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-
-    def prepare_value(self, value: object) -> object:
-        if isinstance(value, int):
-            return format_cents(value).replace("\u00a0€", "").replace("\u202f", "")
-        return value
-
-    def clean(self, value: object) -> int:
-        text = super().clean(value)
-        if text in ("", None):
-            return 0
-        try:
-            cents = parse_euros(str(text))
-        except ValueError as exc:
-            raise ValidationError(
-                _("Montant illisible : écrivez un nombre d'euros, par exemple 12,50.")
-            ) from exc
-        if cents < 0:
-            raise ValidationError(_("Un montant ne peut pas être négatif."))
-        return cents
 
 
 class PercentField(forms.DecimalField):

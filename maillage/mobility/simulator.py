@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.lib.csvio import csv_response, delimiter_from_query
-from maillage.lib.money import format_cents, parse_euros
+from maillage.lib.forms import EurosField
+from maillage.lib.money import format_cents
 from maillage.mobility.booking import visit_amount
 from maillage.mobility.models import (
     Booking,
@@ -221,24 +222,8 @@ class MonthField(forms.CharField):
             ) from exc
 
 
-class EurosField(forms.CharField):
-    """An amount in euros ("12,50"), cleaned to cents; never negative."""
-
-    def to_python(self, value: object) -> int | None:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            cents = parse_euros(text)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("Indiquez un montant en euros, par exemple 12,50.")
-            ) from exc
-        if cents < 0:
-            raise forms.ValidationError(_("Un montant ne peut pas être négatif."))
-        if cents > 100_000_00:
-            raise forms.ValidationError(_("Ce montant dépasse 100 000 € : vérifiez-le."))
-        return cents
+MAX_SIMULATED_CENTS = 100_000_00
+EUROS_ERRORS = {"invalid": gettext_lazy("Indiquez un montant en euros, par exemple 12,50.")}
 
 
 def _percent_field(label: str, help_text: str) -> forms.DecimalField:
@@ -262,6 +247,8 @@ class SimulatorForm(forms.Form):
     date_from = MonthField(label=gettext_lazy("Du mois"))
     date_to = MonthField(label=gettext_lazy("Au mois (inclus)"))
     monthly_price = EurosField(
+        max_cents=MAX_SIMULATED_CENTS,
+        error_messages=EUROS_ERRORS,
         label=gettext_lazy("Prix mensuel du pass (€)"),
         help_text=gettext_lazy("Ce que paie un membre par mois ; sert à la rétrocession."),
     )
@@ -275,8 +262,16 @@ class SimulatorForm(forms.Form):
             "invalid": gettext_lazy("Indiquez un nombre entier de jours."),
         },
     )
-    day_rate = EurosField(label=gettext_lazy("Tarif journée du lieu d'accueil (€)"))
-    half_day_rate = EurosField(label=gettext_lazy("Tarif demi-journée du lieu d'accueil (€)"))
+    day_rate = EurosField(
+        max_cents=MAX_SIMULATED_CENTS,
+        error_messages=EUROS_ERRORS,
+        label=gettext_lazy("Tarif journée du lieu d'accueil (€)"),
+    )
+    half_day_rate = EurosField(
+        max_cents=MAX_SIMULATED_CENTS,
+        error_messages=EUROS_ERRORS,
+        label=gettext_lazy("Tarif demi-journée du lieu d'accueil (€)"),
+    )
     share = _percent_field(
         gettext_lazy("Part rétrocédée (%)"),
         gettext_lazy("Part du prix par jour inclus versée au lieu d'accueil."),

@@ -5,6 +5,7 @@ a background task, so a rolled-back action never announces itself and a slow mai
 slows a page.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -61,9 +64,18 @@ def send_notification_emails(ids: list[int]) -> int:
     sent = 0
     for note in Notification.objects.filter(pk__in=ids).select_related("user"):
         link = f"\n\n{settings.SITE_URL.rstrip('/')}{note.url}" if note.url else ""
-        EmailMessage(subject=note.title, body=f"{note.body}{link}", to=[note.user.email]).send(
-            fail_silently=True
+        message = EmailMessage(
+            subject=note.title,
+            body=f"{note.body}{link}",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[note.user.email],
         )
+        try:
+            message.send()
+        except OSError:
+            # The in-app notification stays; one unreachable mail server must not stop the rest.
+            logger.warning("notification %s not emailed", note.pk, exc_info=True)
+            continue
         sent += 1
     return sent
 

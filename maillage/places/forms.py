@@ -9,7 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from maillage.lib.money import parse_euros
+from maillage.lib.forms import EurosField
 from maillage.places.models import WEEKDAYS, Equipment, Place, PlaceType, Space
 from maillage.places.opening_hours import InvalidOpeningHours, format_day, parse_day
 from maillage.places.services import PlaceError
@@ -23,43 +23,18 @@ def apply_service_error(form: forms.BaseForm, exc: PlaceError) -> None:
     form.add_error(field, str(exc.message))
 
 
-class EurosField(forms.CharField):
-    """A price typed in euros ("12,50") and cleaned to integer cents (None when empty)."""
-
-    default_error_messages = {
-        "invalid": _("Saisissez un montant en euros, par exemple 12,50."),
-        "negative": _("Un prix ne peut pas être négatif."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        # No max_length: validators run on the cleaned cents. The widget limits the typing.
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"}
-            ),
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        # Initial values are cents; submitted values are the text as typed.
-        if isinstance(value, int):
-            euros, cents = divmod(value, 100)
-            return f"{euros},{cents:02d}" if cents else str(euros)
-        return value
-
-    def to_python(self, value: Any) -> int | None:
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            cents = parse_euros(text)
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-        if cents < 0:
-            raise forms.ValidationError(self.error_messages["negative"], code="negative")
-        return cents
+def price_field(**kwargs: Any) -> EurosField:
+    """A price in euros; empty means no price."""
+    return EurosField(
+        required=False,
+        empty_cents=None,
+        error_messages={
+            "invalid": _("Saisissez un montant en euros, par exemple 12,50."),
+            "negative": _("Un prix ne peut pas être négatif."),
+        },
+        help_text="",
+        **kwargs,
+    )
 
 
 class CoordinateField(forms.FloatField):
@@ -283,9 +258,9 @@ class PlaceForm(forms.ModelForm):
 
 
 class SpaceForm(forms.ModelForm):
-    price_member_cents = EurosField(label=_("Prix pour les membres du lieu (€)"))
-    price_network_cents = EurosField(label=_("Prix pour les membres du réseau (€)"))
-    price_public_cents = EurosField(label=_("Prix pour les non-membres (€)"))
+    price_member_cents = price_field(label=_("Prix pour les membres du lieu (€)"))
+    price_network_cents = price_field(label=_("Prix pour les membres du réseau (€)"))
+    price_public_cents = price_field(label=_("Prix pour les non-membres (€)"))
 
     class Meta:
         model = Space
@@ -312,8 +287,8 @@ class SpaceForm(forms.ModelForm):
 
 
 class EquipmentForm(forms.ModelForm):
-    deposit_cents = EurosField(label=_("Caution (€)"))
-    price_cents = EurosField(label=_("Prix (€)"))
+    deposit_cents = price_field(label=_("Caution (€)"))
+    price_cents = price_field(label=_("Prix (€)"))
 
     class Meta:
         model = Equipment
