@@ -87,8 +87,9 @@ def place_feed_events(*, place) -> QuerySet[Event]:
 
 
 def personal_occurrences(*, user: User) -> QuerySet[Occurrence]:
-    """The sessions this person is confirmed for, from a year ago on (cancelled sessions stay,
-    marked cancelled)."""
+    """The sessions this person is confirmed for, from a year ago on. Cancelling an event or a
+    session cancels its registrations, so it leaves the feed (clients drop it); a session that
+    left its series on its own stays, marked cancelled."""
     return (
         Occurrence.objects.filter(
             registrations__user=user,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.circles.models import Circle
 from maillage.circles.selectors import is_steward
-from maillage.events import recurrence
+from maillage.events import recurrence, registration
 from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration, TourStop
 from maillage.events.selectors import ACTIVE_REGISTRATION, AnyUser, can_organise, occurrence_key
 from maillage.networks.models import Network
@@ -277,6 +278,7 @@ def update_event(*, by: User, event: Event, data: EventData) -> Event:
         if delta and event.rrule and rule:
             _shift_series(event, delta)
         was_cancelled = event.status == Event.Status.CANCELLED
+        old_capacity = event.capacity
         _apply(event, data, rule)
         if becomes_cancelled:
             event.status = Event.Status.PUBLISHED  # cancel_event does it, with the notices
@@ -287,7 +289,31 @@ def update_event(*, by: User, event: Event, data: EventData) -> Event:
         recurrence.sync_occurrences(event)
         if becomes_cancelled:
             cancel_event(by=by, event=event)
+        elif event.status != Event.Status.CANCELLED and _grew(old_capacity, event.capacity):
+            _promote_series(event)
     return event
+
+
+def _grew(before: int | None, after: int | None) -> bool:
+    """Whether a capacity went up (None means no limit)."""
+    return before is not None and (after is None or after > before)
+
+
+def _promote_series(event: Event) -> None:
+    """Give the seats a larger event capacity frees to the people waiting, session by session
+    (the coming sessions that use the event's capacity and have a waiting list)."""
+    waiting = (
+        event.occurrences.filter(
+            starts_at__gt=timezone.now(),
+            cancelled=False,
+            capacity__isnull=True,
+            registrations__status=Registration.Status.WAITLISTED,
+        )
+        .distinct()
+        .order_by("starts_at")
+    )
+    for occurrence in waiting:
+        registration.promote_waitlisted(occurrence=occurrence)
 
 
 def _registrants(occurrences) -> list[User]:
@@ -297,6 +323,66 @@ def _registrants(occurrences) -> list[User]:
             event_registrations__status__in=ACTIVE_REGISTRATION,
         ).distinct()
     )
+
+
+# Registrations told when their session is cancelled. A guest address never confirmed is not
+# written to (it may not be the guest's); its registration is cancelled all the same.
+TOLD_OF_CANCELLATION = (
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.PENDING,
+)
+
+
+@dataclass
+class _Cancelled:
+    users: list[User]
+    guests: list[Registration]
+
+
+def _cancel_registrations(occurrence_ids: list[int]) -> _Cancelled:
+    """Cancel every active registration of these sessions (locking them, sessions first, as the
+    registration services do) and return who must be told: people and guest registrations."""
+    list(Occurrence.objects.select_for_update().filter(pk__in=occurrence_ids).values("pk"))
+    rows = list(
+        # of=self: guests have no user row to lock (outer join).
+        Registration.objects.select_for_update(of=("self",))
+        .filter(occurrence_id__in=occurrence_ids, status__in=ACTIVE_REGISTRATION)
+        .select_related("user")
+    )
+    Registration.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=Registration.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    Occurrence.objects.filter(pk__in=occurrence_ids).update(confirmed_count=0)
+    told = [row for row in rows if row.status in TOLD_OF_CANCELLATION]
+    return _Cancelled(
+        users=[row.user for row in told if row.user_id is not None],
+        guests=[row for row in told if row.user_id is None],
+    )
+
+
+def _mail_guests(guests: list[Registration], *, subject: str, message: str, url: str) -> None:
+    """E-mail each guest address once (guests have no account, so no in-app notice), after
+    the transaction commits, through the task worker."""
+    from maillage.events.tasks import send_email
+
+    seen: set[str] = set()
+    for guest in guests:
+        if guest.guest_email in seen:
+            continue
+        seen.add(guest.guest_email)
+        body = render_to_string(
+            "events/email/cancelled.txt",
+            {
+                "name": guest.guest_name or guest.guest_email,
+                "message": message,
+                "url": registration.absolute(url),
+            },
+        )
+        to = [guest.guest_email]
+        transaction.on_commit(
+            lambda body=body, to=to: send_email.enqueue(subject=subject, body=body, to=to)
+        )
 
 
 def cancel_event(*, by: User, event: Event) -> Event:
@@ -309,16 +395,24 @@ def cancel_event(*, by: User, event: Event) -> Event:
             return event
         event.status = Event.Status.CANCELLED
         event.save(update_fields=["status", "updated_at"])
-        coming = event.occurrences.filter(ends_at__gte=timezone.now())
+        coming = list(
+            event.occurrences.filter(ends_at__gte=timezone.now()).values_list("pk", flat=True)
+        )
+        cancelled = _cancel_registrations(coming)
+        title = _("Animation annulée : %(title)s") % {"title": event.title}
+        body = _(
+            "L'animation « %(title)s » est annulée. Toutes ses séances à venir le sont, et vos "
+            "inscriptions avec."
+        ) % {"title": event.title}
         notify(
-            users=_registrants(coming),
+            users=cancelled.users,
             topic="events.cancelled",
-            title=_("Animation annulée : %(title)s") % {"title": event.title},
-            body=_("L'animation « %(title)s » est annulée. Toutes ses séances à venir le sont.")
-            % {"title": event.title},
+            title=title,
+            body=body,
             url=event_url(event),
             exclude=by,
         )
+        _mail_guests(cancelled.guests, subject=title, message=body, url=event_url(event))
     return event
 
 
@@ -345,14 +439,22 @@ def cancel_occurrence(*, by: User, occurrence: Occurrence) -> Occurrence:
                 event.exdates = [*event.exdates, key]
                 event.save(update_fields=["exdates", "updated_at"])
         occurrence.event = event
+        cancelled = _cancel_registrations([occurrence.pk])
+        occurrence.confirmed_count = 0
+        title = _("Séance annulée : %(title)s") % {"title": event.title}
+        body = _("La séance du %(when)s est annulée, et votre inscription avec.") % {
+            "when": _when(occurrence.starts_at)
+        }
+        url = occurrence_url(occurrence)
         notify(
-            users=_registrants([occurrence]),
+            users=cancelled.users,
             topic="events.cancelled",
-            title=_("Séance annulée : %(title)s") % {"title": event.title},
-            body=_("La séance du %(when)s est annulée.") % {"when": _when(occurrence.starts_at)},
-            url=occurrence_url(occurrence),
+            title=title,
+            body=body,
+            url=url,
             exclude=by,
         )
+        _mail_guests(cancelled.guests, subject=title, message=body, url=url)
     return occurrence
 
 
@@ -387,12 +489,15 @@ def edit_occurrence(
                     % {"capacity": capacity, "count": count}
                 )
         moved = (occurrence.starts_at, occurrence.ends_at) != (starts_at, ends_at)
+        seats_before = registration.capacity_of(occurrence)
         occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
         occurrence.title_override = title.strip()
         occurrence.note = note.strip()
         occurrence.capacity = capacity
         occurrence.is_modified = True
         occurrence.save()
+        if not occurrence.cancelled and _grew(seats_before, registration.capacity_of(occurrence)):
+            registration.promote_waitlisted(occurrence=occurrence)
         if moved:
             notify(
                 users=_registrants([occurrence]),
