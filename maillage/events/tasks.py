@@ -6,7 +6,7 @@ The periodic ones have management commands of the same name for cron (see docs/o
 from django.core.mail import EmailMessage
 from django.tasks import task
 
-from maillage.events import reminders
+from maillage.events import ical_import, recurrence, reminders
 
 
 @task()
@@ -26,3 +26,16 @@ def send_event_reminders() -> int:
 def send_event_digest() -> int:
     """Send the weekly digests that are due; return how many were e-mailed."""
     return len(reminders.send_event_digest().sent)
+
+
+@task()
+def sync_event_series() -> int:
+    """Keep 18 months of sessions ahead for every recurring event; return how many series."""
+    return recurrence.sync_all_series()
+
+
+@task()
+def import_event_feeds() -> int:
+    """Import the places' public iCal feeds (hourly); return how many feeds failed."""
+    results = ical_import.import_all_feeds()
+    return sum(1 for result in results if result.status == "error")

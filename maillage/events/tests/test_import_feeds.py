@@ -13,7 +13,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from maillage.events import ical_import
+from maillage.events import ical_import, tasks
 from maillage.events.models import Event, FeedSource
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -211,6 +211,11 @@ def test_the_command_imports_every_active_source(source, frozen, capsys):
     call_command("import_event_feeds")
     assert Event.objects.filter(source=source).count() == 2
     assert "1 calendrier(s) lu(s)" in capsys.readouterr().out
+
+
+def test_the_task_imports_every_active_source_and_counts_failures(source, frozen):
+    assert tasks.import_event_feeds.enqueue().return_value == 0
+    assert Event.objects.filter(source=source).count() == 2
 
 
 def test_the_manager_adds_a_source_and_sees_what_was_read(client, alice, place, server, frozen):
