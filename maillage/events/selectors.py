@@ -539,3 +539,35 @@ def with_labels(occurrences):
         occurrence.url_key = occurrence_key(occurrence)
         occurrence.when = when_label(occurrence.starts_at, occurrence.ends_at)
     return occurrences
+
+
+def upcoming_for_owner(*, user: AnyUser, owner, limit: int = 5) -> list[Occurrence]:
+    """The next sessions a network, circle or place shows on its page (those the person may
+    see; a network's include its circles' and member places', as the agenda filter does; a
+    place's include those it hosts), in two queries whatever their number."""
+    from maillage.circles.models import Circle
+    from maillage.places.models import Place
+
+    if isinstance(owner, Network):
+        filters = AgendaFilters(network=owner.slug)
+    elif isinstance(owner, Circle):
+        filters = AgendaFilters(circle=owner.slug)
+    elif isinstance(owner, Place):
+        filters = None
+    else:
+        raise TypeError(owner)
+    if filters is not None:
+        occurrences = agenda_occurrences(user=user, filters=filters)
+    else:
+        events = (
+            visible_events(user)
+            .exclude(status=Event.Status.DRAFT)
+            .filter(Q(place=owner) | Q(venue=owner))
+            .values("pk")
+        )
+        occurrences = (
+            Occurrence.objects.filter(event_id__in=events, ends_at__gt=timezone.now())
+            .select_related("event", "event__network", "event__circle", "event__place")
+            .order_by("starts_at", "pk")
+        )
+    return with_labels(list(occurrences[:limit]))
