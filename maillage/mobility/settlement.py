@@ -14,6 +14,7 @@ compactly, when a month is closed.
 """
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -565,6 +566,18 @@ def _snapshot(settlement: Settlement, flow_ids: list[int], lines: dict[str, dict
     }
 
 
+def _write_snapshot(closed: ClosedMonth, text: str) -> None:
+    """Store a snapshot already serialised, compactly: the JSON field would serialise the
+    Python objects again (and hold several copies at once on a large month)."""
+    table = connection.ops.quote_name(ClosedMonth._meta.db_table)
+    value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET snapshot = {value} WHERE id = %s",  # noqa: S608
+            [text, closed.pk],
+        )
+
+
 def _flow_ids(pairs: list[tuple[int, int, int, int]]) -> list[int]:
     """The flows in order as home, host, visits, amount, home, host… (one list of ints)."""
     flat: list[int] = []
@@ -700,14 +713,20 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
             settlement.flows = []
             names = {place_id: t.place_name for place_id, t in settlement.statements.items()}
             lines = _closing_lines(network=network, start=start, closings=closings, names=names)
-            return ClosedMonth.objects.create(
+            text = json.dumps(_snapshot(settlement, flow_ids, lines), separators=(",", ":"))
+            del lines, flow_ids
+            closed = ClosedMonth.objects.create(
                 network=network,
                 month=start,
                 closed_at=closed_at,
                 closed_by=by,
                 visits=visits,
                 amount_cents=amount,
-                snapshot=_snapshot(settlement, flow_ids, lines),
+            )
+            _write_snapshot(closed, text)
+            # The snapshot is read back only if asked for (it can weigh a hundred megabytes).
+            return (
+                ClosedMonth.objects.select_related("closed_by").defer("snapshot").get(pk=closed.pk)
             )
     except IntegrityError as exc:
         # Another coordinator closed it between our check and our insert.
