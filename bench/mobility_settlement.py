@@ -263,13 +263,19 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
 
 
 def timed(label: str, function, *, trace: bool = False) -> tuple[object, dict]:
-    from django.db import connection, reset_queries
+    from django.db import connection
 
-    reset_queries()
+    count = {"queries": 0}
+
+    def counter(execute, sql, params, many, context):
+        count["queries"] += 1
+        return execute(sql, params, many, context)
+
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    result = function()
+    with connection.execute_wrapper(counter):
+        result = function()
     seconds = time.perf_counter() - started
     print(f"  {label}: {seconds:.1f} s", file=sys.stderr)
     peak = None
@@ -279,14 +285,13 @@ def timed(label: str, function, *, trace: bool = False) -> tuple[object, dict]:
     return result, {
         "label": label,
         "seconds": seconds,
-        "queries": len(connection.queries),
+        "queries": count["queries"],
         "rss": mobility_env.peak_rss_mb(),
         "traced": peak,
     }
 
 
 def measure(*, sample: int) -> list[dict]:
-    from django.conf import settings
     from django.core.management import call_command
 
     from maillage.mobility import selectors, settlement
@@ -294,7 +299,8 @@ def measure(*, sample: int) -> list[dict]:
     from maillage.networks.models import Network
     from maillage.places.models import Place
 
-    settings.DEBUG = True  # count the queries (connection.queries)
+    # Queries are counted by an execute wrapper: with DEBUG, Django would keep a copy of every
+    # statement with its parameters (the closed month's 100 MB snapshot among them).
     network = Network.objects.get(slug="reseau-banc")
     month = the_month()
     ClosedMonth.objects.filter(network=network).delete()  # --keep: measure an open month again
