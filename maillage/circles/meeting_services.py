@@ -429,6 +429,28 @@ def set_attendance(*, meeting: Meeting, by: User, present: Iterable[User]) -> Qu
         return quorum_of(meeting=meeting)
 
 
+def set_presence(*, meeting: Meeting, by: User, user: User, present: bool) -> Quorum:
+    """Tick or untick one member present, leaving the others as they are.
+
+    The attendance page posts each checkbox on its own, so quick ticks in a row never undo one
+    another; raise NotCircleMember or MeetingClosed.
+    """
+    _check_runner(circle=meeting.circle, by=by)
+    with transaction.atomic():
+        meeting = _lock_meeting(meeting)
+        if meeting.status not in PENDING_MEETINGS:
+            raise MeetingClosed(_("Cette réunion est close : les présences ne changent plus."))
+        if present:
+            if not meeting_members(meeting=meeting).filter(pk=user.pk).exists():
+                raise NotCircleMember(
+                    _("%(names)s ne fait pas partie des membres du cercle.") % {"names": user}
+                )
+            Attendance.objects.get_or_create(meeting=meeting, user=user)
+        else:
+            meeting.attendance.filter(user=user).delete()
+        return quorum_of(meeting=meeting)
+
+
 def open_meeting(*, meeting: Meeting, by: User) -> Meeting:
     """Open the meeting so decisions can be recorded."""
     _check_runner(circle=meeting.circle, by=by)

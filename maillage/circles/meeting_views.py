@@ -109,6 +109,47 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+def meeting_presence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One checkbox of the attendance list, posted on its own: answers only the quorum line.
+
+    The boxes are never re-rendered, so ticking several quickly cannot reset one another, and
+    `hx-sync` on the list sends the changes one after the other.
+    """
+    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    raw = request.POST.get("member", "")
+    member = (
+        services.meeting_members(meeting=meeting).filter(pk=raw).first() if raw.isdigit() else None
+    )
+    error = None
+    if member is None:
+        error = _("Cochez des personnes de la liste des membres.")
+    else:
+        try:
+            services.set_presence(
+                meeting=meeting,
+                by=request.user,
+                user=member,
+                present=raw in request.POST.getlist("present"),
+            )
+        except services.MeetingError as exc:
+            error = exc.message
+    if request.htmx:
+        response = render(
+            request,
+            "circles/meeting_detail.html#quorum_status",
+            {"quorum": services.quorum_of(meeting=meeting), "attendance_error": error},
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Les présences sont enregistrées."))
+    return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+
+
+@login_required
+@require_POST
 def meeting_agenda_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     kind, _sep, raw_id = request.POST.get("subject", "").partition(":")

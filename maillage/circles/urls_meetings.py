@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/reunions/", views.meeting_list, name="meeting-list"),
     path(meeting, views.meeting_detail, name="meeting-detail"),
     path(f"{meeting}presences/", views.meeting_attendance, name="meeting-attendance"),
+    path(f"{meeting}presence/", views.meeting_presence, name="meeting-presence"),
     path(f"{meeting}ordre-du-jour/", views.meeting_agenda_add, name="meeting-agenda-add"),
     path(
         f"{meeting}ordre-du-jour/<int:item_pk>/retirer/",

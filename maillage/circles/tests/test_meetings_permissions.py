@@ -48,6 +48,7 @@ def _urls(meeting, decision, item):
             RUN_GET,
         ),
         "meeting-attendance": (reverse("circles:meeting-attendance", args=args), "post", RUN_POST),
+        "meeting-presence": (reverse("circles:meeting-presence", args=args), "post", RUN_POST),
         "meeting-agenda-add": (reverse("circles:meeting-agenda-add", args=args), "post", RUN_POST),
         "meeting-agenda-remove": (
             reverse("circles:meeting-agenda-remove", args=[*args, 999]),
@@ -71,6 +72,7 @@ URL_NAMES = [
     "meeting-minutes",
     "meeting-decide",
     "meeting-attendance",
+    "meeting-presence",
     "meeting-agenda-add",
     "meeting-agenda-remove",
     "meeting-publish",
