@@ -236,7 +236,11 @@ class ProposalIn(Schema):
 # --- Circles and programme ------------------------------------------------------------------
 
 
-@router.get("/", response=list[CircleOut], summary="Les cercles territoriaux")
+@router.get(
+    "/",
+    response={200: list[CircleOut], 422: ValidationErrorOut},
+    summary="Les cercles territoriaux",
+)
 @paginate(Pagination)
 def list_circles(request: HttpRequest, filters: Query[CircleFilters]) -> Any:
     circles = Circle.objects.select_related("network").order_by("network__name", "name", "pk")
@@ -408,7 +412,7 @@ def _transparent_circle(request: HttpRequest, ref: str) -> Circle:
 @router.get(
     "/{ref}/decisions",
     auth=optional_token,
-    response={200: list[DecisionOut], **READ_ERRORS},
+    response={200: list[DecisionOut], **PRIVATE_READ_ERRORS},
     summary="Les décisions des réunions de régulation d'un cercle",
 )
 def list_decisions(request: HttpRequest, ref: str) -> Any:
@@ -420,7 +424,7 @@ def list_decisions(request: HttpRequest, ref: str) -> Any:
 @router.get(
     "/{ref}/decisions/{decision_id}",
     auth=optional_token,
-    response={200: DecisionOut, **READ_ERRORS},
+    response={200: DecisionOut, **PRIVATE_READ_ERRORS},
     summary="Une décision",
 )
 def get_decision(request: HttpRequest, ref: str, decision_id: int) -> Any:
@@ -432,7 +436,7 @@ def get_decision(request: HttpRequest, ref: str, decision_id: int) -> Any:
 @router.get(
     "/{ref}/transparency",
     auth=optional_token,
-    response={200: TransparencyOut, **READ_ERRORS},
+    response={200: TransparencyOut, **PRIVATE_READ_ERRORS},
     summary="Les chiffres de transparence d'un cercle (ceux de sa page)",
 )
 def get_transparency(request: HttpRequest, ref: str, params: Query[YearIn]) -> dict[str, Any]:

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/v1/openapi.json"
 # Reads that need a token: my passes, bookings, statements; my event registrations.
-PERSONAL_READS = ("/api/v1/mobility/", "/api/v1/events/registrations")
+# Reads that need a token: a person's own data, or a circle's members-only proposals.
+PERSONAL_READS = ("/api/v1/mobility/", "/api/v1/events/registrations", "/api/v1/circles/")
 
 
 @pytest.fixture
