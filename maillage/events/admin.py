@@ -60,3 +60,12 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     raw_id_fields = ["user"]
     readonly_fields = ["token"]
+
+
+@admin.register(models.Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "event", "status", "user", "invited_by", "created_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["email", "event__title", "user__email"]
+    raw_id_fields = ["event", "user", "invited_by"]
+    readonly_fields = ["token"]

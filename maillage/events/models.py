@@ -355,3 +355,43 @@ class FeedSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place} — {self.url}"
+
+
+class Invitation(models.Model):
+    """An invitation of one e-mail address to an event "sur invitation". The token of its link
+    proves the address; `user` is the account whose verified address it is, when there is one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sans réponse")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Déclinée")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_invitations",
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("réponse"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("invitée le"), default=timezone.now)
+    responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["event_id", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="one_invitation_per_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.event}"

@@ -23,8 +23,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.events.models import Audience, Event, Occurrence, Registration
-from maillage.events.selectors import AnyUser, can_organise, can_see_event, occurrence_key
+from maillage.events.models import Audience, Event, Invitation, Occurrence, Registration
+from maillage.events.selectors import (
+    AnyUser,
+    can_organise,
+    can_see_event,
+    is_invited,
+    occurrence_key,
+)
 from maillage.networks.selectors import coordinators
 from maillage.notifications.services import notify
 from maillage.places.models import PlaceRole
@@ -54,6 +60,10 @@ class RegistrationClosed(RegistrationError):
 
 class NotAllowed(RegistrationError):
     """The event's audience does not include this person."""
+
+
+class NotInvited(NotAllowed):
+    """The event is "sur invitation" and this person holds no invitation."""
 
 
 class GuestsNotAllowed(RegistrationError):
@@ -341,9 +351,19 @@ def register(*, occurrence: Occurrence, user: User, share_contact: bool = False)
     """Register a person: confirmed if a seat is free, waiting list if full, pending if the event
     asks for approval.
 
-    Raise RegistrationClosed, NotAllowed, AlreadyRegistered (carrying the existing registration:
-    a repeated submission registers once) or RegistrationRefused; nothing is written then.
+    Raise RegistrationClosed, NotAllowed (NotInvited for an event "sur invitation" the person
+    is not invited to), AlreadyRegistered (carrying the existing registration: a repeated
+    submission registers once) or RegistrationRefused; nothing is written then.
     """
+    event = occurrence.event
+    if (
+        event.audience == Audience.INVITED
+        and not is_invited(user=user, event=event)
+        and not can_organise(user, event)
+    ):
+        raise NotInvited(
+            _("Cette animation est sur invitation : seules les personnes invitées s'y inscrivent.")
+        )
     if not can_see_event(user, occurrence.event):
         raise NotAllowed(_("Cette animation est réservée à un autre public que le vôtre."))
     with transaction.atomic():
@@ -355,31 +375,46 @@ def register(*, occurrence: Occurrence, user: User, share_contact: bool = False)
         _take_seat(occurrence, registration, _seat_status(occurrence, approval=True))
         registration.save()
         if registration.status == Status.PENDING:
-            notify(
-                users=organisers_to_tell(occurrence.event),
-                topic="events.registration",
-                title=_("Inscription à valider : %(session)s")
-                % {"session": session_label(occurrence)},
-                body=_("%(name)s demande à participer.") % {"name": person_name(registration)},
-                url=reverse(
-                    "events:registrants", args=[occurrence.event.slug, occurrence_key(occurrence)]
-                ),
-                exclude=user,
-            )
+            _tell_organisers_pending(registration, exclude=user)
     return registration
 
 
+def _tell_organisers_pending(registration: Registration, *, exclude: User | None) -> None:
+    occurrence = registration.occurrence
+    notify(
+        users=organisers_to_tell(occurrence.event),
+        topic="events.registration",
+        title=_("Inscription à valider : %(session)s") % {"session": session_label(occurrence)},
+        body=_("%(name)s demande à participer.") % {"name": person_name(registration)},
+        url=reverse("events:registrants", args=[occurrence.event.slug, occurrence_key(occurrence)]),
+        exclude=exclude,
+    )
+
+
 def register_guest(
-    *, occurrence: Occurrence, name: str, email: str, share_contact: bool = False
+    *,
+    occurrence: Occurrence,
+    name: str,
+    email: str,
+    share_contact: bool = False,
+    invitation: Invitation | None = None,
 ) -> Registration:
     """Register a guest without an account to a public event: the registration waits for the
     guest to click the link we e-mail (and holds no seat until then).
 
+    With an `invitation` to the session's event, the guest registers with the invited address
+    (`email` is ignored) to an event of any audience, and the registration takes its seat at
+    once: the invitation's secret link already proved the address.
+
     Raise GuestsNotAllowed, RegistrationClosed, AlreadyRegistered or RegistrationRefused.
     """
+    if invitation is not None:
+        if invitation.event_id != occurrence.event_id:
+            raise NotInvited(_("Cette invitation concerne une autre animation."))
+        email = invitation.email
     email = email.strip().lower()
     name = name.strip()
-    if occurrence.event.audience != Audience.PUBLIC:
+    if invitation is None and occurrence.event.audience != Audience.PUBLIC:
         raise GuestsNotAllowed(
             _("Cette animation n'est pas publique : connectez-vous pour vous inscrire.")
         )
@@ -397,6 +432,13 @@ def register_guest(
             registration.token = Registration._meta.get_field("token").get_default()
         registration.guest_name = name
         registration.share_contact = share_contact
+        if invitation is not None:
+            registration.occurrence = occurrence
+            _take_seat(occurrence, registration, _seat_status(occurrence, approval=True))
+            registration.save()
+            if registration.status == Status.PENDING:
+                _tell_organisers_pending(registration, exclude=None)
+            return registration
         registration.status = Status.UNCONFIRMED
         registration.confirmed_at = None
         registration.save()

@@ -5,7 +5,8 @@ Who sees an event (its audience), once it is published or cancelled:
 - network members: people in the owner's network(s) — the owning network, the circle's network,
   the networks the owning place is an accepted member of — and those networks' coordinators;
 - circle members: the circle's current members and its network's coordinators;
-- invited: the organisers and the people registered to one of its sessions.
+- invited: the organisers, the people invited (an invitation to their account or to one of
+  their verified addresses) and the people registered to one of its sessions.
 A draft is seen by the people who may organise it only. Organisers always see their events.
 
 Who organises (edits, cancels, sees registrations): the event's organisers, coordinators of the
@@ -18,9 +19,11 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,7 +34,14 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.accounts.selectors import networks_of
 from maillage.circles.models import CircleMember, CircleRole
-from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration
+from maillage.events.models import (
+    Audience,
+    Event,
+    EventKind,
+    Invitation,
+    Occurrence,
+    Registration,
+)
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.networks.selectors import networks_coordinated_by
 from maillage.places.models import PlaceRole
@@ -82,6 +92,24 @@ def _organise_q(user: User) -> Q:
     )
 
 
+def invitations_of(user: User) -> QuerySet[Invitation]:
+    """The invitations to this person: to their account, or to one of their verified addresses
+    (someone invited before they had an account finds them once the address is verified)."""
+    verified = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    return Invitation.objects.filter(Q(user=user) | Q(email__in=verified))
+
+
+def is_invited(*, user: AnyUser, event: Event) -> bool:
+    """Whether this person holds an invitation to the event."""
+    if not user.is_authenticated:
+        return False
+    return invitations_of(user).filter(event=event).exists()
+
+
 def _audience_q(user: User) -> Q:
     """A filter on Event: the non-draft events this (logged-in, non-admin) person may see."""
     coordinated = networks_coordinated_by(user=user).values("pk")
@@ -100,7 +128,10 @@ def _audience_q(user: User) -> Q:
             Q(audience=Audience.CIRCLE)
             & (Q(circle_id__in=my_circles) | Q(circle__network_id__in=coordinated))
         )
-        | (Q(audience=Audience.INVITED) & Q(pk__in=registered))
+        | (
+            Q(audience=Audience.INVITED)
+            & (Q(pk__in=registered) | Q(pk__in=invitations_of(user).values("event_id")))
+        )
     )
 
 

@@ -29,7 +29,14 @@ from maillage.places.selectors import can_edit_place
 Owner = Network | Circle | Place
 
 # Words used by the agenda's own URLs: never an event's slug.
-RESERVED_SLUGS = {"nouvelle", "flux", "mes-inscriptions", "recapitulatif", "inscription"}
+RESERVED_SLUGS = {
+    "nouvelle",
+    "flux",
+    "mes-inscriptions",
+    "recapitulatif",
+    "inscription",
+    "invitation",
+}
 
 
 class EventError(Exception):

@@ -20,7 +20,7 @@ class OccurrenceKeyConverter:
 class EventSlugConverter:
     """An event slug, never one of the agenda's own words (those pages come later in the list)."""
 
-    regex = r"(?!(?:nouvelle|flux|mes-inscriptions|recapitulatif|inscription)(?:/|$))[-a-zA-Z0-9_]+"
+    regex = r"(?!(?:nouvelle|flux|mes-inscriptions|recapitulatif|inscription|invitation)(?:/|$))[-a-zA-Z0-9_]+"
 
     def to_python(self, value: str) -> str:
         return value

@@ -27,7 +27,8 @@ from maillage.events.forms import (
     owner_choices,
     shift_to,
 )
-from maillage.events.models import Event, EventKind, TourStop
+from maillage.events.invitation_forms import InviteForm
+from maillage.events.models import Audience, Event, EventKind, TourStop
 from maillage.events.selectors import (
     AgendaFilters,
     agenda_occurrences,
@@ -106,13 +107,15 @@ def _detail_context(request: HttpRequest, event: Event, occurrence=None) -> dict
         if event.kind == EventKind.TOUR
         else []
     )
+    organiser = can_organise(request.user, event)
     return {
         "event": event,
         "occurrence": occurrence,
         "upcoming": upcoming,
+        "invite_form": InviteForm() if organiser and event.audience == Audience.INVITED else None,
         "stops": stops,
         "route": tour_route(stops) if stops else None,
-        "can_organise": can_organise(request.user, event),
+        "can_organise": organiser,
         "organisers": list(event.organisers.order_by("display_name", "email")),
         "jsonld": event_jsonld(
             event=event,
