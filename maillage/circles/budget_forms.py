@@ -208,3 +208,12 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif du refus"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la contrepassation"),
+        help_text=_("Par exemple : montant erroné, mauvais bénéficiaire, double paiement."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -31,7 +31,12 @@ from maillage.circles.models import (
     Proposal,
     ProposalDocument,
 )
-from maillage.circles.selectors import current_members, is_circle_member, is_steward
+from maillage.circles.selectors import (
+    can_reverse_expense,
+    current_members,
+    is_circle_member,
+    is_steward,
+)
 from maillage.lib.money import format_cents
 from maillage.mobility import ledger
 from maillage.mobility.models import Account, Transfer
@@ -101,6 +106,10 @@ class OwnExpense(BudgetError):
 
 class AlreadyDecided(BudgetError):
     pass
+
+
+class NotPaid(BudgetError):
+    """Only a paid expense can have its payment reversed."""
 
 
 class DuplicateKey(BudgetError):
@@ -646,6 +655,62 @@ def reject_expense(*, expense: Expense, by: User, reason: str) -> Expense:
     return expense
 
 
+def reverse_expense_payment(*, expense: Expense, by: User, reason: str) -> Expense:
+    """Correct a paid expense: a reversing transfer gives the money back to the circle account.
+
+    The reversal cites the same decision and expense as the payment; the expense becomes
+    "payment reversed" and no longer counts as spent, so its amount can be spent again from the
+    grant. Raise NotAllowed (not a coordinator, or the payee), NotPaid, BudgetError (no reason).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise BudgetError(_("Dites pourquoi le paiement est contrepassé."), field="reason")
+    with transaction.atomic():
+        Proposal.objects.select_for_update().get(pk=expense.proposal_id)
+        expense = (
+            Expense.objects.select_for_update()
+            .select_related("proposal__circle__network")
+            .get(pk=expense.pk)
+        )
+        if not can_reverse_expense(user=by, expense=expense):
+            raise NotAllowed(
+                _(
+                    "Seule la coordination du réseau, ou un·e soucieux·se qui n'en est pas "
+                    "bénéficiaire, peut contrepasser le paiement d'une dépense."
+                )
+            )
+        if expense.status != Expense.Status.PAID:
+            raise NotPaid(
+                _("Seul le paiement d'une dépense validée et payée peut être contrepassé.")
+            )
+        payment = Transfer.objects.get(
+            expense=expense, reason=Transfer.Reason.CIRCLE_EXPENSE, reverses__isnull=True
+        )
+        ledger.reverse_transfer(
+            transfer=payment,
+            idempotency_key=f"circle-expense-reversal-{expense.pk}",
+            memo=_("Contrepassation de la dépense « %(what)s » : %(reason)s")
+            % {"what": expense.description, "reason": reason},
+            by=by,
+        )
+        expense.status = Expense.Status.REVERSED
+        expense.reversed_by = by
+        expense.reversed_at = timezone.now()
+        expense.reversal_reason = reason
+        expense.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
+        circle = expense.proposal.circle
+        notify(
+            users=[u for u in (expense.submitted_by, expense.payee_user) if u is not None],
+            topic="circles.expense",
+            title=_("Paiement contrepassé : %(what)s") % {"what": expense.description},
+            body=_("%(amount)s reviennent au cercle. Motif : %(reason)s")
+            % {"amount": format_cents(expense.amount_cents), "reason": reason},
+            url=reverse("circles:expense-detail", args=[circle.slug, expense.pk]),
+            exclude=by,
+        )
+    return expense
+
+
 def _notify_review(*, expense: Expense, by: User, approved: bool) -> None:
     circle = expense.proposal.circle
     people = [u for u in (expense.submitted_by, expense.payee_user) if u is not None]
@@ -708,4 +773,29 @@ def circle_ledger_issues() -> list[str]:
     )
     for pk in paid_without.values_list("pk", flat=True):
         issues.append(f"expense {pk} is paid but no ledger transfer cites it")
+    # 5. A reversed expense has its payment and exactly that payment's reversal, both citing it
+    #    (and the same decision); no other expense has a reversed payment.
+    payments = Transfer.objects.filter(
+        expense__isnull=False, reason=Transfer.Reason.CIRCLE_EXPENSE
+    ).values_list("pk", "expense_id", "decision_id", "amount_cents")
+    reversals = {
+        t.reverses_id: t
+        for t in Transfer.objects.filter(
+            expense__isnull=False, reason=Transfer.Reason.REVERSAL, reverses__isnull=False
+        )
+    }
+    statuses = dict(Expense.objects.values_list("pk", "status"))
+    for pk, expense_id, decision_id, amount in payments:
+        reversal = reversals.get(pk)
+        is_reversed = statuses.get(expense_id) == Expense.Status.REVERSED
+        if is_reversed and reversal is None:
+            issues.append(f"expense {expense_id} is reversed but its payment {pk} is not")
+        elif reversal is not None and not is_reversed:
+            issues.append(f"expense {expense_id}: payment {pk} reversed but expense not marked")
+        elif reversal is not None and (
+            reversal.expense_id != expense_id
+            or reversal.decision_id != decision_id
+            or reversal.amount_cents != amount
+        ):
+            issues.append(f"transfer {reversal.pk} does not mirror payment {pk}")
     return issues

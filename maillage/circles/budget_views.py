@@ -17,11 +17,13 @@ from maillage.circles.budget_forms import (
     ExpenseForm,
     ProposalForm,
     RejectForm,
+    ReverseForm,
     add_service_error,
 )
 from maillage.circles.models import Envelope, Expense, Proposal
 from maillage.circles.selectors import (
     can_manage_circle,
+    can_reverse_expense,
     can_run_meetings,
     get_circle_for_manager,
     get_circle_for_member,
@@ -263,19 +265,56 @@ def expense_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "circles/expense_list.html", context)
 
 
-@login_required
-def expense_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = get_circle_for_member(user=request.user, slug=slug)
-    expense = budget.get_expense(circle=circle, pk=pk)
+def _expense_page(
+    request: HttpRequest, circle, expense: Expense, *, reverse_form=None, status: int = 200
+) -> HttpResponse:
+    can_reverse = expense.status == Expense.Status.PAID and can_reverse_expense(
+        user=request.user, expense=expense
+    )
+    transfers = list(expense.transfers.order_by("created_at", "pk"))
     context = {
         "circle": circle,
         "expense": expense,
         "can_review": expense.status == Expense.Status.SUBMITTED
         and services.can_review_expense(user=request.user, expense=expense),
         "reject_form": RejectForm(),
-        "transfer": expense.transfers.first(),
+        "can_reverse": can_reverse,
+        "reverse_form": reverse_form or (ReverseForm() if can_reverse else None),
+        "transfer": transfers[0] if transfers else None,
+        "reversal": next((t for t in transfers if t.reverses_id), None),
     }
-    return render(request, "circles/expense_detail.html", context)
+    return render(request, "circles/expense_detail.html", context, status=status)
+
+
+@login_required
+def expense_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    circle = get_circle_for_member(user=request.user, slug=slug)
+    expense = budget.get_expense(circle=circle, pk=pk)
+    return _expense_page(request, circle, expense)
+
+
+@require_POST
+@login_required
+def expense_reverse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Correct a paid expense: its payment goes back to the circle by a reversing transfer."""
+    circle = get_circle_for_steward(user=request.user, slug=slug)
+    expense = budget.get_expense(circle=circle, pk=pk)
+    if not can_reverse_expense(user=request.user, expense=expense):
+        raise PermissionDenied
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reverse_expense_payment(
+                expense=expense, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.BudgetError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request, _("Paiement contrepassé : le montant revient au budget du cercle.")
+            )
+            return redirect("circles:expense-detail", slug=circle.slug, pk=expense.pk)
+    return _expense_page(request, circle, expense, reverse_form=form, status=400)
 
 
 @require_POST

@@ -613,6 +613,9 @@ class Expense(models.Model):
         SUBMITTED = "submitted", _("À valider")
         PAID = "paid", _("Validée et payée")
         REJECTED = "rejected", _("Refusée")
+        # A paid expense corrected afterwards: a reversing transfer gave the money back to the
+        # circle, and the granted remainder is available again.
+        REVERSED = "reversed", _("Paiement contrepassé")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="expenses")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="expenses")
@@ -639,6 +642,11 @@ class Expense(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(_("motif du refus"), blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reversed_at = models.DateTimeField(_("contrepassée le"), null=True, blank=True)
+    reversal_reason = models.TextField(_("motif de la contrepassation"), blank=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from maillage.circles.models import (
     CircleRole,
     CircleStatus,
     CircleStatusChange,
+    Expense,
     RoleRequest,
     Transparency,
 )
@@ -315,3 +316,14 @@ def get_action(*, circle: Circle, pk: int) -> Action:
 
 def action_reports(*, action: Action) -> QuerySet[ActionReport]:
     return ActionReport.objects.filter(action=action).select_related("author")
+
+
+def can_reverse_expense(*, user: AnyUser, expense: Expense) -> bool:
+    """Who may correct a paid expense: the network's coordinators, or a soucieux·se of the
+    circle who is not its payee."""
+    circle = expense.proposal.circle
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_manage_circle(user=user, circle=circle):
+        return True
+    return is_steward(user=user, circle=circle) and expense.payee_user_id != user.pk

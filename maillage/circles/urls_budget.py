@@ -30,6 +30,11 @@ urlpatterns: list[URLPattern] = [
     path("<slug:slug>/depenses/<int:pk>/valider/", views.expense_approve, name="expense-approve"),
     path("<slug:slug>/depenses/<int:pk>/refuser/", views.expense_reject, name="expense-reject"),
     path(
+        "<slug:slug>/depenses/<int:pk>/contrepasser/",
+        views.expense_reverse,
+        name="expense-reverse",
+    ),
+    path(
         "<slug:slug>/depenses/<int:pk>/justificatif/",
         views.expense_receipt,
         name="expense-receipt",

@@ -1,10 +1,11 @@
 """Property-based: random sequences of record envelope / propose / decide (consent or vote, random
 amounts, some over budget) / revise at a later meeting / submit expense / approve (by a steward,
-by the payee, by the person who filed it) / reject / cancel an envelope (a reversing transfer)
-keep every invariant of issue 5 after every step:
+by the payee, by the person who filed it) / reject / reverse a payment (by a soucieux·se, the
+payee or a non-steward) / cancel an envelope (a reversing transfer) keep every invariant of issue 5 after every step:
 
 - granted ≤ budget, per circle and per envelope; spent ≤ granted per proposal;
 - nobody approved an expense paying them or filed by them;
+- a payment is reversed at most once, never by its payee, and the circles' ledger check agrees;
 - every transfer out of a circle account cites a decision (or reverses an envelope);
 - the ledger sums to zero with true cached balances;
 - the transparency totals equal the ledger;
@@ -74,6 +75,10 @@ def _has_proposal(*statuses):
 
 def _has_submitted_expense(m):
     return Expense.objects.filter(proposal__circle=m.circle, status="submitted").exists()
+
+
+def _has_paid_expense(m):
+    return Expense.objects.filter(proposal__circle=m.circle, status="paid").exists()
 
 
 def _has_decision(m):
@@ -295,9 +300,10 @@ class CircleMachine(RuleBasedStateMachine):
                 event("expense paid")
 
     @precondition(_has_submitted_expense)
-    @rule(pick=st.integers(0, 20), who=st.integers(0, 4))
+    @rule(pick=st.integers(0, 20), who=st.one_of(st.integers(0, 1), st.integers(0, 4)))
     def approve(self, pick, who):
-        """Sometimes by the payee or the person who filed it, or by a non-steward: refused."""
+        """Mostly by a soucieux·se; sometimes by the payee or the person who filed it, or by a
+        non-steward: refused."""
         expense = self.pick(Expense, pick, proposal__circle=self.circle, status="submitted")
         if expense is None:
             return
@@ -315,6 +321,21 @@ class CircleMachine(RuleBasedStateMachine):
             budget_services.reject_expense(
                 expense=expense, by=self.world.stewards[who], reason="Hors programme"
             )
+
+    @precondition(_has_paid_expense)
+    # Mostly a soucieux·se (0, 1), sometimes anyone (the payee or a non-steward is refused).
+    @rule(pick=st.integers(0, 20), who=st.one_of(st.integers(0, 1), st.integers(0, 4)))
+    def reverse_payment(self, pick, who):
+        """A soucieux·se corrects a payment (the payee or a non-steward is refused); the
+        remainder it frees can be spent again by later steps."""
+        expense = self.pick(Expense, pick, proposal__circle=self.circle, status="paid")
+        if expense is None:
+            return
+        with contextlib.suppress(*REFUSALS):
+            budget_services.reverse_expense_payment(
+                expense=expense, by=self.world.people[who], reason="Montant erroné"
+            )
+            event("payment reversed")
 
     @precondition(_has_spare_envelope)
     @rule(pick=st.integers(0, 20))
@@ -351,6 +372,18 @@ class CircleMachine(RuleBasedStateMachine):
             .filter(Q(reviewed_by=F("payee_user")) | Q(reviewed_by=F("submitted_by")))
             .exists()
         )
+
+    @invariant()
+    def a_payment_is_reversed_once_by_a_soucieux_who_is_not_its_payee(self):
+        reversed_ = Expense.objects.filter(proposal__circle=self.circle, status="reversed")
+        assert not reversed_.filter(reversed_by=F("payee_user")).exists()
+        for expense in reversed_:
+            assert expense.reversed_by in self.world.stewards
+            assert (
+                Transfer.objects.filter(expense=expense, reason=Transfer.Reason.REVERSAL).count()
+                == 1
+            )
+        assert budget_services.circle_ledger_issues() == []
 
     @invariant()
     def money_leaves_a_circle_only_by_a_decision(self):
