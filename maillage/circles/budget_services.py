@@ -551,15 +551,6 @@ def submit_expense(
     return expense
 
 
-def can_review_expense(*, user: User, expense: Expense) -> bool:
-    """A soucieux·se of the circle who is neither the payee nor the person who filed it."""
-    return (
-        is_steward(user=user, circle=expense.proposal.circle)
-        and expense.payee_user_id != user.pk
-        and expense.submitted_by_id != user.pk
-    )
-
-
 def _check_reviewer(*, expense: Expense, by: User) -> None:
     if expense.payee_user_id == by.pk or expense.submitted_by_id == by.pk:
         raise OwnExpense(

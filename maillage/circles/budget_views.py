@@ -24,6 +24,7 @@ from maillage.circles.models import Envelope, Expense, Proposal
 from maillage.circles.selectors import (
     can_manage_circle,
     can_reverse_expense,
+    can_review_expense,
     can_run_meetings,
     get_circle_for_manager,
     get_circle_for_member,
@@ -276,7 +277,7 @@ def _expense_page(
         "circle": circle,
         "expense": expense,
         "can_review": expense.status == Expense.Status.SUBMITTED
-        and services.can_review_expense(user=request.user, expense=expense),
+        and can_review_expense(user=request.user, expense=expense),
         "reject_form": RejectForm(),
         "can_reverse": can_reverse,
         "reverse_form": reverse_form or (ReverseForm() if can_reverse else None),

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,14 +30,7 @@ from maillage.circles.models import (
     RoleRequest,
     Vote,
 )
-from maillage.circles.selectors import (
-    AnyUser,
-    can_run_meetings,
-    current_members,
-    get_circle_for_member,
-    get_circle_for_steward,
-    get_circle_for_transparency,
-)
+from maillage.circles.selectors import can_run_meetings, current_members
 from maillage.lib.money import format_cents
 from maillage.notifications.services import notify
 
@@ -228,43 +220,6 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
     for item in items:
         item.decision = decisions.get(item.pk)
     return items
-
-
-# --- checkpoints: the only way views get a meeting or a decision ------------------------------
-
-
-def get_meeting_for_member(*, user: AnyUser, slug: str, pk: int) -> Meeting:
-    """A meeting of a circle the person is a member (or coordinator) of: 403, or 404 if unknown."""
-    circle = get_circle_for_member(user=user, slug=slug)
-    meeting = get_object_or_404(Meeting, circle=circle, pk=pk)
-    meeting.circle = circle
-    return meeting
-
-
-def get_meeting_for_runner(*, user: AnyUser, slug: str, pk: int) -> Meeting:
-    """A meeting the person may run (soucieux·se of the circle, coordinator): 403 otherwise."""
-    circle = get_circle_for_steward(user=user, slug=slug)
-    meeting = get_object_or_404(Meeting, circle=circle, pk=pk)
-    meeting.circle = circle
-    return meeting
-
-
-def get_decision_for_viewer(*, user: AnyUser, slug: str, pk: int) -> Decision:
-    """A decision, seen by whoever may see the circle's transparency page (403 otherwise)."""
-    circle = get_circle_for_transparency(user=user, slug=slug)
-    return get_object_or_404(
-        Decision.objects.select_related(
-            "meeting__circle",
-            "proposal__action",
-            "proposal__payee_user",
-            "proposal__payee_place",
-            "role_request__user",
-            "envelope",
-            "supersedes__meeting",
-        ).prefetch_related("votes__user", "objections__user", "superseded_by__meeting"),
-        meeting__circle=circle,
-        pk=pk,
-    )
 
 
 # --- writes -----------------------------------------------------------------------------------

@@ -22,8 +22,11 @@ from maillage.circles.meeting_forms import (
 from maillage.circles.models import AgendaItem, Decision, Envelope, Meeting, Proposal, RoleRequest
 from maillage.circles.selectors import (
     can_run_meetings,
+    can_see_decision_names,
     get_circle_for_member,
-    is_circle_member,
+    get_decision_for_viewer,
+    get_meeting_for_member,
+    get_meeting_for_runner,
 )
 
 
@@ -74,14 +77,14 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict:
 
 @login_required
 def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_member(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_member(user=request.user, slug=slug, pk=pk)
     return render(request, "circles/meeting_detail.html", _detail_context(request, meeting))
 
 
 @login_required
 @require_POST
 def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     members = list(services.meeting_members(meeting=meeting))
     form = AttendanceForm(request.POST, members=members)
     error = None
@@ -115,7 +118,7 @@ def meeting_presence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     The boxes are never re-rendered, so ticking several quickly cannot reset one another, and
     `hx-sync` on the list sends the changes one after the other.
     """
-    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     raw = request.POST.get("member", "")
     member = (
         services.meeting_members(meeting=meeting).filter(pk=raw).first() if raw.isdigit() else None
@@ -151,7 +154,7 @@ def meeting_presence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_agenda_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     kind, _sep, raw_id = request.POST.get("subject", "").partition(":")
     subject: dict = {}
     if raw_id.isdigit():
@@ -175,7 +178,7 @@ def meeting_agenda_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def meeting_agenda_remove(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     item = get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
     item.meeting = meeting
     try:
@@ -188,7 +191,7 @@ def meeting_agenda_remove(request: HttpRequest, slug: str, pk: int, item_pk: int
 
 
 def _step(request: HttpRequest, slug: str, pk: int, action, done: str) -> HttpResponse:
-    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     try:
         action(meeting=meeting, by=request.user)
     except services.MeetingError as error:
@@ -232,7 +235,7 @@ def meeting_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_decide(request: HttpRequest, slug: str, pk: int, item_pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     item = get_object_or_404(
         AgendaItem.objects.select_related(
             "proposal__action", "proposal__payee_user", "role_request__user", "revises__meeting"
@@ -306,13 +309,13 @@ def _minutes_context(request: HttpRequest, meeting: Meeting) -> dict:
 
 @login_required
 def meeting_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_member(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_member(user=request.user, slug=slug, pk=pk)
     return render(request, "circles/minutes.html", _minutes_context(request, meeting))
 
 
 @login_required
 def meeting_minutes_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    meeting = services.get_meeting_for_member(user=request.user, slug=slug, pk=pk)
+    meeting = get_meeting_for_member(user=request.user, slug=slug, pk=pk)
     from weasyprint import HTML  # imported on demand: it loads Pango
 
     html = render_to_string(
@@ -327,17 +330,14 @@ def meeting_minutes_pdf(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 def decision_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
-        decision = services.get_decision_for_viewer(user=request.user, slug=slug, pk=pk)
+        decision = get_decision_for_viewer(user=request.user, slug=slug, pk=pk)
     except PermissionDenied:
         # A members-only transparency page: anonymous visitors are asked to log in first.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise
     circle = decision.meeting.circle
-    # Names of who voted or objected stay among the circle's members, soucieux·ses, coordinators.
-    insider = is_circle_member(user=request.user, circle=circle) or can_run_meetings(
-        user=request.user, circle=circle
-    )
+    insider = can_see_decision_names(user=request.user, circle=circle)
     return render(
         request,
         "circles/decision_detail.html",

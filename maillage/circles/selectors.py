@@ -26,7 +26,9 @@ from maillage.circles.models import (
     CircleRole,
     CircleStatus,
     CircleStatusChange,
+    Decision,
     Expense,
+    Meeting,
     RoleRequest,
     Transparency,
 )
@@ -327,3 +329,58 @@ def can_reverse_expense(*, user: AnyUser, expense: Expense) -> bool:
     if can_manage_circle(user=user, circle=circle):
         return True
     return is_steward(user=user, circle=circle) and expense.payee_user_id != user.pk
+
+
+# --- meetings: the only way views get a meeting or a decision (moved from meeting_services) ---
+
+
+def get_meeting_for_member(*, user: AnyUser, slug: str, pk: int) -> Meeting:
+    """A meeting of a circle the person is a member (or coordinator) of: 403, or 404 if unknown."""
+    circle = get_circle_for_member(user=user, slug=slug)
+    meeting = get_object_or_404(Meeting, circle=circle, pk=pk)
+    meeting.circle = circle
+    return meeting
+
+
+def get_meeting_for_runner(*, user: AnyUser, slug: str, pk: int) -> Meeting:
+    """A meeting the person may run (soucieux·se of the circle, coordinator): 403 otherwise."""
+    circle = get_circle_for_steward(user=user, slug=slug)
+    meeting = get_object_or_404(Meeting, circle=circle, pk=pk)
+    meeting.circle = circle
+    return meeting
+
+
+def get_decision_for_viewer(*, user: AnyUser, slug: str, pk: int) -> Decision:
+    """A decision, seen by whoever may see the circle's transparency page (403 otherwise)."""
+    circle = get_circle_for_transparency(user=user, slug=slug)
+    return get_object_or_404(
+        Decision.objects.select_related(
+            "meeting__circle",
+            "proposal__action",
+            "proposal__payee_user",
+            "proposal__payee_place",
+            "role_request__user",
+            "envelope",
+            "supersedes__meeting",
+        ).prefetch_related("votes__user", "objections__user", "superseded_by__meeting"),
+        meeting__circle=circle,
+        pk=pk,
+    )
+
+
+def can_see_decision_names(*, user: AnyUser, circle: Circle) -> bool:
+    """Names of who voted or objected stay among the circle's members, soucieux·ses and the
+    network's coordinators (others see the counts)."""
+    return is_circle_member(user=user, circle=circle) or can_run_meetings(user=user, circle=circle)
+
+
+# --- expenses -----------------------------------------------------------------------------------
+
+
+def can_review_expense(*, user: AnyUser, expense: Expense) -> bool:
+    """A soucieux·se of the circle who is neither the payee nor the person who filed it."""
+    return (
+        is_steward(user=user, circle=expense.proposal.circle)
+        and expense.payee_user_id != user.pk
+        and expense.submitted_by_id != user.pk
+    )
