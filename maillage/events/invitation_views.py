@@ -125,6 +125,8 @@ def _invitation_page(request, invitation: Invitation, form: AcceptForm, status: 
             "form": form,
             "is_invitee": is_invitee,
             "as_guest": not is_invitee,
+            # Registered: they cancel a session rather than decline the whole invitation.
+            "is_registered": any(s.is_active for s in sessions),
             "show_online_link": bool(event.online_url)
             and any(
                 s.registration is not None

@@ -73,6 +73,9 @@ def test_the_link_shows_the_event_to_a_guest_and_the_online_link_once_registered
     page = client.get(url).content.decode()
     assert "Inscrit·e" in page
     assert SECRET_LINK in page
+    # Registered: they cancel the session (guest link) instead of declining the invitation.
+    assert "Décliner l’invitation" not in page
+    assert "annuler mon inscription" in page
 
 
 def test_an_invitee_with_an_account_gets_the_online_link_on_the_event_page_once_confirmed(
