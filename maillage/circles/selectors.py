@@ -384,3 +384,8 @@ def can_review_expense(*, user: AnyUser, expense: Expense) -> bool:
         and expense.payee_user_id != user.pk
         and expense.submitted_by_id != user.pk
     )
+
+
+def can_see_circle_workspace(*, user: AnyUser, circle: Circle) -> bool:
+    """Budget and meetings pages: the circle's members and the network's coordinators."""
+    return is_circle_member(user=user, circle=circle) or can_manage_circle(user=user, circle=circle)

@@ -26,11 +26,11 @@ from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.selectors import get_network, is_coordinator, networks_coordinated_by
 from maillage.places.models import Place
 
-# Links to the other areas of a circle, shown once their pages exist (each area owns its URLs).
+# Links to the other areas of a circle, each shown only to whoever may open it (no dead end).
 AREA_LINKS = [
-    ("circles:budget", gettext_lazy("Budget")),
-    ("circles:meeting-list", gettext_lazy("Réunions de régulation")),
-    ("circles:transparency", gettext_lazy("Transparence")),
+    ("circles:budget", gettext_lazy("Budget"), "workspace"),
+    ("circles:meeting-list", gettext_lazy("Réunions de régulation"), "workspace"),
+    ("circles:transparency", gettext_lazy("Transparence"), "transparency"),
 ]
 
 
@@ -41,9 +41,15 @@ PEOPLE_HEADINGS = [
 ]
 
 
-def _area_links(circle: Circle) -> list[tuple[str, str]]:
+def _area_links(circle: Circle, user) -> list[tuple[str, str]]:
+    allowed = {
+        "workspace": selectors.can_see_circle_workspace(user=user, circle=circle),
+        "transparency": selectors.can_see_transparency(user=user, circle=circle),
+    }
     links = []
-    for name, label in AREA_LINKS:
+    for name, label, rule in AREA_LINKS:
+        if not allowed[rule]:
+            continue
         try:
             links.append((reverse(name, kwargs={"slug": circle.slug}), label))
         except NoReverseMatch:
@@ -106,7 +112,7 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": selectors.can_manage_circle(user=user, circle=circle),
             "is_member": selectors.is_circle_member(user=user, circle=circle),
             "pending_request": selectors.pending_role_request(circle=circle, user=user),
-            "area_links": _area_links(circle),
+            "area_links": _area_links(circle, user),
         },
     )
 
@@ -304,8 +310,9 @@ def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "circle": circle,
             "action": action,
             "reports": selectors.action_reports(action=action),
-            "can_edit": selectors.is_circle_member(user=request.user, circle=circle)
-            or selectors.can_manage_circle(user=request.user, circle=circle),
+            "can_edit": selectors.can_see_circle_workspace(user=request.user, circle=circle),
+            # Spending is proposed by the circle's current members only.
+            "is_member": selectors.is_circle_member(user=request.user, circle=circle),
             "report_form": ReportForm() if can_report else None,
         },
     )
