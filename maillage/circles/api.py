@@ -152,6 +152,12 @@ class ExpenseLineOut(Schema):
     description: str
     payee: str
     amount_cents: int
+    reversed_on: datetime.date | None = Field(
+        None,
+        description="Date de la contrepassation du paiement : la dépense reste listée mais ne "
+        "compte plus dans spent_cents.",
+    )
+    reversal_reason: str = ""
 
 
 class LineOut(Schema):
@@ -475,6 +481,8 @@ def get_transparency(request: HttpRequest, ref: str, params: Query[YearIn]) -> d
                                 "description": e.description,
                                 "payee": e.payee,
                                 "amount_cents": e.amount_cents,
+                                "reversed_on": e.reversed_on,
+                                "reversal_reason": e.reversal_reason,
                             }
                             for e in line.expenses
                         ],

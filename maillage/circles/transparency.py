@@ -3,7 +3,8 @@ euro went (per action, per role of the payee), every line with the decision that
 the expenses that spent it.
 
 The figures come from the same rows `budget.py` reads (envelopes, decisions in force, paid
-expenses), in a fixed number of queries whatever the size of the circle; the ledger holds the
+expenses — a payment reversed afterwards stays on its line, struck and not counted), in a
+fixed number of queries whatever the size of the circle; the ledger holds the
 same money as transfers, and `tests/test_transparency_ledger.py` checks both agree. Only public
 names appear here (a person's `public_name`, a place's name): never an e-mail or a phone.
 """
@@ -57,12 +58,25 @@ ROLE_LABEL_ONE = {
 
 @dataclass(frozen=True)
 class ExpenseLine:
+    """A paid expense; a reversed one stays on its line, as the record it is, but no longer
+    counts as spent (its reversing transfer gave the money back to the circle)."""
+
     pk: int
     url: str
     paid_on: datetime.date | None
     description: str
     amount_cents: int
     payee: str
+    reversed_on: datetime.date | None = None
+    reversal_reason: str = ""
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_on is not None
+
+    @property
+    def spent_cents(self) -> int:
+        return 0 if self.is_reversed else self.amount_cents
 
 
 @dataclass
@@ -79,7 +93,7 @@ class ProposalLine:
 
     @property
     def spent_cents(self) -> int:
-        return sum(line.amount_cents for line in self.expenses)
+        return sum(line.spent_cents for line in self.expenses)
 
     @property
     def unspent_cents(self) -> int:
@@ -238,7 +252,9 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
         )
     )
     expenses = list(
-        Expense.objects.filter(proposal__circle=circle, status=Expense.Status.PAID)
+        Expense.objects.filter(
+            proposal__circle=circle, status__in=[Expense.Status.PAID, Expense.Status.REVERSED]
+        )
         .select_related(
             "decision__meeting__circle",
             "decision__envelope",
@@ -249,7 +265,7 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
         .order_by("reviewed_at", "pk")
     )
     # A proposal spent under a decision no longer in force still shows (granted 0) so that the
-    # spent total stays the sum of the payments.
+    # spent total stays the sum of the payments (and a reversed payment keeps its record).
     granted_ids = {d.pk for d in grants}
     decision_of: dict[int, Decision] = {d.proposal_id: d for d in grants}
     for expense in expenses:
@@ -283,6 +299,14 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
                 description=expense.description,
                 amount_cents=expense.amount_cents,
                 payee=payee_name(expense),
+                reversed_on=(
+                    _local_date(expense.reversed_at or expense.reviewed_at)
+                    if expense.status == Expense.Status.REVERSED
+                    else None
+                ),
+                reversal_reason=(
+                    expense.reversal_reason if expense.status == Expense.Status.REVERSED else ""
+                ),
             )
         )
 

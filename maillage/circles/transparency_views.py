@@ -73,10 +73,16 @@ def transparency_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 line.granted_cents / 100,  # numbers, so spreadsheets can sum them
                 "",
                 base + link if link.startswith("/") else "",
+                "",
+                "",
+                "",
             ]
             for expense in line.expenses:
+                # A reversed payment keeps its row, its amount out of the spent column (which
+                # sums to the spent total) and in the reversal's own columns.
+                reversed_on = expense.reversed_on
                 yield [
-                    _("Dépense"),
+                    _("Dépense contrepassée") if expense.is_reversed else _("Dépense"),
                     line.year,
                     line.proposal.action.title,
                     expense.description,
@@ -86,8 +92,11 @@ def transparency_csv(request: HttpRequest, slug: str) -> HttpResponse:
                     decision.pk,
                     "",
                     "",
-                    expense.amount_cents / 100,
+                    "" if expense.is_reversed else expense.amount_cents / 100,
                     "",
+                    reversed_on.isoformat() if reversed_on else "",
+                    expense.amount_cents / 100 if expense.is_reversed else "",
+                    expense.reversal_reason,
                 ]
 
     suffix = str(year) if year else _("toutes-annees")
@@ -107,6 +116,9 @@ def transparency_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("Accordé (€)"),
             _("Dépensé (€)"),
             _("Lien vers la décision"),
+            _("Contrepassé le"),
+            _("Contrepassé (€)"),
+            _("Motif de la contrepassation"),
         ],
         delimiter=delimiter_from_query(request.GET.get("sep")),
     )

@@ -1,6 +1,7 @@
 # ruff: noqa: F811  (the circle_world fixture is imported from the budget flow test)
 """A soucieux·se corrects a paid expense: the payment is reversed with a reason, the expense
-page says so, and the transparency page no longer counts it. Desktop and phone, axe."""
+page says so, and the transparency page keeps it struck with its reason, no longer counted as
+spent. Desktop and phone, axe."""
 
 import pytest
 from django.urls import reverse
@@ -52,7 +53,14 @@ def test_a_steward_reverses_a_paid_expense(
     page_is_fine(page, screenshot, viewport, "2-reversed")
     assert Transfer.objects.filter(expense=expense, reason=Transfer.Reason.REVERSAL).count() == 1
 
+    # The transparency page keeps the paid expense as the record it is: amount struck, the
+    # reversal's date and reason, and nothing of it counted as spent.
     page.goto(reverse("circles:transparency", args=["douaisis"]))
     row = page.locator("tr", has_text="Rédaction du guide")
     expect(row).to_contain_text("1\u202f000\u00a0€")
-    expect(row).not_to_contain_text("400\u00a0€")
+    expect(row.locator("del")).to_have_text("400\u00a0€")
+    expect(row.locator(".tr-reversal")).to_contain_text("paiement contrepassé le")
+    expect(row.locator(".tr-reversal")).to_contain_text("Facture en double")
+    expect(row.locator("td.number").nth(1)).to_have_text("0\u00a0€")
+    expect(page.locator(".tr-summary li").nth(2)).to_contain_text("0\u00a0€ dépensés")
+    page_is_fine(page, screenshot, viewport, "3-transparency")
