@@ -84,6 +84,8 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The whole attendance list at once: the form's own submit button, without JavaScript (with
+    it, each box posts itself to `meeting_presence`)."""
     meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
     members = list(services.meeting_members(meeting=meeting))
     form = AttendanceForm(request.POST, members=members)
@@ -97,12 +99,6 @@ def meeting_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             error = exc.message
     else:
         error = _("Cochez des personnes de la liste des membres.")
-    if request.htmx:
-        context = _detail_context(request, meeting)
-        context["attendance_error"] = error
-        response = render(request, "circles/meeting_detail.html#attendance", context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
     if error:
         messages.error(request, error)
     else:

@@ -80,18 +80,31 @@ def test_an_empty_agenda_cannot_be_published(circle_client, meeting):
     assert not Notification.objects.exists()
 
 
-def test_attendance_by_htmx_answers_with_the_live_quorum(
+def test_the_whole_attendance_list_posts_without_javascript(
     circle_client, meeting, steward, participant
 ):
     client = circle_client("steward")
     url = reverse("circles:meeting-attendance", args=["douaisis", meeting.pk])
-    response = client.post(url, {"present": [steward.pk]}, HTTP_HX_REQUEST="true")
+    response = client.post(url, {"present": [steward.pk]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("circles:meeting-detail", args=["douaisis", meeting.pk])
+    response = client.post(url, {"present": [steward.pk, participant.pk]}, follow=True)
     body = response.content.decode()
-    assert "Quorum non atteint" in body
-    assert "<html" not in body
-    response = client.post(url, {"present": [steward.pk, participant.pk]}, HTTP_HX_REQUEST="true")
-    assert "Quorum atteint" in response.content.decode()
+    assert "Les présences sont enregistrées." in body
+    assert "Quorum atteint" in body
     assert Attendance.objects.filter(meeting=meeting).count() == 2
+
+
+def test_the_attendance_list_no_longer_answers_htmx_with_a_fragment(
+    circle_client, meeting, steward
+):
+    # Only the per-box `meeting-presence` speaks htmx; the whole-list form redirects as usual.
+    url = reverse("circles:meeting-attendance", args=["douaisis", meeting.pk])
+    response = circle_client("steward").post(
+        url, {"present": [steward.pk]}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.filter(meeting=meeting).count() == 1
 
 
 def test_ticking_someone_outside_the_circle_is_refused(
@@ -99,9 +112,7 @@ def test_ticking_someone_outside_the_circle_is_refused(
 ):
     client = circle_client("steward")
     url = reverse("circles:meeting-attendance", args=["douaisis", meeting.pk])
-    response = client.post(
-        url, {"present": [steward.pk, other_circle_member.pk]}, HTTP_HX_REQUEST="true"
-    )
+    response = client.post(url, {"present": [steward.pk, other_circle_member.pk]}, follow=True)
     assert "Hugo ne fait pas partie des membres du cercle." in response.content.decode()
     assert not Attendance.objects.exists()
 
