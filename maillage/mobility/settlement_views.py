@@ -30,16 +30,16 @@ def _around(first: datetime.date) -> dict[str, datetime.date]:
     }
 
 
-def pdf_amount(cents: int) -> str:
-    """An amount as a statement prints it: always with its cents and a true minus sign
-    (1 234,50 €, 12,00 €, −12,00 €)."""
+def statement_amount(cents: int) -> str:
+    """An amount as a statement shows it (page and PDF): always with its cents and a true
+    minus sign (1 234,50 €, 12,00 €, −12,00 €)."""
     text = format_cents(cents)
     if cents % 100 == 0:
         text = text.replace("\u00a0€", ",00\u00a0€")
     return text.replace("-", "\u2212")
 
 
-def _pdf_rows(lines, *, other) -> dict:
+def _statement_rows(lines, *, other) -> dict:
     return {
         "rows": [
             {
@@ -48,31 +48,36 @@ def _pdf_rows(lines, *, other) -> dict:
                 "visitor": line.visitor,
                 "place": getattr(line, other),
                 "status": line.status,
-                "amount": pdf_amount(line.amount_cents),
+                "amount": statement_amount(line.amount_cents),
             }
             for line in lines
         ],
-        "total": pdf_amount(sum(line.amount_cents for line in lines)),
+        "total": statement_amount(sum(line.amount_cents for line in lines)),
+    }
+
+
+def statement_context(*, place, network, report) -> dict:
+    """What the statement page and its PDF show: a summary, then the visits hosted and the
+    visits made by its members in two tables with their totals (the place itself is not
+    repeated on every line), amounts always with their cents, late lines marked."""
+    return {
+        "statement": report,
+        "place": place,
+        "network": network,
+        "hosted": _statement_rows(report.hosted, other="home_place"),
+        "made": _statement_rows(report.made, other="host_place"),
+        "received": statement_amount(report.received_cents),
+        "paid": statement_amount(report.paid_cents),
+        "net": statement_amount(report.net_cents),
+        "any_late": any(line.late for line in report.lines),
     }
 
 
 def statement_html(*, place, network, report, request=None) -> str:
-    """The HTML of a statement as printed to PDF: a summary, then the visits hosted and the
-    visits made by its members in two tables (the place itself is not repeated on every line),
-    amounts always with their cents."""
+    """The HTML of a statement as printed to PDF."""
     return render_to_string(
         "mobility/statement_pdf.html",
-        {
-            "statement": report,
-            "place": place,
-            "network": network,
-            "hosted": _pdf_rows(report.hosted, other="home_place"),
-            "made": _pdf_rows(report.made, other="host_place"),
-            "received": pdf_amount(report.received_cents),
-            "paid": pdf_amount(report.paid_cents),
-            "net": pdf_amount(report.net_cents),
-            "any_late": any(line.late for line in report.lines),
-        },
+        statement_context(place=place, network=network, report=report),
         request=request,
     )
 
@@ -127,9 +132,7 @@ def statement(
         request,
         "mobility/statement.html",
         {
-            "statement": report,
-            "place": place,
-            "network": network,
+            **statement_context(place=place, network=network, report=report),
             "can_close": is_coordinator(user=request.user, network=network),
             **_around(first),
         },

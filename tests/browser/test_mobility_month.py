@@ -65,16 +65,27 @@ def test_coordinator_closes_the_month(
     assert ClosedMonth.objects.get().visits == 1
 
     # Rétrocession: 40 € a month for 4 days = 10 € a day; 25 % of it = 2,50 € per visit day,
-    # paid by Bob's home place (La Bobine) to the host (Le Hangar).
-    expected = {"le-hangar": ("Visites accueillies", "2,50"), "la-bobine": ("Payé", "-2,50")}
-    for slug, (fact, amount) in expected.items():
+    # paid by Bob's home place (La Bobine) to the host (Le Hangar). Like the PDF, each statement
+    # has a table of the visits it hosted and one of its members' visits, with totals, naming
+    # only the other place; amounts with cents and a true minus sign.
+    expected = {
+        "le-hangar": ("Visites accueillies", "La Bobine", "2,50\u00a0€"),
+        "la-bobine": ("Visites de ses membres", "Le Hangar", "\u22122,50\u00a0€"),
+    }
+    for slug, (table, other, amount) in expected.items():
         page.goto(reverse("mobility:statement", args=[slug, "reseau-hdf", 2026, 3]))
         page_is_fine(page, screenshot, viewport, f"statement-{slug}")
         expect(page.get_by_text("Mois clôturé le")).to_be_visible()
-        row = page.get_by_role("row", name="3 mars 2026")
+        expect(page.get_by_role("heading", level=2)).to_have_text([table])
+        region = page.get_by_role("region", name=table)
+        row = region.get_by_role("row", name="3 mars 2026")
         expect(row).to_contain_text("Bob")
-        expect(row).to_contain_text("Le Hangar")
-        expect(row).to_contain_text(f"{amount}\u00a0€")
-        expect(page.locator("dt", has_text=fact)).to_be_visible()
-    # Net of the month: La Bobine −2,50 €, Le Hangar +2,50 € (sum zero).
-    expect(page.locator("dd strong")).to_contain_text("-2,50")
+        expect(row).to_contain_text(other)
+        expect(row).to_contain_text(amount)
+        expect(region.get_by_role("row", name="Total")).to_contain_text(amount)
+        expect(page.locator("dd strong")).to_have_text(amount)  # the month's net
+        # The table scrolls on its own if it must, reachable with the keyboard.
+        region.focus()
+        expect(region).to_be_focused()
+        fits = region.evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert fits, f"the {slug} statement table scrolls sideways at the {viewport} size"

@@ -82,7 +82,7 @@ def test_a_closed_statement_page_says_it_is_frozen(client, alice, dora, visit, n
     client.force_login(alice)
     url = reverse("mobility:statement", args=["la-bobine", "reseau-a", 2026, 3])
     page = client.get(url).content.decode()
-    assert "Mois clôturé le 2 avril 2026" in page and "-2,50" in page
+    assert "Mois clôturé le 2 avril 2026" in page and "\u22122,50\u00a0€" in page
 
 
 def test_the_statement_pdf_is_produced_with_a_dated_filename(client, charlie, visit):

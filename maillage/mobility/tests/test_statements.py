@@ -54,7 +54,7 @@ def test_the_statement_downloads_as_csv(client, alice, visit):
     assert text.startswith("\ufeffJour;Sens;")
     assert "2026-03-03;visite d'un membre;Bob;La Bobine;Le Hangar;Venue constatée;-2.5\r\n" in text
     page = client.get(url).content.decode()
-    assert "Solde du mois" in page and "-2,50" in page
+    assert "Solde du mois" in page and "\u22122,50" in page
 
 
 @pytest.mark.parametrize(
