@@ -9,11 +9,13 @@ Who can do what (DESIGN.md, issue 5):
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.models import User
@@ -33,7 +35,7 @@ from maillage.circles.models import (
     Transparency,
 )
 from maillage.networks.models import Network
-from maillage.networks.selectors import is_coordinator
+from maillage.networks.selectors import is_coordinator, networks_coordinated_by
 
 AnyUser = User | AnonymousUser
 
@@ -389,3 +391,65 @@ def can_review_expense(*, user: AnyUser, expense: Expense) -> bool:
 def can_see_circle_workspace(*, user: AnyUser, circle: Circle) -> bool:
     """Budget and meetings pages: the circle's members and the network's coordinators."""
     return is_circle_member(user=user, circle=circle) or can_manage_circle(user=user, circle=circle)
+
+
+# --- the person's own circles (circles list page) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """One of the person's role rows, with whether it is in force today and the decision link."""
+
+    member: CircleMember
+    state: str  # "current", "coming" or "past"
+    decision_url: str
+
+
+@dataclass(frozen=True)
+class MyCircle:
+    circle: Circle
+    rows: list[RoleRow]  # newest first
+
+    @property
+    def current(self) -> RoleRow | None:
+        return next((row for row in self.rows if row.state == "current"), None)
+
+
+def _role_state(member: CircleMember, today: datetime.date) -> str:
+    if member.ended_at is not None or (member.ends_on is not None and member.ends_on < today):
+        return "past"
+    return "coming" if member.starts_on > today else "current"
+
+
+def roles_of_person(*, user: AnyUser) -> list[MyCircle]:
+    """Every role the person has held in any circle (current and past), grouped by circle —
+    circles where they hold a role today first — with a link to the decision that named them
+    when they may open it (as on the transparency page). A fixed number of queries (≤ 4)."""
+    if not user.is_authenticated:
+        return []
+    rows = list(
+        CircleMember.objects.filter(user=user)
+        .select_related("circle__network", "decision__meeting")
+        .order_by("circle__name", "circle_id", "-starts_on", "-pk")
+    )
+    if not rows:
+        return []
+    today = timezone.localdate()
+    # Networks whose members-only decisions the person may open (`can_see_transparency`): those
+    # they belong to or coordinate, and those where they hold an open circle role.
+    network_ids = {row.circle.network_id for row in rows if row.ended_at is None}
+    network_ids |= set(networks_of(user=user).values_list("pk", flat=True))
+    network_ids |= set(networks_coordinated_by(user=user).values_list("pk", flat=True))
+    circles: dict[int, MyCircle] = {}
+    for member in rows:
+        circle = member.circle
+        visible = circle.transparency == Transparency.PUBLIC or circle.network_id in network_ids
+        url = (
+            reverse("circles:decision-detail", args=[circle.slug, member.decision_id])
+            if member.decision_id and visible
+            else ""
+        )
+        circles.setdefault(circle.pk, MyCircle(circle=circle, rows=[])).rows.append(
+            RoleRow(member=member, state=_role_state(member, today), decision_url=url)
+        )
+    return sorted(circles.values(), key=lambda mine: mine.current is None)

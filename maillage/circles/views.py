@@ -64,6 +64,7 @@ def circle_list(request: HttpRequest) -> HttpResponse:
         {
             "groups": selectors.circles_by_network(),
             "can_create": networks_coordinated_by(user=request.user).exists(),
+            "my_circles": selectors.roles_of_person(user=request.user),
         },
     )
 
