@@ -68,6 +68,8 @@ WRITE_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ValidationErrorOut,
 }
+# A read that needs (or may carry) a token: a person's own data, a members-only page.
+PRIVATE_READ_ERRORS: dict[int, Any] = dict(WRITE_ERRORS)
 
 
 def ref_lookup(ref: str) -> dict[str, Any]:

@@ -20,8 +20,8 @@ from ninja.pagination import paginate
 from maillage.accounts.models import User
 from maillage.api import (
     DETAIL_ERRORS,
+    PRIVATE_READ_ERRORS,
     WRITE_ERRORS,
-    ErrorOut,
     Pagination,
     ValidationErrorOut,
     field_errors,
@@ -34,8 +34,6 @@ from maillage.places.models import Place
 router = Router()
 
 MAX_KEY_LENGTH = 64
-READ_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
-PRIVATE_READ_ERRORS: dict[int, Any] = {401: ErrorOut, **READ_ERRORS}
 
 
 def _anonymous(request: HttpRequest) -> bool:

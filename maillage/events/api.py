@@ -24,10 +24,10 @@ from pydantic_core import PydanticCustomError
 
 from maillage.accounts.api_tokens import user_for_key
 from maillage.api import (
+    PRIVATE_READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
     Pagination,
-    ValidationErrorOut,
     field_errors,
     ref_lookup,
     token_auth,
@@ -44,12 +44,6 @@ from maillage.events.selectors import (
 
 router = Router()
 
-PRIVATE_READ_ERRORS: dict[int, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-}
 REGISTRATION_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 MAX_KEY_LENGTH = 64
 MAX_RANGE_DAYS = 366

@@ -21,10 +21,10 @@ from pydantic_core import PydanticCustomError
 
 from maillage.api import (
     DETAIL_ERRORS,
+    PRIVATE_READ_ERRORS,
     WRITE_ERRORS,
     ErrorOut,
     Pagination,
-    ValidationErrorOut,
     field_errors,
     ref_lookup,
     token_auth,
@@ -38,12 +38,6 @@ from maillage.places.models import Place
 
 router = Router()
 
-PRIVATE_READ_ERRORS: dict[int, Any] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ValidationErrorOut,
-}
 BOOKING_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 MAX_KEY_LENGTH = 64
 # Refusals that come from the state of the world (someone else took the desk, the quota is used,
