@@ -74,8 +74,8 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
     from django.db import connection, transaction
 
     from maillage.accounts.models import User
+    from maillage.ledger.models import Account, Transfer, content_type_for
     from maillage.mobility.models import (
-        Account,
         Booking,
         HostDay,
         HostOffer,
@@ -83,7 +83,6 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
         Scheme,
         SchemeModel,
         SchemeVersion,
-        Transfer,
     )
     from maillage.networks.models import Membership, MembershipStatus, Network
     from maillage.places.models import Place, PlaceRole
@@ -177,14 +176,17 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
              for u in range(1, n_members + 1)),
         )  # fmt: skip
         timer.step("members and passes")
-        # Accounts: 1 = the pool, 1 + p = place p.
+        # Accounts: 1 = the pool, 1 + p = place p (owned by the place).
+        place_type, booking_type = content_type_for(Place).pk, content_type_for(Booking).pk
         insert(
             cursor,
             t["Account"],
-            ["id", "network_id", "kind", "place_id", "label", "balance_cents", "created_at"],
-            [(1, network.pk, "pool", None, "", 0, stamp)]
-            + [(1 + p, network.pk, "place", p, "", 0, stamp) for p in range(1, n_places + 1)],
-        )
+            ["id", "network_id", "kind", "owner_type_id", "owner_id", "label", "balance_cents",
+             "created_at"],
+            [(1, network.pk, "pool", None, None, "", 0, stamp)]
+            + [(1 + p, network.pk, "place", place_type, p, "", 0, stamp)
+               for p in range(1, n_places + 1)],
+        )  # fmt: skip
 
         bookings, transfers = [], []
         booking_id = transfer_id = 0
@@ -207,14 +209,15 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
                 transfer_id += 1
                 reason = "host_payment" if status == "checked_in" else "no_show"
                 transfers.append(
-                    (transfer_id, 1, 1 + host, amount, reason, "", booking_id, None,
+                    (transfer_id, 1, 1 + host, amount, reason, "", booking_type, booking_id,
                      f"visit:{booking_id}", None, f"{day} 18:00:00")
                 )  # fmt: skip
                 if booking_id % 200 == 0:
                     transfer_id += 1
                     transfers.append(
-                        (transfer_id, 1 + host, 1, amount, "reversal", "", booking_id, None,
-                         f"reversal:{booking_id}", transfer_id - 1, f"{day} 19:00:00")
+                        (transfer_id, 1 + host, 1, amount, "reversal", "", booking_type,
+                         booking_id, f"reversal:{booking_id}", transfer_id - 1,
+                         f"{day} 19:00:00")
                     )  # fmt: skip
         timer.step(f"{len(bookings)} visits drawn")
         counts["visits"] = insert(
@@ -229,8 +232,8 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
         counts["transfers"] = insert(
             cursor,
             t["Transfer"],
-            ["id", "debit_id", "credit_id", "amount_cents", "reason", "memo", "booking_id",
-             "pass_fee_id", "idempotency_key", "reverses_id", "created_at"],
+            ["id", "debit_id", "credit_id", "amount_cents", "reason", "memo", "cause_type_id",
+             "cause_id", "idempotency_key", "reverses_id", "created_at"],
             transfers,
         )  # fmt: skip
         del transfers

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.places",
     "maillage.networks",
+    "maillage.ledger",
     "maillage.mobility",
     "maillage.circles",
     "maillage.events",

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class CirclesConfig(AppConfig):
     name = "maillage.circles"
     verbose_name = _("Cercles territoriaux")
+
+    def ready(self) -> None:
+        from maillage.circles.models import (
+            Circle,
+            CircleAccountKind,
+            CircleReason,
+            Decision,
+            Envelope,
+            Expense,
+        )
+        from maillage.ledger import registry
+
+        # Envelopes and expenses cause transfers, decisions allow them, circles own accounts.
+        registry.register(
+            reasons=CircleReason,
+            account_kinds=CircleAccountKind,
+            citable=(Circle, Envelope, Decision, Expense),
+        )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,8 @@ from maillage.circles.models import (
     PAID_ROLES,
     Action,
     Circle,
+    CircleAccountKind,
+    CircleReason,
     Decision,
     Envelope,
     Expense,
@@ -37,9 +39,10 @@ from maillage.circles.selectors import (
     is_circle_member,
     is_steward,
 )
+from maillage.ledger import selectors as ledger_selectors
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Account, Transfer, TransferReason, content_type_for
 from maillage.lib.money import format_cents
-from maillage.mobility import ledger
-from maillage.mobility.models import Account, Transfer
 from maillage.notifications.services import notify
 from maillage.places.models import Place
 
@@ -296,12 +299,12 @@ def record_envelope(
         )
         ledger.post_transfer(
             debit=ledger.funder_account(network=circle.network, name=funder),
-            credit=ledger.circle_account(circle=circle),
+            credit=circle_account(circle=circle),
             amount_cents=amount_cents,
-            reason=Transfer.Reason.ENVELOPE,
+            reason=CircleReason.ENVELOPE,
             idempotency_key=f"circle-envelope-{envelope.pk}",
             memo=_("Enveloppe %(funder)s %(year)s") % {"funder": funder, "year": year},
-            envelope=envelope,
+            cause=envelope,
             by=by,
         )
     return envelope
@@ -332,8 +335,8 @@ def cancel_envelope(*, envelope: Envelope, by: User | None) -> Envelope:
             raise EnvelopeInUse(
                 _("Sans cette enveloppe, le cercle aurait accordé plus que son budget.")
             )
-        transfer = Transfer.objects.get(
-            envelope=envelope, reason=Transfer.Reason.ENVELOPE, reverses__isnull=True
+        transfer = Transfer.objects.caused_by(envelope).get(
+            reason=CircleReason.ENVELOPE, reverses__isnull=True
         )
         ledger.reverse_transfer(
             transfer=transfer,
@@ -562,6 +565,11 @@ def _check_reviewer(*, expense: Expense, by: User) -> None:
         raise AlreadyReviewed(_("Cette dépense a déjà été examinée."))
 
 
+def circle_account(*, circle: Circle) -> Account:
+    """Return (creating it once) the ledger account of a territorial circle."""
+    return ledger.owned_account(network=circle.network, kind=CircleAccountKind.CIRCLE, owner=circle)
+
+
 def payee_account(
     *, circle: Circle, kind: str, user: User | None, place: Place | None, name: str
 ) -> Account:
@@ -605,7 +613,7 @@ def approve_expense(*, expense: Expense, by: User) -> Expense:
         expense.reviewed_at = timezone.now()
         expense.save(update_fields=["decision", "status", "reviewed_by", "reviewed_at"])
         ledger.post_transfer(
-            debit=ledger.circle_account(circle=circle),
+            debit=circle_account(circle=circle),
             credit=payee_account(
                 circle=circle,
                 kind=expense.payee_kind,
@@ -614,11 +622,11 @@ def approve_expense(*, expense: Expense, by: User) -> Expense:
                 name=expense.payee_name,
             ),
             amount_cents=expense.amount_cents,
-            reason=Transfer.Reason.CIRCLE_EXPENSE,
+            reason=CircleReason.CIRCLE_EXPENSE,
             idempotency_key=f"circle-expense-{expense.pk}",
             memo=expense.description,
-            decision=decision,
-            expense=expense,
+            cause=expense,
+            authority=decision,
             by=by,
         )
         _notify_review(expense=expense, by=by, approved=True)
@@ -674,8 +682,8 @@ def reverse_expense_payment(*, expense: Expense, by: User, reason: str) -> Expen
             raise NotPaid(
                 _("Seul le paiement d'une dépense validée et payée peut être contrepassé.")
             )
-        payment = Transfer.objects.get(
-            expense=expense, reason=Transfer.Reason.CIRCLE_EXPENSE, reverses__isnull=True
+        payment = Transfer.objects.caused_by(expense).get(
+            reason=CircleReason.CIRCLE_EXPENSE, reverses__isnull=True
         )
         ledger.reverse_transfer(
             transfer=payment,
@@ -730,13 +738,15 @@ def circle_ledger_issues() -> list[str]:
     # 1. Money leaves a circle account only for an expense granted by a decision (or when a
     #    mistaken envelope is reversed back to its funder).
     unexplained = Transfer.objects.filter(
-        debit__kind=Account.Kind.CIRCLE, decision__isnull=True
-    ).exclude(reason=Transfer.Reason.REVERSAL, envelope__isnull=False)
+        debit__kind=CircleAccountKind.CIRCLE, authority_id__isnull=True
+    ).exclude(reason=TransferReason.REVERSAL, cause_type=content_type_for(Envelope))
     for pk in unexplained.values_list("pk", flat=True):
         issues.append(f"transfer {pk} leaves a circle account without a decision")
     # 2. Each circle account holds its envelopes minus its paid expenses.
-    balances = ledger.derived_balances()
-    accounts = dict(Account.objects.filter(kind=Account.Kind.CIRCLE).values_list("circle_id", "pk"))
+    balances = ledger_selectors.derived_balances()
+    accounts = dict(
+        Account.objects.filter(kind=CircleAccountKind.CIRCLE).values_list("owner_id", "pk")
+    )
     circle_ids = set(accounts) | set(
         Envelope.objects.values_list("circle_id", flat=True).distinct()
     )
@@ -759,20 +769,21 @@ def circle_ledger_issues() -> list[str]:
         if row["total"] > granted:
             issues.append(f"proposal {row['proposal']}: spent {row['total']} > granted {granted}")
     # 4. Every paid expense has exactly one payment, citing it.
+    expense_payments = Transfer.objects.with_cause_of_type(Expense).filter(
+        reason=CircleReason.CIRCLE_EXPENSE
+    )
     paid_without = Expense.objects.filter(status=Expense.Status.PAID).exclude(
-        Q(transfers__reason=Transfer.Reason.CIRCLE_EXPENSE)
+        pk__in=expense_payments.values("cause_id")
     )
     for pk in paid_without.values_list("pk", flat=True):
         issues.append(f"expense {pk} is paid but no ledger transfer cites it")
     # 5. A reversed expense has its payment and exactly that payment's reversal, both citing it
     #    (and the same decision); no other expense has a reversed payment.
-    payments = Transfer.objects.filter(
-        expense__isnull=False, reason=Transfer.Reason.CIRCLE_EXPENSE
-    ).values_list("pk", "expense_id", "decision_id", "amount_cents")
+    payments = expense_payments.values_list("pk", "cause_id", "authority_id", "amount_cents")
     reversals = {
         t.reverses_id: t
-        for t in Transfer.objects.filter(
-            expense__isnull=False, reason=Transfer.Reason.REVERSAL, reverses__isnull=False
+        for t in Transfer.objects.with_cause_of_type(Expense).filter(
+            reason=TransferReason.REVERSAL, reverses__isnull=False
         )
     }
     statuses = dict(Expense.objects.values_list("pk", "status"))
@@ -784,8 +795,8 @@ def circle_ledger_issues() -> list[str]:
         elif reversal is not None and not is_reversed:
             issues.append(f"expense {expense_id}: payment {pk} reversed but expense not marked")
         elif reversal is not None and (
-            reversal.expense_id != expense_id
-            or reversal.decision_id != decision_id
+            reversal.cause_id != expense_id
+            or reversal.authority_id != decision_id
             or reversal.amount_cents != amount
         ):
             issues.append(f"transfer {reversal.pk} does not mirror payment {pk}")

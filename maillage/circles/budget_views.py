@@ -32,6 +32,7 @@ from maillage.circles.selectors import (
     is_circle_member,
     is_steward,
 )
+from maillage.ledger.selectors import transfers_caused_by
 
 
 @login_required
@@ -272,7 +273,7 @@ def _expense_page(
     can_reverse = expense.status == Expense.Status.PAID and can_reverse_expense(
         user=request.user, expense=expense
     )
-    transfers = list(expense.transfers.order_by("created_at", "pk"))
+    transfers = list(transfers_caused_by(expense))
     context = {
         "circle": circle,
         "expense": expense,

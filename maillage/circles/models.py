@@ -1,8 +1,9 @@
 """Territorial circles: perimeter, people and their roles, programme, contributive budget,
 regulation meetings and their decisions, expenses.
 
-Money never lives here: envelopes, grants and payments are transfers in the mobility ledger
-(`maillage.mobility.ledger`), which cite the envelope, decision or expense they come from.
+Money never lives here: envelopes, grants and payments are transfers in the ledger
+(`maillage.ledger`), which cite the envelope or expense they come from and the decision that
+granted the money.
 Decisions are append-only: a later meeting supersedes one, nobody edits it.
 """
 
@@ -15,6 +16,17 @@ from django.utils.translation import gettext_lazy as _
 
 class ImmutableRecord(Exception):
     """A decision (or another recorded fact) was about to be changed: supersede it instead."""
+
+
+class CircleReason(models.TextChoices):
+    """Why circles move money in the ledger (registered with it in `apps.py`)."""
+
+    ENVELOPE = "envelope", _("Enveloppe d'un financeur")
+    CIRCLE_EXPENSE = "circle_expense", _("Dépense d'un cercle")
+
+
+class CircleAccountKind(models.TextChoices):
+    CIRCLE = "circle", _("Cercle territorial")
 
 
 class CircleStatus(models.TextChoices):

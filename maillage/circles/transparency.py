@@ -21,6 +21,7 @@ from maillage.circles import budget
 from maillage.circles.models import (
     Action,
     Circle,
+    CircleAccountKind,
     CircleMember,
     CircleRole,
     Decision,
@@ -29,7 +30,7 @@ from maillage.circles.models import (
     PayeeKind,
     Proposal,
 )
-from maillage.mobility.models import Account
+from maillage.ledger.selectors import account_owned_by
 
 # The roles a payee can have, in the order the page shows them.
 ROLE_STEWARD = CircleRole.STEWARD.value
@@ -347,7 +348,7 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
     for decision in grants:
         if decision.envelope_id:
             granted_by_envelope[decision.envelope_id] += decision.amount_granted_cents
-    account = Account.objects.filter(kind=Account.Kind.CIRCLE, circle=circle).first()
+    account = account_owned_by(owner=circle, kind=CircleAccountKind.CIRCLE)
     return Report(
         circle=circle,
         year=year,

@@ -34,7 +34,7 @@ from maillage.circles.models import (
 from maillage.circles.selectors import current_members
 from maillage.demo.selectors import DEMO_DOMAIN, REGIONAL_SLUG
 from maillage.demo.services import DemoLogin
-from maillage.mobility.models import Account, Transfer
+from maillage.ledger.models import Account, AccountKind, Transfer, content_type_for
 from maillage.networks.models import Membership, MembershipStatus, Network, NetworkRole
 from maillage.places.models import Place, PlaceRole
 
@@ -432,8 +432,8 @@ def delete_demo_circles() -> None:
 
     with transaction.atomic():
         accounts = Account.objects.filter(
-            Q(circle__in=circles)
-            | Q(network__slug=REGIONAL_SLUG, kind__in=[Account.Kind.FUNDER, Account.Kind.EXTERNAL])
+            Q(owner_type=content_type_for(Circle), owner_id__in=[c.pk for c in circles])
+            | Q(network__slug=REGIONAL_SLUG, kind__in=[AccountKind.FUNDER, AccountKind.EXTERNAL])
         )
         transfers = Transfer.objects.filter(Q(debit__in=accounts) | Q(credit__in=accounts))
         # Transfers refuse deletion through their manager (the ledger is append-only); the demo

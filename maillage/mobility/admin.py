@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from maillage.lib.admin import ReadOnlyAdmin
 from maillage.mobility.models import (
-    Account,
     Booking,
     ClosedMonth,
     HostDay,
@@ -10,44 +10,7 @@ from maillage.mobility.models import (
     Pass,
     Scheme,
     SchemeVersion,
-    Transfer,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The ledger is append-only: the admin shows it, only services write it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "kind", "network", "balance_cents"]
-    list_filter = ["kind", "network"]
-    search_fields = ["place__name", "user__email", "user__display_name", "label", "network__name"]
-
-
-@admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "debit", "credit", "amount_cents", "reason", "idempotency_key"]
-    list_filter = ["reason", "debit__network"]
-    search_fields = ["idempotency_key", "memo"]
-    date_hierarchy = "created_at"
-    list_select_related = [
-        "debit__network",
-        "debit__place",
-        "debit__user",
-        "credit__network",
-        "credit__place",
-        "credit__user",
-    ]
 
 
 class SchemeVersionInline(admin.TabularInline):

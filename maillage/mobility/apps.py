@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MobilityConfig(AppConfig):
     name = "maillage.mobility"
     verbose_name = _("Mobilité")
+
+    def ready(self) -> None:
+        from maillage.ledger import registry
+        from maillage.mobility.models import Booking, MobilityReason, Pass
+
+        # A booking's payments and a pass's fees cite them.
+        registry.register(reasons=MobilityReason, citable=(Booking, Pass))

@@ -16,18 +16,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.mobility import ledger
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer
 from maillage.mobility.models import (
     HOLDING_STATUSES,
     Booking,
     Half,
     HostDay,
     HostOffer,
+    MobilityReason,
     Pass,
     QuotaPeriod,
     SchemeModel,
     SchemeVersion,
-    Transfer,
 )
 from maillage.mobility.selectors import (
     is_place_in_network,
@@ -401,11 +402,11 @@ def post_visit_payment(*, booking: Booking, reason: str) -> Transfer | None:
         payer = ledger.place_account(network=network, place=booking.member_pass.home_place)
     else:
         payer = ledger.member_account(network=network, user=booking.member_pass.holder)
-    if reason != Transfer.Reason.NO_SHOW:
+    if reason != MobilityReason.NO_SHOW:
         reason = {
-            SchemeModel.PASS: Transfer.Reason.HOST_PAYMENT,
-            SchemeModel.RETROCESSION: Transfer.Reason.RETROCESSION,
-            SchemeModel.PREFERENTIAL: Transfer.Reason.PREFERENTIAL,
+            SchemeModel.PASS: MobilityReason.HOST_PAYMENT,
+            SchemeModel.RETROCESSION: MobilityReason.RETROCESSION,
+            SchemeModel.PREFERENTIAL: MobilityReason.PREFERENTIAL,
         }[scheme.model]
     return ledger.post_transfer(
         debit=payer,
@@ -419,7 +420,7 @@ def post_visit_payment(*, booking: Booking, reason: str) -> Transfer | None:
             "place": booking.offer.place.name,
             "day": date_format(booking.day, "j F Y"),
         },
-        booking=booking,
+        cause=booking,
     )
 
 
@@ -458,8 +459,8 @@ def check_in(
         booking.checked_in_by = by
         booking.check_in_method = method
         booking.save(update_fields=["status", "checked_in_at", "checked_in_by", "check_in_method"])
-        if not booking.transfers.exists():
-            post_visit_payment(booking=booking, reason=Transfer.Reason.HOST_PAYMENT)
+        if not Transfer.objects.caused_by(booking).exists():
+            post_visit_payment(booking=booking, reason=MobilityReason.HOST_PAYMENT)
     return booking
 
 
@@ -486,6 +487,6 @@ def record_no_shows(*, day: datetime.date) -> int:
             booking.save(update_fields=["status"])
             version = version_on(scheme=booking.member_pass.scheme, day=booking.day)
             if version is not None and version.no_show_charged:
-                post_visit_payment(booking=booking, reason=Transfer.Reason.NO_SHOW)
+                post_visit_payment(booking=booking, reason=MobilityReason.NO_SHOW)
             count += 1
     return count

@@ -1,4 +1,4 @@
-"""Mobility: the double-entry ledger, schemes, host offers, passes and visit bookings."""
+"""Mobility: schemes, host offers, passes and visit bookings; money goes through the ledger."""
 
 import datetime
 
@@ -9,203 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# --- ledger -----------------------------------------------------------------------------------
+# --- money ------------------------------------------------------------------------------------
 
 
-class ImmutableTransfer(Exception):
-    """A transfer was about to be changed or deleted: the ledger is append-only."""
+class MobilityReason(models.TextChoices):
+    """Why mobility moves money in the ledger (registered with it in `apps.py`)."""
 
-
-class Account(models.Model):
-    """A ledger account of one network: its pool, a place, a member, or an outside party."""
-
-    class Kind(models.TextChoices):
-        POOL = "pool", _("Caisse du réseau")
-        PLACE = "place", _("Lieu")
-        MEMBER = "member", _("Membre")
-        EXTERNAL = "external", _("Extérieur")
-        FUNDER = "funder", _("Financeur")
-        CIRCLE = "circle", _("Cercle territorial")
-
-    network = models.ForeignKey(
-        "networks.Network", on_delete=models.PROTECT, related_name="ledger_accounts"
-    )
-    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    place = models.ForeignKey(
-        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ledger_accounts",
-    )
-    circle = models.ForeignKey(
-        "circles.Circle", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    label = models.CharField(_("libellé"), max_length=200, blank=True)
-    # A cache of sum(credits) - sum(debits), updated with every transfer under a row lock;
-    # `ledger_check` recomputes it from the transfers.
-    balance_cents = models.BigIntegerField(_("solde (cache)"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("compte")
-        verbose_name_plural = _("comptes")
-        ordering = ["network_id", "kind", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["network"], condition=Q(kind="pool"), name="one_pool_per_network"
-            ),
-            models.UniqueConstraint(
-                fields=["network", "place"],
-                condition=Q(kind="place"),
-                name="one_place_account_per_network",
-            ),
-            models.UniqueConstraint(
-                fields=["network", "user"],
-                condition=Q(kind="member"),
-                name="one_member_account_per_network",
-            ),
-            models.UniqueConstraint(
-                fields=["circle"], condition=Q(kind="circle"), name="one_account_per_circle"
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="circle") | Q(circle__isnull=False),
-                name="circle_account_has_circle",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="place") | Q(place__isnull=False),
-                name="place_account_has_place",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind="member") | Q(user__isnull=False),
-                name="member_account_has_user",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.kind == self.Kind.PLACE:
-            return f"{self.place} ({self.network})"
-        if self.kind == self.Kind.MEMBER:
-            return f"{self.user} ({self.network})"
-        if self.kind == self.Kind.CIRCLE:
-            return f"{self.get_kind_display()} — {self.circle}"
-        if self.kind == self.Kind.POOL:
-            return f"{self.get_kind_display()} — {self.network}"
-        return f"{self.label or self.get_kind_display()} ({self.network})"
-
-
-class TransferQuerySet(models.QuerySet["Transfer"]):
-    def update(self, **kwargs: object) -> int:
-        raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
-
-
-class Transfer(models.Model):
-    """One movement of money from a debit account to a credit account; never changed afterwards."""
-
-    class Reason(models.TextChoices):
-        PASS_FEE = "pass_fee", _("Cotisation du pass")
-        HOST_PAYMENT = "host_payment", _("Paiement du lieu d'accueil")
-        RETROCESSION = "retrocession", _("Rétrocession au lieu d'accueil")
-        PREFERENTIAL = "preferential", _("Tarif préférentiel payé au lieu d'accueil")
-        NO_SHOW = "no_show", _("Absence facturée")
-        REVERSAL = "reversal", _("Contrepassation")
-        ADJUSTMENT = "adjustment", _("Régularisation")
-        ENVELOPE = "envelope", _("Enveloppe d'un financeur")
-        CIRCLE_EXPENSE = "circle_expense", _("Dépense d'un cercle")
-
-    debit = models.ForeignKey(
-        Account, verbose_name=_("compte débité"), on_delete=models.PROTECT, related_name="debits"
-    )
-    credit = models.ForeignKey(
-        Account, verbose_name=_("compte crédité"), on_delete=models.PROTECT, related_name="credits"
-    )
-    amount_cents = models.BigIntegerField(_("montant"))
-    reason = models.CharField(_("motif"), max_length=15, choices=Reason.choices)
-    memo = models.CharField(_("libellé"), max_length=250, blank=True)
-    booking = models.ForeignKey(
-        "Booking", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers"
-    )
-    pass_fee = models.ForeignKey(
-        "Pass",
-        verbose_name=_("cotisation du pass"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="fee_transfers",
-    )
-    # Circle money cites where it comes from: the envelope credited, and for every payment out of
-    # a circle account the decision that granted it and the expense it pays.
-    envelope = models.ForeignKey(
-        "circles.Envelope",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="transfers",
-    )
-    decision = models.ForeignKey(
-        "circles.Decision",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="transfers",
-    )
-    expense = models.ForeignKey(
-        "circles.Expense", null=True, blank=True, on_delete=models.PROTECT, related_name="transfers"
-    )
-    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=200, unique=True)
-    reverses = models.OneToOneField(
-        "self",
-        verbose_name=_("contrepasse"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="reversed_by",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("le"), default=timezone.now)
-
-    objects = TransferQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("virement")
-        verbose_name_plural = _("virements")
-        ordering = ["created_at", "pk"]
-        indexes = [
-            # Covering index of the monthly settlement (a booking's money); the date one finds
-            # late events of closed months.
-            models.Index(
-                fields=["booking", "created_at", "amount_cents", "credit", "debit"],
-                name="transfer_settlement_idx",
-            ),
-            models.Index(fields=["created_at"], name="transfer_created_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_cents__gt=0), name="transfer_amount_positive"
-            ),
-            models.CheckConstraint(
-                condition=~Q(debit=models.F("credit")), name="transfer_between_two_accounts"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.debit} → {self.credit} : {self.amount_cents} c ({self.reason})"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ImmutableTransfer("Transfers are immutable: post a reversing transfer.")
+    PASS_FEE = "pass_fee", _("Cotisation du pass")
+    HOST_PAYMENT = "host_payment", _("Paiement du lieu d'accueil")
+    RETROCESSION = "retrocession", _("Rétrocession au lieu d'accueil")
+    PREFERENTIAL = "preferential", _("Tarif préférentiel payé au lieu d'accueil")
+    NO_SHOW = "no_show", _("Absence facturée")
 
 
 # --- schemes ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from maillage.accounts.models import User
+from maillage.ledger.models import Transfer
 from maillage.mobility import settlement
 from maillage.mobility.models import (
     HOLDING_STATUSES,
@@ -21,7 +22,6 @@ from maillage.mobility.models import (
     QuotaPeriod,
     Scheme,
     SchemeVersion,
-    Transfer,
 )
 from maillage.mobility.settlement import Flow, PlaceStatement
 from maillage.networks.models import Membership, MembershipStatus, Network
@@ -347,15 +347,13 @@ def pass_bookings(*, pass_: Pass) -> list[Booking]:
 def pass_transfers(*, pass_: Pass) -> list[Transfer]:
     """The money movements of a pass: its fees and the payments of its visits, oldest first."""
     return list(
-        Transfer.objects.filter(Q(pass_fee=pass_) | Q(booking__member_pass=pass_))
-        .select_related(
-            "debit__place",
-            "debit__user",
-            "credit__place",
-            "credit__user",
-            "debit__network",
-            "credit__network",
+        (
+            Transfer.objects.caused_by(pass_)
+            | Transfer.objects.caused_by_any(pass_.bookings.order_by())
         )
+        .select_related("debit__network", "credit__network")
+        # Each side is named after its owner (the place, the member).
+        .prefetch_related("debit__owner", "credit__owner")
         .order_by("created_at", "pk")
     )
 

@@ -9,17 +9,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Account, Transfer
 from maillage.lib.money import format_cents
-from maillage.mobility import ledger
 from maillage.mobility.models import (
     WEEKDAY_FIELDS,
     HostOffer,
+    MobilityReason,
     Pass,
     QuotaPeriod,
     Scheme,
     SchemeModel,
     SchemeVersion,
-    Transfer,
 )
 from maillage.mobility.selectors import is_place_in_network, version_on
 from maillage.networks.models import Network
@@ -249,7 +250,7 @@ def save_host_offer(
 # --- passes -----------------------------------------------------------------------------------
 
 
-def fee_account(*, pass_: Pass) -> ledger.Account:
+def fee_account(*, pass_: Pass) -> Account:
     """Where the member's fee goes: the home place under rétrocession, the network pool otherwise."""
     network = pass_.scheme.network
     if pass_.scheme.model == SchemeModel.RETROCESSION:
@@ -267,11 +268,11 @@ def charge_pass_fee(*, pass_: Pass, month: datetime.date) -> Transfer | None:
         debit=ledger.member_account(network=network, user=pass_.holder),
         credit=fee_account(pass_=pass_),
         amount_cents=version.monthly_price_cents,
-        reason=Transfer.Reason.PASS_FEE,
+        reason=MobilityReason.PASS_FEE,
         idempotency_key=f"pass-fee:{pass_.pk}:{month:%Y-%m}",
         memo=_("Cotisation %(scheme)s, %(month)s")
         % {"scheme": pass_.scheme.name, "month": date_format(month, "F Y")},
-        pass_fee=pass_,
+        cause=pass_,
     )
 
 

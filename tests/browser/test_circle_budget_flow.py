@@ -18,7 +18,7 @@ from maillage.accounts.tests.factories import UserFactory
 from maillage.circles import budget_services, meeting_services
 from maillage.circles.models import CircleRole, Decision, Expense, FunderKind, Proposal
 from maillage.circles.tests.factories import ActionFactory, CircleFactory, CircleMemberFactory
-from maillage.mobility.models import Transfer
+from maillage.ledger.models import Transfer
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.tests.factories import NetworkFactory
 from maillage.places.models import PlaceRole
@@ -156,7 +156,7 @@ def test_budget_goes_from_proposal_to_transparency(
     page.goto(reverse("circles:expense-detail", args=[slug, expense.pk]))
     page.get_by_role("button", name="Valider et payer").click()
     expect(page.get_by_text("Validée et payée").first).to_be_visible()
-    assert Transfer.objects.get(expense=expense).decision == decision
+    assert Transfer.objects.caused_by(expense).get().authority == decision
 
     # 5. Anyone sees the line on the transparency page, with its decision.
     page.context.clear_cookies()

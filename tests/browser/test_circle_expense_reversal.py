@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from maillage.circles import budget_services
 from maillage.circles.models import Expense, PayeeKind
 from maillage.circles.tests.transparency_builders import decide, open_meeting, propose, spend
-from maillage.mobility.models import Transfer
+from maillage.ledger.models import Transfer, TransferReason
 from tests.browser.test_circle_budget_flow import act_as, circle_world, page_is_fine  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_a_steward_reverses_a_paid_expense(
     expect(page.get_by_text("Paiement contrepassé : le montant revient")).to_be_visible()
     expect(page.get_by_text("Facture en double")).to_be_visible()
     page_is_fine(page, screenshot, viewport, "2-reversed")
-    assert Transfer.objects.filter(expense=expense, reason=Transfer.Reason.REVERSAL).count() == 1
+    assert Transfer.objects.caused_by(expense).filter(reason=TransferReason.REVERSAL).count() == 1
 
     # The transparency page keeps the paid expense as the record it is: amount struck, the
     # reversal's date and reason, and nothing of it counted as spent.

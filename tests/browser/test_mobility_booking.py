@@ -14,7 +14,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from maillage.accounts.tests.factories import UserFactory
-from maillage.mobility.models import Booking, SchemeModel, Transfer
+from maillage.ledger.models import Transfer
+from maillage.mobility.models import Booking, SchemeModel
 from maillage.mobility.tests.conftest import make_scheme, next_weekday
 from maillage.mobility.tests.factories import HostOfferFactory
 from maillage.networks.models import Membership, MembershipStatus, NetworkRole
@@ -98,7 +99,7 @@ def test_member_books_a_desk_and_is_checked_in(
         page.get_by_role("button", name="Arrivé·e").click()
         expect(page.get_by_text("Arrivée enregistrée.")).to_be_visible()
         expect(page.get_by_role("cell", name="Venue constatée")).to_be_visible()
-    assert Transfer.objects.get(booking__isnull=False).amount_cents == 1200
+    assert Transfer.objects.with_cause_of_type(Booking).get().amount_cents == 1200
 
 
 MANAGER_PAGES = {

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from maillage.circles import budget
 from maillage.circles import budget_services as svc
-from maillage.circles.models import Envelope, Expense, PayeeKind, Proposal
+from maillage.circles.budget_services import circle_account
+from maillage.circles.models import CircleReason, Envelope, Expense, PayeeKind, Proposal
 from maillage.circles.tests.factories import ActionFactory
 from maillage.circles.tests.test_budget_services import (
     expense,
@@ -15,8 +16,7 @@ from maillage.circles.tests.test_budget_services import (
     propose,
     record,
 )
-from maillage.mobility import ledger
-from maillage.mobility.models import Transfer
+from maillage.ledger.models import Transfer
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_the_payee_cannot_approve_their_own_expense(
         svc.approve_expense(expense=filed, by=steward)
     filed.refresh_from_db()
     assert filed.status == Expense.Status.SUBMITTED
-    assert not Transfer.objects.filter(reason=Transfer.Reason.CIRCLE_EXPENSE).exists()
+    assert not Transfer.objects.filter(reason=CircleReason.CIRCLE_EXPENSE).exists()
 
 
 def test_the_submitter_cannot_approve_their_own_expense(circle, granted, steward):
@@ -224,8 +224,8 @@ def test_approving_twice_pays_once(circle, granted, contributor, steward, circle
     response = client.post(url, follow=True)
 
     assert "déjà été examinée" in response.content.decode()
-    assert Transfer.objects.filter(reason=Transfer.Reason.CIRCLE_EXPENSE).count() == 1
-    assert ledger.circle_account(circle=circle).balance_cents == 1_000_000 - 50_000
+    assert Transfer.objects.filter(reason=CircleReason.CIRCLE_EXPENSE).count() == 1
+    assert circle_account(circle=circle).balance_cents == 1_000_000 - 50_000
 
 
 def test_approvals_cannot_overspend_a_grant_revised_downwards(
@@ -296,7 +296,7 @@ def test_an_envelope_recorded_through_the_page_reaches_the_ledger(circle, action
     assert response.status_code == 302
     envelope = Envelope.objects.get()
     assert envelope.earmark_action == action
-    assert ledger.circle_account(circle=circle).balance_cents == 1_250_000
+    assert circle_account(circle=circle).balance_cents == 1_250_000
     page = circle_client("participant").get(reverse("circles:budget", args=[circle.slug]))
     assert "12\u202f500\u00a0€" in page.content.decode()
 

@@ -13,6 +13,7 @@ from django.db import connection
 from maillage.accounts.tests.factories import UserFactory
 from maillage.circles import budget
 from maillage.circles import budget_services as svc
+from maillage.circles.budget_services import circle_account
 from maillage.circles.models import AgendaItem, CircleRole, Decision
 from maillage.circles.tests.factories import CircleMemberFactory, MeetingFactory
 from maillage.circles.tests.test_budget_services import (
@@ -22,8 +23,8 @@ from maillage.circles.tests.test_budget_services import (
     propose,
     record,
 )
-from maillage.mobility import ledger
-from maillage.mobility.models import Transfer
+from maillage.ledger import selectors as ledger_selectors
+from maillage.ledger.models import Transfer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,9 +66,9 @@ def test_two_soucieux_approving_the_same_expense_at_once_pay_it_once(
     outcomes = race([(steward, filed), (second_steward, filed)])
 
     assert sorted(outcomes) == ["AlreadyReviewed", "paid"]
-    assert Transfer.objects.filter(expense=filed).count() == 1
-    assert ledger.circle_account(circle=circle).balance_cents == 900_000
-    assert ledger.check_ledger().ok
+    assert Transfer.objects.caused_by(filed).count() == 1
+    assert circle_account(circle=circle).balance_cents == 900_000
+    assert ledger_selectors.check_ledger().ok
     assert svc.circle_ledger_issues() == []
 
 
@@ -95,5 +96,5 @@ def test_two_approvals_cannot_together_spend_more_than_the_grant(
 
     assert sorted(outcomes) == ["OverGranted", "paid"]
     assert budget.spent_for_proposal(proposal=proposal) == 100_000
-    assert ledger.check_ledger().ok
+    assert ledger_selectors.check_ledger().ok
     assert svc.circle_ledger_issues() == []

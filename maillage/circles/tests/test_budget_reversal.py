@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from maillage.circles import budget
 from maillage.circles import budget_services as svc
-from maillage.circles.models import CircleRole, Expense, PayeeKind
+from maillage.circles.budget_services import circle_account
+from maillage.circles.models import CircleReason, CircleRole, Expense, PayeeKind
 from maillage.circles.selectors import can_reverse_expense
 from maillage.circles.tests.conftest import CIRCLE_PERSONAS
 from maillage.circles.tests.factories import CircleMemberFactory
@@ -18,8 +19,9 @@ from maillage.circles.tests.test_budget_services import (
     record,
 )
 from maillage.circles.transparency import circle_report
-from maillage.mobility import ledger
-from maillage.mobility.models import Transfer
+from maillage.ledger import selectors as ledger_selectors
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer, TransferReason
 from maillage.notifications.models import Notification
 
 
@@ -37,8 +39,8 @@ def test_reversing_a_payment_posts_the_mirror_transfer_and_frees_the_grant(
     circle, paid, steward, contributor
 ):
     proposal = paid.proposal
-    account = ledger.circle_account(circle=circle)
-    before = ledger.balance(account)
+    account = circle_account(circle=circle)
+    before = ledger_selectors.balance(account)
     assert budget.spendable_for_proposal(proposal=proposal) == 100_000
 
     svc.reverse_expense_payment(expense=paid, by=steward, reason="Facture en double")
@@ -47,12 +49,12 @@ def test_reversing_a_payment_posts_the_mirror_transfer_and_frees_the_grant(
     assert paid.status == Expense.Status.REVERSED
     assert paid.reversal_reason == "Facture en double"
     assert paid.reversed_by == steward and paid.reversed_at is not None
-    payment = Transfer.objects.get(expense=paid, reason=Transfer.Reason.CIRCLE_EXPENSE)
+    payment = Transfer.objects.caused_by(paid).get(reason=CircleReason.CIRCLE_EXPENSE)
     reversal = Transfer.objects.get(reverses=payment)
     assert (reversal.debit_id, reversal.credit_id) == (payment.credit_id, payment.debit_id)
-    assert reversal.decision_id == payment.decision_id == paid.decision_id
-    assert reversal.expense_id == paid.pk
-    assert ledger.balance(account) == before + 50_000
+    assert reversal.authority_id == payment.authority_id == paid.decision_id
+    assert reversal.is_caused_by(paid)
+    assert ledger_selectors.balance(account) == before + 50_000
     assert budget.spent_for_proposal(proposal=proposal) == 0
     assert budget.spendable_for_proposal(proposal=proposal) == 150_000
     assert_ledger_sound()
@@ -83,7 +85,7 @@ def test_others_may_not_reverse_a_payment(request, paid, who):
         svc.reverse_expense_payment(expense=paid, by=person, reason="Non")
     paid.refresh_from_db()
     assert paid.status == Expense.Status.PAID
-    assert not Transfer.objects.filter(reason=Transfer.Reason.REVERSAL).exists()
+    assert not Transfer.objects.filter(reason=TransferReason.REVERSAL).exists()
 
 
 def test_a_steward_who_is_the_payee_may_not_reverse_it(circle, action, participant, steward):
@@ -113,7 +115,7 @@ def test_a_payment_is_reversed_only_once(paid, steward):
     svc.reverse_expense_payment(expense=paid, by=steward, reason="Double paiement")
     with pytest.raises(svc.NotPaid, match="Seul le paiement d'une dépense validée"):
         svc.reverse_expense_payment(expense=paid, by=steward, reason="Encore")
-    assert Transfer.objects.filter(reason=Transfer.Reason.REVERSAL, expense=paid).count() == 1
+    assert Transfer.objects.caused_by(paid).filter(reason=TransferReason.REVERSAL).count() == 1
     assert_ledger_sound()
 
 
@@ -129,7 +131,7 @@ def test_an_unpaid_expense_cannot_be_reversed(circle, action, participant, contr
 
 
 def test_the_ledger_check_sees_a_reversal_the_expense_does_not_know(paid, steward):
-    payment = Transfer.objects.get(expense=paid)
+    payment = Transfer.objects.caused_by(paid).get()
     ledger.reverse_transfer(transfer=payment, idempotency_key="sneaky")
     issues = svc.circle_ledger_issues()
     assert any("reversed but expense not marked" in issue for issue in issues)

@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maillage.circles import budget
 from maillage.circles import budget_services as svc
+from maillage.circles.budget_services import circle_account
 from maillage.circles.models import (
     AgendaItem,
+    CircleReason,
     Decision,
     Expense,
     FunderKind,
@@ -18,8 +20,9 @@ from maillage.circles.models import (
     Proposal,
 )
 from maillage.circles.tests.factories import EnvelopeFactory, MeetingFactory
-from maillage.mobility import ledger
-from maillage.mobility.models import Account, Transfer
+from maillage.ledger import selectors as ledger_selectors
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Account, AccountKind, Transfer, TransferReason
 from maillage.notifications.models import Notification
 
 
@@ -94,7 +97,7 @@ def expense(proposal, by, *, amount_cents=50_000, key="e1", **kwargs):
 
 
 def assert_ledger_sound():
-    report = ledger.check_ledger()
+    report = ledger_selectors.check_ledger()
     assert report.ok, report
     assert sum(Account.objects.values_list("balance_cents", flat=True)) == 0
     assert svc.circle_ledger_issues() == []
@@ -106,13 +109,13 @@ def assert_ledger_sound():
 def test_recording_an_envelope_moves_its_amount_from_the_funder_to_the_circle_account(circle):
     envelope = record(circle, 1_000_000)
 
-    transfer = Transfer.objects.get(envelope=envelope)
-    assert transfer.reason == Transfer.Reason.ENVELOPE
+    transfer = Transfer.objects.caused_by(envelope).get()
+    assert transfer.reason == CircleReason.ENVELOPE
     assert transfer.idempotency_key == f"circle-envelope-{envelope.pk}"
-    assert transfer.debit.kind == Account.Kind.FUNDER
+    assert transfer.debit.kind == AccountKind.FUNDER
     assert transfer.debit.label == "Région Hauts-de-France"
-    assert transfer.credit == ledger.circle_account(circle=circle)
-    assert ledger.circle_account(circle=circle).balance_cents == 1_000_000
+    assert transfer.credit == circle_account(circle=circle)
+    assert circle_account(circle=circle).balance_cents == 1_000_000
     assert budget.budget_total(circle=circle) == 1_000_000
     assert_ledger_sound()
 
@@ -122,7 +125,7 @@ def test_one_funder_account_per_network_and_funder_name(circle, other_circle):
     record(other_circle, 200_000)
     record(circle, 50_000, funder="FEDER")
 
-    funders = Account.objects.filter(kind=Account.Kind.FUNDER)
+    funders = Account.objects.filter(kind=AccountKind.FUNDER)
     assert funders.count() == 2
     # Région paid 1 000 € + 2 000 €: its account is 3 000 € in debit.
     assert funders.get(label="Région Hauts-de-France").balance_cents == -300_000
@@ -136,10 +139,10 @@ def test_an_unused_envelope_is_cancelled_by_a_reversing_transfer(circle):
 
     envelope.refresh_from_db()
     assert envelope.cancelled_at is not None
-    reversal = Transfer.objects.get(reverses__envelope=envelope)
-    assert reversal.reason == Transfer.Reason.REVERSAL
-    assert reversal.envelope == envelope
-    assert ledger.circle_account(circle=circle).balance_cents == 0
+    reversal = Transfer.objects.caused_by(envelope).get(reverses__isnull=False)
+    assert reversal.reason == TransferReason.REVERSAL
+    assert reversal.cause == envelope
+    assert circle_account(circle=circle).balance_cents == 0
     assert budget.budget_total(circle=circle) == 0
     assert_ledger_sound()
 
@@ -154,7 +157,7 @@ def test_an_envelope_something_was_granted_from_cannot_be_cancelled(circle, acti
 
     envelope.refresh_from_db()
     assert envelope.cancelled_at is None
-    assert Transfer.objects.filter(reason=Transfer.Reason.REVERSAL).count() == 0
+    assert Transfer.objects.filter(reason=TransferReason.REVERSAL).count() == 0
 
 
 def test_cancelling_twice_is_refused(circle):
@@ -269,13 +272,13 @@ def test_an_approved_expense_pays_the_person_through_the_ledger(
 
     assert paid.status == Expense.Status.PAID
     assert paid.reviewed_by == steward
-    transfer = Transfer.objects.get(expense=paid)
-    assert transfer.reason == Transfer.Reason.CIRCLE_EXPENSE
-    assert transfer.decision == decision
+    transfer = Transfer.objects.caused_by(paid).get()
+    assert transfer.reason == CircleReason.CIRCLE_EXPENSE
+    assert transfer.authority == decision
     assert transfer.idempotency_key == f"circle-expense-{paid.pk}"
     assert transfer.credit == ledger.member_account(network=circle.network, user=contributor)
     # 10 000 € in, 600 € out.
-    assert ledger.circle_account(circle=circle).balance_cents == 940_000
+    assert circle_account(circle=circle).balance_cents == 940_000
     assert budget.spent_for_proposal(proposal=proposal) == 60_000
     notified = set(
         Notification.objects.filter(
@@ -301,7 +304,7 @@ def test_a_place_and_a_provider_are_paid_into_their_own_accounts(
     svc.approve_expense(expense=expense(to_provider, participant, key="e2"), by=steward)
 
     assert ledger.place_account(network=circle.network, place=place).balance_cents == 50_000
-    external = Account.objects.get(kind=Account.Kind.EXTERNAL)
+    external = Account.objects.get(kind=AccountKind.EXTERNAL)
     assert external.label == "Imprimerie du Douaisis"
     assert external.balance_cents == 50_000
     assert_ledger_sound()
@@ -318,7 +321,7 @@ def test_a_rejected_expense_moves_no_money(circle, action, participant, steward)
     filed.refresh_from_db()
     assert filed.status == Expense.Status.REJECTED
     assert filed.rejection_reason == "La facture est illisible."
-    assert not Transfer.objects.filter(reason=Transfer.Reason.CIRCLE_EXPENSE).exists()
+    assert not Transfer.objects.filter(reason=CircleReason.CIRCLE_EXPENSE).exists()
     # The refused amount is spendable again.
     assert budget.spendable_for_proposal(proposal=proposal) == 100_000
     assert_ledger_sound()
@@ -342,7 +345,7 @@ def test_an_expense_uses_the_revised_decision_in_force(circle, action, participa
 
     svc.approve_expense(expense=filed, by=steward)
 
-    assert Transfer.objects.get(expense=filed).decision == revised
+    assert Transfer.objects.caused_by(filed).get().authority == revised
     assert budget.spendable_for_proposal(proposal=proposal) == 30_000
     assert_ledger_sound()
 
@@ -373,7 +376,7 @@ def test_a_scenario_keeps_the_circle_budget_and_the_ledger_in_agreement(
     assert budget.granted_total(circle=circle) == 420_000
     assert budget.spent_total(circle=circle) == 220_000
     # 15 000 € - 2 200 € paid = 12 800 € left on the circle account.
-    assert ledger.circle_account(circle=circle).balance_cents == 1_280_000
+    assert circle_account(circle=circle).balance_cents == 1_280_000
     assert budget.spendable_for_proposal(proposal=b) == 0
     assert_ledger_sound()
 
@@ -384,10 +387,10 @@ def test_a_scenario_keeps_the_circle_budget_and_the_ledger_in_agreement(
 def test_the_check_reports_money_leaving_a_circle_without_a_decision(circle):
     record(circle, 100_000)
     ledger.post_transfer(
-        debit=ledger.circle_account(circle=circle),
+        debit=circle_account(circle=circle),
         credit=ledger.external_account(network=circle.network, name="Quelqu'un"),
         amount_cents=10_000,
-        reason=Transfer.Reason.ADJUSTMENT,
+        reason=TransferReason.ADJUSTMENT,
         idempotency_key="sans-decision",
     )
 

@@ -11,8 +11,8 @@ from maillage.circles.models import CircleRole, CircleStatus, Decision, Expense
 from maillage.circles.tests.test_transparency_ledger import assert_transparency_equals_ledger
 from maillage.demo.circles import delete_demo_circles, demo_circles, load_demo_circles
 from maillage.demo.selectors import REGIONAL_SLUG
-from maillage.mobility import ledger
-from maillage.mobility.models import Account
+from maillage.ledger import selectors as ledger_selectors
+from maillage.ledger.models import Account
 from maillage.networks.models import Membership, MembershipStatus, Network, NetworkRole
 from maillage.networks.tests.factories import NetworkFactory
 from maillage.places.models import PlaceRole
@@ -69,12 +69,16 @@ def test_the_demo_circles_tell_a_true_story(demo_network):
 
 def test_loading_twice_changes_nothing(demo_network):
     load_demo_circles()
-    before = (demo_circles().count(), Decision.objects.count(), ledger.check_ledger().transfers)
+    before = (
+        demo_circles().count(),
+        Decision.objects.count(),
+        ledger_selectors.check_ledger().transfers,
+    )
     assert load_demo_circles() == []
     assert (
         demo_circles().count(),
         Decision.objects.count(),
-        ledger.check_ledger().transfers,
+        ledger_selectors.check_ledger().transfers,
     ) == before
 
 

@@ -32,6 +32,7 @@ from hypothesis.stateful import (
 from maillage.accounts.tests.factories import UserFactory
 from maillage.circles import budget, budget_services, meeting_services, transparency
 from maillage.circles.models import (
+    CircleAccountKind,
     CircleRole,
     Decision,
     Envelope,
@@ -42,8 +43,8 @@ from maillage.circles.models import (
 )
 from maillage.circles.tests.factories import ActionFactory, CircleFactory, CircleMemberFactory
 from maillage.circles.tests.test_transparency_ledger import assert_transparency_equals_ledger
-from maillage.mobility import ledger
-from maillage.mobility.models import Account, Transfer
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer, TransferReason, content_type_for
 from maillage.places.tests.factories import PlaceFactory
 
 REFUSALS = (budget_services.BudgetError, meeting_services.MeetingError, ledger.LedgerError)
@@ -380,21 +381,23 @@ class CircleMachine(RuleBasedStateMachine):
         for expense in reversed_:
             assert expense.reversed_by in self.world.stewards
             assert (
-                Transfer.objects.filter(expense=expense, reason=Transfer.Reason.REVERSAL).count()
+                Transfer.objects.caused_by(expense).filter(reason=TransferReason.REVERSAL).count()
                 == 1
             )
         assert budget_services.circle_ledger_issues() == []
 
     @invariant()
     def money_leaves_a_circle_only_by_a_decision(self):
-        out = Transfer.objects.filter(debit__kind=Account.Kind.CIRCLE)
+        out = Transfer.objects.filter(debit__kind=CircleAccountKind.CIRCLE)
         assert (
-            not out.filter(decision__isnull=True)
-            .exclude(reverses__isnull=False, envelope__isnull=False)
+            not out.filter(authority_id__isnull=True)
+            .exclude(reverses__isnull=False, cause_type=content_type_for(Envelope))
             .exists()
         )
-        for transfer in out.filter(decision__isnull=False).select_related("decision", "expense"):
-            assert transfer.expense.proposal_id == transfer.decision.proposal_id
+        for transfer in out.filter(authority_id__isnull=False).prefetch_related(
+            "authority", "cause"
+        ):
+            assert transfer.cause.proposal_id == transfer.authority.proposal_id
 
     @invariant()
     def the_ledger_balances_and_transparency_equals_it(self):

@@ -5,9 +5,11 @@ import pytest
 from django.db.models import Sum
 
 from maillage.circles import transparency
+from maillage.circles.budget_services import circle_account
+from maillage.circles.models import CircleAccountKind, Expense
 from maillage.circles.tests.transparency_builders import money_story
-from maillage.mobility import ledger
-from maillage.mobility.models import Account, Transfer
+from maillage.ledger import selectors as ledger_selectors
+from maillage.ledger.models import Transfer
 
 
 @pytest.fixture
@@ -18,15 +20,15 @@ def story(circle, action, participant, contributor, steward, place):
 def ledger_paid_for(proposal) -> int:
     """Net of what left the circle account for this proposal (payments minus their reversals)."""
     out = (
-        Transfer.objects.filter(
-            debit__kind=Account.Kind.CIRCLE, expense__proposal=proposal
-        ).aggregate(t=Sum("amount_cents"))["t"]
+        Transfer.objects.caused_by_any(Expense.objects.filter(proposal=proposal))
+        .filter(debit__kind=CircleAccountKind.CIRCLE)
+        .aggregate(t=Sum("amount_cents"))["t"]
         or 0
     )
     back = (
-        Transfer.objects.filter(
-            credit__kind=Account.Kind.CIRCLE, expense__proposal=proposal
-        ).aggregate(t=Sum("amount_cents"))["t"]
+        Transfer.objects.caused_by_any(Expense.objects.filter(proposal=proposal))
+        .filter(credit__kind=CircleAccountKind.CIRCLE)
+        .aggregate(t=Sum("amount_cents"))["t"]
         or 0
     )
     return out - back
@@ -34,18 +36,18 @@ def ledger_paid_for(proposal) -> int:
 
 def assert_transparency_equals_ledger(circle) -> None:
     report = transparency.circle_report(circle=circle)
-    account = ledger.circle_account(circle=circle)
+    account = circle_account(circle=circle)
     # The account's balance recomputed from its transfers, not the cached one.
-    assert ledger.balance(account) == report.budget_cents - report.spent_cents
-    assert report.account_balance_cents == ledger.balance(account)
+    assert ledger_selectors.balance(account) == report.budget_cents - report.spent_cents
+    assert report.account_balance_cents == ledger_selectors.balance(account)
     for line in report.lines:
         assert line.spent_cents == ledger_paid_for(line.proposal)
         # Every payment out cites the decision behind the line's proposal.
-        cited = Transfer.objects.filter(
-            debit=account, expense__proposal=line.proposal, reverses__isnull=True
-        )
-        assert all(t.decision_id and t.decision.proposal_id == line.proposal.pk for t in cited)
-    assert ledger.check_ledger().ok
+        cited = Transfer.objects.caused_by_any(
+            Expense.objects.filter(proposal=line.proposal)
+        ).filter(debit=account, reverses__isnull=True)
+        assert all(t.authority_id and t.authority.proposal_id == line.proposal.pk for t in cited)
+    assert ledger_selectors.check_ledger().ok
 
 
 def test_transparency_totals_equal_the_ledger(circle, story):

@@ -10,8 +10,9 @@ import zoneinfo
 import pytest
 import time_machine
 
+from maillage.ledger.models import Transfer
 from maillage.mobility import booking as svc
-from maillage.mobility.models import Booking, HostDay, Pass, Transfer
+from maillage.mobility.models import Booking, HostDay, MobilityReason, Pass
 from maillage.mobility.tests.factories import HostOfferFactory
 from maillage.places.tests.factories import PlaceFactory
 
@@ -158,13 +159,13 @@ def test_approval_holds_the_desk_and_charges_nothing(bob_pass, offer, other_plac
     offer.save()
     visit = book(bob_pass, other_place)
     assert visit.status == Booking.Status.PENDING
-    assert not Transfer.objects.filter(booking=visit).exists()
+    assert not Transfer.objects.caused_by(visit).exists()
     frozen.move_to(datetime.datetime(2026, 3, 3, 9, 30, tzinfo=PARIS))
     with pytest.raises(svc.NotCheckable, match="Validez d'abord"):
         svc.check_in(booking=visit, by=charlie)
     svc.approve_booking(booking=visit, by=charlie)
     svc.check_in(booking=visit, by=charlie)
-    assert Transfer.objects.filter(booking=visit).count() == 1
+    assert Transfer.objects.caused_by(visit).count() == 1
 
 
 def test_unanswered_requests_expire(bob_pass, offer, other_place, frozen):
@@ -182,7 +183,7 @@ def test_check_in_is_refused_before_the_day(bob_pass, offer, other_place, charli
     visit = book(bob_pass, other_place)
     with pytest.raises(svc.NotCheckable, match="l'arrivée s'enregistre ce jour-là"):
         svc.check_in(booking=visit, by=charlie)
-    assert not Transfer.objects.filter(booking=visit).exists()
+    assert not Transfer.objects.caused_by(visit).exists()
 
 
 def test_no_shows_are_recorded_and_charged_at_the_end_of_the_day(
@@ -194,5 +195,5 @@ def test_no_shows_are_recorded_and_charged_at_the_end_of_the_day(
     assert svc.record_no_shows(day=TUESDAY) == 0
     visit.refresh_from_db()
     assert visit.status == Booking.Status.NO_SHOW
-    payment = Transfer.objects.get(booking=visit)
-    assert (payment.reason, payment.amount_cents) == (Transfer.Reason.NO_SHOW, 1200)
+    payment = Transfer.objects.caused_by(visit).get()
+    assert (payment.reason, payment.amount_cents) == (MobilityReason.NO_SHOW, 1200)

@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from maillage.ledger.models import Transfer
 from maillage.mobility import booking as svc
-from maillage.mobility.models import Booking, Transfer
+from maillage.mobility.models import Booking, MobilityReason
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -31,7 +32,7 @@ def test_record_no_shows_marks_and_charges_the_day(bob_pass, offer, other_place,
     assert "1 absence(s)" in capsys.readouterr().out
     visit.refresh_from_db()
     assert visit.status == Booking.Status.NO_SHOW
-    assert Transfer.objects.filter(booking=visit, reason=Transfer.Reason.NO_SHOW).count() == 1
+    assert Transfer.objects.caused_by(visit).filter(reason=MobilityReason.NO_SHOW).count() == 1
 
 
 def test_record_no_shows_refuses_a_bad_date(db):
@@ -40,11 +41,11 @@ def test_record_no_shows_refuses_a_bad_date(db):
 
 
 def test_monthly_fees_are_charged_once_per_month(bob_pass, frozen, capsys):
-    assert Transfer.objects.filter(pass_fee=bob_pass).count() == 1  # March, at subscription
+    assert Transfer.objects.caused_by(bob_pass).count() == 1  # March, at subscription
     call_command("charge_pass_fees", "--month", "2026-04")
     call_command("charge_pass_fees", "--month", "2026-04")
     call_command("charge_pass_fees", "--month", "2026-03")
-    fees = Transfer.objects.filter(pass_fee=bob_pass).order_by("pk")
+    fees = Transfer.objects.caused_by(bob_pass).order_by("pk")
     assert [f.idempotency_key for f in fees] == [
         f"pass-fee:{bob_pass.pk}:2026-03",
         f"pass-fee:{bob_pass.pk}:2026-04",

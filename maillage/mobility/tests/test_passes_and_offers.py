@@ -4,15 +4,17 @@ import datetime
 
 import pytest
 
-from maillage.mobility import ledger, services
-from maillage.mobility.models import HostOffer, Pass, SchemeModel, Transfer
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer
+from maillage.mobility import services
+from maillage.mobility.models import HostOffer, MobilityReason, Pass, SchemeModel
 from maillage.mobility.tests.conftest import make_scheme
 
 
 def test_subscribing_posts_the_month_fee_to_the_network_pool(bob_pass, network_a, bob):
     fee = Transfer.objects.get()
-    assert fee.reason == Transfer.Reason.PASS_FEE
-    assert fee.pass_fee == bob_pass
+    assert fee.reason == MobilityReason.PASS_FEE
+    assert fee.cause == bob_pass
     assert fee.debit == ledger.member_account(network=network_a, user=bob)
     assert fee.credit == ledger.pool_account(network=network_a)
     assert fee.amount_cents == 4000

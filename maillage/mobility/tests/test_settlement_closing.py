@@ -6,8 +6,10 @@ import zoneinfo
 import pytest
 import time_machine
 
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer
 from maillage.mobility import booking as svc
-from maillage.mobility import ledger, services, settlement
+from maillage.mobility import services, settlement
 from maillage.mobility.models import ClosedMonth, SchemeModel
 from maillage.mobility.tests.conftest import make_scheme
 
@@ -105,7 +107,9 @@ def test_a_reversal_after_closing_goes_to_the_next_open_month(
     with at(2026, 4, 2):
         settlement.close_month(network=network_a, month=MARCH, by=dora)
     with at(2026, 4, 20):
-        ledger.reverse_transfer(transfer=visit.transfers.get(), idempotency_key="undo", by=dora)
+        ledger.reverse_transfer(
+            transfer=Transfer.objects.caused_by(visit).get(), idempotency_key="undo", by=dora
+        )
     march = settlement.place_statement(place=other_place, network=network_a, month=MARCH)
     april = settlement.place_statement(place=other_place, network=network_a, month=APRIL)
     assert (march.net_cents, april.net_cents) == (1200, -1200)

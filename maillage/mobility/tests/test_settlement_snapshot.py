@@ -7,8 +7,10 @@ import zoneinfo
 import pytest
 import time_machine
 
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer
 from maillage.mobility import booking as svc
-from maillage.mobility import ledger, services, settlement
+from maillage.mobility import services, settlement
 from maillage.mobility.models import SchemeModel
 from maillage.mobility.tests.conftest import make_scheme
 
@@ -42,7 +44,9 @@ def april_with_a_late_event(bob, place, membership, network_a, offer, other_plac
     with at(2026, 4, 7):
         svc.check_in(booking=april, by=charlie)
     with at(2026, 4, 8):
-        ledger.reverse_transfer(transfer=april.transfers.get(), idempotency_key="undo", by=dora)
+        ledger.reverse_transfer(
+            transfer=Transfer.objects.caused_by(april).get(), idempotency_key="undo", by=dora
+        )
     return [place, other_place]
 
 

@@ -8,9 +8,10 @@ import time_machine
 from django.urls import reverse
 
 from maillage.conftest import PERSONAS
+from maillage.ledger.models import Transfer
 from maillage.mobility import booking as svc
 from maillage.mobility import services
-from maillage.mobility.models import Booking, SchemeModel, Transfer
+from maillage.mobility.models import Booking, SchemeModel
 from maillage.mobility.simulator import visits_of_period
 from maillage.mobility.tests.conftest import make_scheme
 

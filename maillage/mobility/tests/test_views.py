@@ -7,9 +7,10 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.ledger.models import Transfer
 from maillage.mobility import booking as svc
 from maillage.mobility import services
-from maillage.mobility.models import Booking, HostOffer, Pass, Scheme, Transfer
+from maillage.mobility.models import Booking, HostOffer, Pass, Scheme
 from maillage.mobility.tests.factories import HostOfferFactory
 from maillage.mobility.views import QR_SALT
 from maillage.networks.models import Membership, MembershipStatus
@@ -140,7 +141,7 @@ def test_qr_code_check_in_pays_the_host(
     client.post(url)
     visit.refresh_from_db()
     assert (visit.status, visit.check_in_method) == (Booking.Status.CHECKED_IN, "qr")
-    assert Transfer.objects.filter(booking=visit, amount_cents=1200).count() == 1
+    assert Transfer.objects.caused_by(visit).filter(amount_cents=1200).count() == 1
 
 
 def test_a_coordinator_creates_a_scheme_and_cannot_backdate_a_change(client, dora, network_a):

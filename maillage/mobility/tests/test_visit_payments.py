@@ -10,10 +10,12 @@ import zoneinfo
 import pytest
 import time_machine
 
+from maillage.ledger import services as ledger
+from maillage.ledger.models import Transfer
+from maillage.ledger.selectors import check_ledger
 from maillage.mobility import booking as svc
-from maillage.mobility import ledger, services
-from maillage.mobility.ledger import check_ledger
-from maillage.mobility.models import SchemeModel, Transfer
+from maillage.mobility import services
+from maillage.mobility.models import MobilityReason, SchemeModel
 from maillage.mobility.tests.conftest import make_scheme
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -30,14 +32,14 @@ def frozen():
     ("model", "half", "payer", "amount", "reason"),
     [
         # pass: the network pool pays the day rate, 12 €.
-        (SchemeModel.PASS, "full", "pool", 1200, Transfer.Reason.HOST_PAYMENT),
-        (SchemeModel.PASS, "am", "pool", 700, Transfer.Reason.HOST_PAYMENT),
+        (SchemeModel.PASS, "full", "pool", 1200, MobilityReason.HOST_PAYMENT),
+        (SchemeModel.PASS, "am", "pool", 700, MobilityReason.HOST_PAYMENT),
         # rétrocession: 40 € / 4 days = 10 € a day, 25 % of it = 2,50 €; half a day: 1,25 €.
-        (SchemeModel.RETROCESSION, "full", "home", 250, Transfer.Reason.RETROCESSION),
-        (SchemeModel.RETROCESSION, "pm", "home", 125, Transfer.Reason.RETROCESSION),
+        (SchemeModel.RETROCESSION, "full", "home", 250, MobilityReason.RETROCESSION),
+        (SchemeModel.RETROCESSION, "pm", "home", 125, MobilityReason.RETROCESSION),
         # préférentiel: 12 € less 30 % = 8,40 € paid by the member; half a day: 7 € × 70 % = 4,90 €.
-        (SchemeModel.PREFERENTIAL, "full", "member", 840, Transfer.Reason.PREFERENTIAL),
-        (SchemeModel.PREFERENTIAL, "am", "member", 490, Transfer.Reason.PREFERENTIAL),
+        (SchemeModel.PREFERENTIAL, "full", "member", 840, MobilityReason.PREFERENTIAL),
+        (SchemeModel.PREFERENTIAL, "am", "member", 490, MobilityReason.PREFERENTIAL),
     ],
 )
 def test_a_checked_in_visit_pays_the_host(
@@ -61,7 +63,7 @@ def test_a_checked_in_visit_pays_the_host(
     )
     svc.check_in(booking=visit, by=charlie)
     svc.check_in(booking=visit, by=charlie)  # a second scan changes nothing
-    payment = Transfer.objects.get(booking=visit)
+    payment = Transfer.objects.caused_by(visit).get()
     expected_payer = {
         "pool": ledger.pool_account(network=network_a),
         "home": ledger.place_account(network=network_a, place=place),
@@ -80,4 +82,4 @@ def test_an_uncharged_no_show_pays_nothing(bob, place, membership, network_a, of
     pass_ = services.subscribe_pass(user=bob, scheme=scheme, home_place=place)
     visit = svc.book_visit(pass_=pass_, place=other_place, day=TUESDAY, idempotency_key="k")
     svc.record_no_shows(day=TUESDAY)
-    assert not Transfer.objects.filter(booking=visit).exists()
+    assert not Transfer.objects.caused_by(visit).exists()

@@ -4,8 +4,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from maillage.ledger.selectors import check_ledger
 from maillage.lib.money import format_cents
-from maillage.mobility.ledger import check_ledger
 
 
 class Command(BaseCommand):
