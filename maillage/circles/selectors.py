@@ -141,10 +141,6 @@ def get_circle_for_transparency(*, user: AnyUser, slug: str) -> Circle:
     return circle
 
 
-def circles_of_network(*, network: Network) -> QuerySet[Circle]:
-    return Circle.objects.filter(network=network).order_by("name")
-
-
 def stewards_of(*, circle: Circle) -> list[User]:
     """The circle's soucieux·ses in office today."""
     return [row.user for row in current_members(circle=circle).filter(role=CircleRole.STEWARD)]

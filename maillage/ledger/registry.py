@@ -45,7 +45,3 @@ def account_kind_label(code: str) -> str:
 
 def reason_choices() -> list[tuple[str, str]]:
     return sorted(_reasons.items())
-
-
-def is_citable(model: type[models.Model]) -> bool:
-    return model in _citable

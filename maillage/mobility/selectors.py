@@ -80,14 +80,6 @@ def get_scheme_for_coordinator(*, user: AnyUser, slug: str, pk: int) -> Scheme:
     )
 
 
-def accepted_network_ids(*, place: Place) -> set[int]:
-    return set(
-        Membership.objects.filter(place=place, status=MembershipStatus.ACCEPTED).values_list(
-            "network_id", flat=True
-        )
-    )
-
-
 def networks_of_place(*, place: Place) -> QuerySet[Network]:
     """The networks the place is an accepted member of, by name."""
     return Network.objects.filter(

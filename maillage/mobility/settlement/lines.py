@@ -36,7 +36,10 @@ def _closings(closed: list[ClosedMonth]) -> dict[datetime.date, datetime.datetim
 
 
 def _month_events(
-    network: Network, start: datetime.date, closings: dict[datetime.date, datetime.datetime]
+    network: Network,
+    start: datetime.date,
+    closings: dict[datetime.date, datetime.datetime],
+    of_place: Q | None = None,
 ) -> Q:
     """The condition, on a transfer, of being booked to the month `start`: `booked_month`
     written as SQL. It cites a booking whose visit is of the month and it was posted before the
@@ -44,10 +47,26 @@ def _month_events(
     between, before it was posted. (Bookings as id subqueries: the ledger's citation is
     generic, so there is no join from a transfer to its booking.)"""
     bookings = Booking.objects.filter(member_pass__scheme__network=network).order_by()
+    if of_place is None:
 
-    def visits_of(month: datetime.date) -> Q:
-        of_month = bookings.filter(day__gte=month, day__lt=next_month(month))
-        return Q(cause_id__in=of_month.values("pk"))
+        def visits_of(month: datetime.date) -> Q:
+            of_month = bookings.filter(day__gte=month, day__lt=next_month(month))
+            return Q(cause_id__in=of_month.values("pk"))
+
+    else:
+        # One place's bookings are few: read their ids once (through the offer and pass indexes)
+        # and probe their transfers, rather than every transfer of the network's month.
+        earliest = start
+        while previous_month(earliest) in closings:
+            earliest = previous_month(earliest)
+        by_month: dict[datetime.date, list[int]] = defaultdict(list)
+        for pk, day in bookings.filter(
+            of_place, day__gte=earliest, day__lt=next_month(start)
+        ).values_list("pk", "day"):
+            by_month[first_of(day)].append(pk)
+
+        def visits_of(month: datetime.date) -> Q:
+            return Q(cause_id__in=by_month.get(month, []))
 
     condition = visits_of(start)
     month, latest = start, None
@@ -60,9 +79,12 @@ def _month_events(
 
 
 def _month_transfers(
-    network: Network, start: datetime.date, closings: dict[datetime.date, datetime.datetime]
+    network: Network,
+    start: datetime.date,
+    closings: dict[datetime.date, datetime.datetime],
+    of_place: Q | None = None,
 ):
-    return Transfer.objects.filter(_month_events(network, start, closings)).order_by()
+    return Transfer.objects.filter(_month_events(network, start, closings, of_place)).order_by()
 
 
 def _status_labels() -> dict[str, str]:
@@ -127,14 +149,7 @@ def compute_lines(
         .values_list(*booking_fields)
     ):
         remember(row)
-    transfers = _month_transfers(network, start, closings)
-    if place is not None:
-        transfers = transfers.filter(
-            cause_id__in=Booking.objects.filter(
-                Q(offer__in=HostOffer.objects.filter(place=place).values("pk"))
-                | Q(member_pass__in=Pass.objects.filter(home_place=place).values("pk"))
-            ).values("pk")
-        )
+    transfers = _month_transfers(network, start, closings, of_place if place is not None else None)
     amounts: dict[tuple[int, int], int] = defaultdict(int)  # (booking, place) -> amount
     booking_ids: set[int] = set()
     for (
