@@ -17,18 +17,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.pagination import paginate
 
+from maillage.accounts.api_auth import token_auth
 from maillage.accounts.models import User
-from maillage.api import (
+from maillage.circles import budget, budget_services, selectors, transparency
+from maillage.circles.models import Action, Circle, Decision, PayeeKind, Proposal
+from maillage.lib.api import (
     DETAIL_ERRORS,
     PRIVATE_READ_ERRORS,
     WRITE_ERRORS,
     Pagination,
     ValidationErrorOut,
     field_errors,
-    token_auth,
 )
-from maillage.circles import budget, budget_services, selectors, transparency
-from maillage.circles.models import Action, Circle, Decision, PayeeKind, Proposal
 from maillage.places.models import Place
 
 router = Router()

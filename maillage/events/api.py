@@ -22,16 +22,8 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from maillage.accounts.api_auth import token_auth
 from maillage.accounts.api_tokens import user_for_key
-from maillage.api import (
-    PRIVATE_READ_ERRORS,
-    WRITE_ERRORS,
-    ErrorOut,
-    Pagination,
-    field_errors,
-    ref_lookup,
-    token_auth,
-)
 from maillage.events import registration as registration_services
 from maillage.events.models import Event, EventKind, Occurrence, Registration
 from maillage.events.selectors import (
@@ -40,6 +32,14 @@ from maillage.events.selectors import (
     can_organise,
     can_see_event,
     occurrence_key,
+)
+from maillage.lib.api import (
+    PRIVATE_READ_ERRORS,
+    WRITE_ERRORS,
+    ErrorOut,
+    Pagination,
+    field_errors,
+    ref_lookup,
 )
 
 router = Router()

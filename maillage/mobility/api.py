@@ -19,7 +19,8 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from maillage.api import (
+from maillage.accounts.api_auth import token_auth
+from maillage.lib.api import (
     DETAIL_ERRORS,
     PRIVATE_READ_ERRORS,
     WRITE_ERRORS,
@@ -27,7 +28,6 @@ from maillage.api import (
     Pagination,
     field_errors,
     ref_lookup,
-    token_auth,
 )
 from maillage.mobility import booking as booking_services
 from maillage.mobility import selectors, settlement

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from maillage.api import DETAIL_ERRORS, READ_ERRORS, Pagination, ref_lookup
+from maillage.lib.api import DETAIL_ERRORS, READ_ERRORS, Pagination, ref_lookup
 from maillage.networks import selectors
 from maillage.networks.models import Network
 

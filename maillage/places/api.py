@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from maillage.api import (
+from maillage.accounts.api_auth import token_auth
+from maillage.lib.api import (
     DETAIL_ERRORS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
@@ -24,7 +25,6 @@ from maillage.api import (
     ValidationErrorOut,
     field_errors,
     ref_lookup,
-    token_auth,
 )
 from maillage.places import selectors, services
 from maillage.places.models import (

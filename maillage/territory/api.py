@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from maillage.api import READ_ERRORS
+from maillage.lib.api import READ_ERRORS
 from maillage.territory.models import Commune
 from maillage.territory.selectors import search_communes
 
