@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.accounts import api_tokens
+from maillage.lib.forms import show_refusal
 
 
 class ApiTokenForm(forms.Form):
@@ -34,7 +35,7 @@ def api_token_list(request: HttpRequest) -> HttpResponse:
                 user=request.user, name=form.cleaned_data["name"]
             )
         except api_tokens.ApiTokenError as exc:
-            form.add_error(exc.field, exc.message)
+            show_refusal(form, exc)
         else:
             # The key is shown on this very response, never again: no redirect, no storage.
             form = ApiTokenForm()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import ApiToken, User
+from maillage.lib.refusals import Refusal
 
 AnyUser = User | AnonymousUser
 
@@ -26,16 +27,8 @@ MAX_ACTIVE_TOKENS = 20
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-class ApiTokenError(Exception):
+class ApiTokenError(Refusal):
     """A refused write; `message` is a French sentence for the person, `field` where it belongs."""
-
-    field: str | None = None
-
-    def __init__(self, message: object, *, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class InvalidTokenName(ApiTokenError):

@@ -1,24 +1,15 @@
 """Every write to a person's profile and skills."""
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Skill, User, Visibility
+from maillage.lib.refusals import Refusal
 from maillage.territory.models import Commune
 
 
-class AccountsError(Exception):
+class AccountsError(Refusal):
     """A refused write; `message` is a French sentence for the person, `field` where it belongs."""
-
-    field: str | None = None
-
-    def __init__(self, message: Any, *, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class DuplicateSkillError(AccountsError):

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.accounts import selectors, services
 from maillage.accounts.forms import ProfileForm, SkillForm
+from maillage.lib.forms import show_refusal
 
 
 @login_required
@@ -42,7 +43,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                     commune=data["commune"],
                 )
             except services.AccountsError as exc:
-                form.add_error(exc.field, exc.message)
+                show_refusal(form, exc)
             else:
                 messages.success(request, _("Votre profil est enregistré."))
                 return redirect("accounts:profile")
@@ -58,7 +59,7 @@ def skill_add(request: HttpRequest) -> HttpResponse:
         try:
             skill = services.add_skill(user=request.user, **form.cleaned_data)
         except services.AccountsError as exc:
-            form.add_error(exc.field, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Compétence « %(name)s » ajoutée.") % {"name": skill.name})
             return redirect("accounts:profile")
@@ -74,7 +75,7 @@ def skill_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.update_skill(skill=skill, **form.cleaned_data)
             except services.AccountsError as exc:
-                form.add_error(exc.field, exc.message)
+                show_refusal(form, exc)
             else:
                 messages.success(request, _("Compétence enregistrée."))
                 return redirect("accounts:profile")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
-from maillage.circles.budget_services import BudgetError, Payee
+from maillage.circles.budget_services import Payee
 from maillage.circles.models import Action, Circle, FunderKind, PayeeKind, Proposal
 from maillage.lib.forms import EurosField
 from maillage.places.models import Place
@@ -16,12 +16,6 @@ DOCUMENT_ACCEPT = (
     "application/pdf,image/jpeg,image/png,image/webp,image/gif,"
     ".doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
 )
-
-
-def add_service_error(form: forms.BaseForm, error: BudgetError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

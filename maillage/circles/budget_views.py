@@ -18,7 +18,6 @@ from maillage.circles.budget_forms import (
     ProposalForm,
     RejectForm,
     ReverseForm,
-    add_service_error,
 )
 from maillage.circles.models import Envelope, Expense, Proposal
 from maillage.circles.selectors import (
@@ -33,6 +32,7 @@ from maillage.circles.selectors import (
     is_steward,
 )
 from maillage.ledger.selectors import transfers_caused_by
+from maillage.lib.forms import show_refusal
 
 
 @login_required
@@ -90,7 +90,7 @@ def envelope_create(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except services.BudgetError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
             status = 400
         else:
             messages.success(request, _("Enveloppe enregistrée et versée au compte du cercle."))
@@ -144,7 +144,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except services.BudgetError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
             status = 400
         else:
             messages.success(request, _("Proposition déposée : le cercle en est informé."))
@@ -237,7 +237,7 @@ def expense_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.BudgetError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
             status = 400
         else:
             messages.success(request, _("Dépense déclarée : un·e soucieux·se va l'examiner."))
@@ -310,7 +310,7 @@ def expense_reverse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 expense=expense, by=request.user, reason=form.cleaned_data["reason"]
             )
         except services.BudgetError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("Paiement contrepassé : le montant revient au budget du cercle.")

@@ -9,7 +9,6 @@ from maillage.circles.models import Action, CircleRole, CircleStatus, Transparen
 from maillage.circles.services import (
     ActionData,
     CircleData,
-    CircleError,
     allowed_action_statuses,
     parse_commune_codes,
 )
@@ -221,9 +220,3 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Ce qui a été fait, ce qui reste, ce que vous avez appris. Markdown accepté."),
     )
-
-
-def add_service_error(form: forms.BaseForm, error: CircleError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)

@@ -6,16 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
 from maillage.circles import budget
-from maillage.circles.meeting_services import MeetingError, ObjectionInput
+from maillage.circles.meeting_services import ObjectionInput
 from maillage.circles.models import Decision, Envelope, Vote
 from maillage.lib.forms import EurosField
 from maillage.lib.money import format_cents
-
-
-def add_service_error(form: forms.BaseForm, error: MeetingError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class MeetingForm(forms.Form):

@@ -32,21 +32,14 @@ from maillage.circles.models import (
 )
 from maillage.circles.selectors import can_run_meetings, current_members
 from maillage.lib.money import format_cents
+from maillage.lib.refusals import Refusal
 from maillage.notifications.services import notify
 
 PENDING_MEETINGS = (Meeting.Status.SCHEDULED, Meeting.Status.OPEN)
 
 
-class MeetingError(Exception):
+class MeetingError(Refusal):
     """A rule of regulation meetings refused the request; `message` says why, in French."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class NotAllowed(MeetingError):

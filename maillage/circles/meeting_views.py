@@ -17,7 +17,6 @@ from maillage.circles.meeting_forms import (
     AttendanceForm,
     DecisionForm,
     MeetingForm,
-    add_service_error,
 )
 from maillage.circles.models import AgendaItem, Decision, Envelope, Meeting, Proposal, RoleRequest
 from maillage.circles.selectors import (
@@ -28,6 +27,7 @@ from maillage.circles.selectors import (
     get_meeting_for_member,
     get_meeting_for_runner,
 )
+from maillage.lib.forms import show_refusal
 
 
 @login_required
@@ -39,7 +39,7 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             meeting = services.schedule_meeting(circle=circle, by=request.user, **form.cleaned_data)
         except services.MeetingError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("La réunion est programmée : composez son ordre du jour."))
             return redirect("circles:meeting-detail", circle.slug, meeting.pk)
@@ -264,7 +264,7 @@ def meeting_decide(request: HttpRequest, slug: str, pk: int, item_pk: int) -> Ht
                 rationale=data["rationale"],
             )
         except services.MeetingError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

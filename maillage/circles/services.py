@@ -37,6 +37,7 @@ from maillage.circles.selectors import (
     is_steward,
     stewards_of,
 )
+from maillage.lib.refusals import Refusal
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.networks.selectors import is_coordinator
 from maillage.notifications.services import notify
@@ -47,16 +48,8 @@ from maillage.territory.models import Commune
 RESERVED_SLUGS = {"nouveau", "reseau", "actions"}
 
 
-class CircleError(Exception):
+class CircleError(Refusal):
     """A rule of the circles area refused the request; `message` says why, in French by default."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class NotAllowed(CircleError):

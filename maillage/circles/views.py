@@ -19,9 +19,9 @@ from maillage.circles.forms import (
     ReasonForm,
     ReportForm,
     RoleRequestForm,
-    add_service_error,
 )
 from maillage.circles.models import Circle, CircleMember, CircleRole, CircleStatus, RoleRequest
+from maillage.lib.forms import show_refusal
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.selectors import get_network, is_coordinator, networks_coordinated_by
 from maillage.places.models import Place
@@ -155,7 +155,7 @@ def circle_create(request: HttpRequest) -> HttpResponse:
         try:
             circle = services.create_circle(data=form.to_data(), by=request.user)
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Le cercle a été créé."))
             return redirect("circles:circle-detail", slug=circle.slug)
@@ -170,7 +170,7 @@ def circle_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             circle = services.update_circle(circle=circle, data=form.to_data(), by=request.user)
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Le cercle a été modifié."))
             return redirect("circles:circle-detail", slug=circle.slug)
@@ -234,7 +234,7 @@ def role_request(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.request_role(circle=circle, user=request.user, **form.cleaned_data)
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -283,7 +283,7 @@ def role_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.end_role(member=member, reason=form.cleaned_data["reason"], by=request.user)
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Le rôle a pris fin."))
             return redirect("circles:circle-people", slug=circle.slug)
@@ -327,7 +327,7 @@ def action_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             action = services.create_action(circle=circle, data=form.to_data(), by=request.user)
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("L'action a été ajoutée au programme."))
             return redirect("circles:action-detail", slug=circle.slug, pk=action.pk)
@@ -350,7 +350,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.update_action(action=action, data=form.to_data(), by=request.user)
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("L'action a été modifiée."))
             return redirect("circles:action-detail", slug=circle.slug, pk=action.pk)
@@ -373,7 +373,7 @@ def action_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 action=action, text=form.cleaned_data["text"], by=request.user
             )
         except services.CircleError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Votre compte rendu est publié."))
             return redirect("circles:action-detail", slug=circle.slug, pk=action.pk)

@@ -35,6 +35,7 @@ from maillage.demo.selectors import (
     demo_places,
     demo_users,
 )
+from maillage.lib.refusals import Refusal
 from maillage.networks.models import (
     Membership,
     MembershipEvent,
@@ -53,7 +54,7 @@ SEED = 2019
 Progress = Callable[[int, int], None]
 
 
-class DemoError(Exception):
+class DemoError(Refusal):
     """The demo cannot be built; the message says what to do."""
 
 

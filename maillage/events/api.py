@@ -34,28 +34,19 @@ from maillage.events.selectors import (
     occurrence_key,
 )
 from maillage.lib.api import (
+    CONFLICT_ERRORS,
     PRIVATE_READ_ERRORS,
-    WRITE_ERRORS,
-    ErrorOut,
     Pagination,
-    field_errors,
     ref_lookup,
 )
 
 router = Router()
 
-REGISTRATION_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 MAX_KEY_LENGTH = 64
 MAX_RANGE_DAYS = 366
 FIRST_DAY = datetime.date(1900, 1, 1)
 LAST_DAY = datetime.date(9000, 12, 31)
 IDEMPOTENCY_TTL = 60 * 60 * 24
-# Refusals that come from the state of the session, not from the request: 409.
-CONFLICTS = (
-    registration_services.RegistrationClosed,
-    registration_services.RegistrationRefused,
-    registration_services.NotCancellable,
-)
 
 
 # --- Who is asking --------------------------------------------------------------------------
@@ -276,14 +267,6 @@ def _visible_occurrence(user, occurrence_id: int) -> Occurrence:
     return occurrence
 
 
-def _refuse(exc: registration_services.RegistrationError) -> Exception:
-    if isinstance(exc, CONFLICTS):
-        return HttpError(409, str(exc.message))
-    if isinstance(exc, registration_services.NotAllowed):
-        return HttpError(403, str(exc.message))
-    return field_errors(exc.field, exc.message)
-
-
 def _registration_queryset():
     return Registration.objects.select_related("occurrence", "occurrence__event")
 
@@ -389,7 +372,7 @@ def list_registrations(request: HttpRequest) -> Any:
 @router.post(
     "/registrations",
     auth=token_auth,
-    response={201: RegistrationOut, 200: RegistrationOut, **REGISTRATION_ERRORS},
+    response={201: RegistrationOut, 200: RegistrationOut, **CONFLICT_ERRORS},
     summary="M'inscrire à une séance (avec une clé d'idempotence)",
     description=(
         "L'en-tête `Idempotency-Key` (1 à 64 caractères, tirée au hasard pour chaque inscription "
@@ -426,8 +409,6 @@ def create_registration(
     except registration_services.AlreadyRegistered as exc:
         # A repeated submission: the same registration, as on the pages.
         registration, status = exc.registration, 200
-    except registration_services.RegistrationError as exc:
-        raise _refuse(exc) from exc
     cache.set(cache_key, (occurrence.pk, registration.pk), IDEMPOTENCY_TTL)
     return status, _registration_queryset().get(pk=registration.pk)
 
@@ -435,15 +416,12 @@ def create_registration(
 @router.post(
     "/registrations/{registration_id}/cancel",
     auth=token_auth,
-    response={200: RegistrationOut, **REGISTRATION_ERRORS},
+    response={200: RegistrationOut, **CONFLICT_ERRORS},
     summary="Annuler une de mes inscriptions (la place va à la première personne en attente)",
 )
 def cancel_registration(request: HttpRequest, registration_id: int) -> Registration:
     registration = _registration_queryset().filter(pk=registration_id, user=request.auth).first()
     if registration is None:
         raise Http404
-    try:
-        registration_services.cancel_registration(registration=registration)
-    except registration_services.RegistrationError as exc:
-        raise _refuse(exc) from exc
+    registration_services.cancel_registration(registration=registration)
     return _registration_queryset().get(pk=registration.pk)

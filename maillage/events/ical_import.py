@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from maillage.accounts.models import User
 from maillage.events.models import Audience, Event, EventKind, FeedSource, Occurrence
 from maillage.events.recurrence import exdate_key, sync_occurrences
+from maillage.lib.refusals import Refusal
 from maillage.places.models import Place
 
 logger = logging.getLogger(__name__)
@@ -46,12 +47,8 @@ MAX_EVENTS = 500
 USER_AGENT = "Maillage (import d'agenda iCalendar)"
 
 
-class FeedError(Exception):
+class FeedError(Refusal):
     """A feed that cannot be added or imported; the message is a French sentence."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass

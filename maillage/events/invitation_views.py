@@ -15,6 +15,7 @@ from maillage.events.invitation_forms import AcceptForm, InviteForm
 from maillage.events.models import Invitation
 from maillage.events.registration_views import _registered_message
 from maillage.events.selectors import get_event_for_organiser, upcoming_occurrences, with_labels
+from maillage.lib.forms import show_refusal
 
 Status = Invitation.Status
 
@@ -53,7 +54,7 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
                     event=event, by=request.user, addresses=form.cleaned_data["emails"]
                 )
             except services.InvitationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_refusal(form, error)
             else:
                 if result.invited:
                     messages.success(request, _invited_message(result))

@@ -24,6 +24,7 @@ from maillage.accounts.models import User
 from maillage.events import registration as registrations
 from maillage.events.models import Audience, Event, Invitation, Occurrence, Registration
 from maillage.events.selectors import AnyUser, can_organise
+from maillage.lib.refusals import Refusal
 from maillage.notifications.services import notify
 
 # Addresses one form may invite at once (a long list is a mistake, or spam).
@@ -31,16 +32,8 @@ MAX_PER_REQUEST = 200
 SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class InvitationError(Exception):
+class InvitationError(Refusal):
     """A rule of invitations refused the request; `message` says why, in French by default."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class NotOrganiser(InvitationError):

@@ -31,6 +31,7 @@ from maillage.events.selectors import (
     is_invited,
     occurrence_key,
 )
+from maillage.lib.refusals import Refusal
 from maillage.networks.selectors import coordinators
 from maillage.notifications.services import notify
 from maillage.places.models import PlaceRole
@@ -42,24 +43,18 @@ ACTIVE = (Status.PENDING, Status.UNCONFIRMED, Status.CONFIRMED, Status.WAITLISTE
 GUEST_CONFIRMATION_DELAY = datetime.timedelta(hours=24)
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refusal):
     """A rule of registration refused the request; `message` says why, in the user's language."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class RegistrationClosed(RegistrationError):
     """The session is past, cancelled, or its event is not published."""
+    status = 409  # the state of the session, not the request
 
 
 class NotAllowed(RegistrationError):
     """The event's audience does not include this person."""
+    status = 403
 
 
 class NotInvited(NotAllowed):
@@ -79,7 +74,7 @@ class AlreadyRegistered(RegistrationError):
 
 
 class RegistrationRefused(RegistrationError):
-    pass
+    status = 409  # the state of the session, not the request
 
 
 class LinkExpired(RegistrationError):
@@ -87,7 +82,7 @@ class LinkExpired(RegistrationError):
 
 
 class NotCancellable(RegistrationError):
-    pass
+    status = 409  # the state of the session, not the request
 
 
 class NotPending(RegistrationError):

@@ -4,17 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.events.models import Registration
-from maillage.events.registration import RegistrationError
 from maillage.networks.models import Network
 
 CONSENT_LABEL = _("J'accepte que l'organisation reçoive mon adresse e-mail")
 CONSENT_HELP = _("Sans votre accord, seul votre nom figure dans la liste des inscrit·es.")
-
-
-def add_service_error(form: forms.BaseForm, error: RegistrationError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class RegisterForm(forms.Form):

@@ -20,10 +20,10 @@ from maillage.events.registration_forms import (
     DigestForm,
     GuestForm,
     RegisterForm,
-    add_service_error,
 )
 from maillage.events.selectors import can_organise, get_occurrence_for_viewer
 from maillage.lib.csvio import csv_response, delimiter_from_query
+from maillage.lib.forms import show_refusal
 
 Status = Registration.Status
 
@@ -91,7 +91,7 @@ def register_guest(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 share_contact=data["share_contact"],
             )
         except services.RegistrationError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -286,7 +286,7 @@ def attendance(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 occurrence=occurrence, by=request.user, present_ids=form.present_ids()
             )
         except services.RegistrationError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
             status = 409
         else:
             messages.success(

@@ -20,6 +20,7 @@ from maillage.circles.selectors import is_steward
 from maillage.events import recurrence, registration
 from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration, TourStop
 from maillage.events.selectors import ACTIVE_REGISTRATION, AnyUser, can_organise, occurrence_key
+from maillage.lib.refusals import Refusal
 from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator
 from maillage.notifications.services import notify
@@ -39,16 +40,8 @@ RESERVED_SLUGS = {
 }
 
 
-class EventError(Exception):
+class EventError(Refusal):
     """A refused change, with a French message; `field` names the form field it belongs to."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        if field:
-            self.field = field
 
 
 class InvalidDates(EventError):

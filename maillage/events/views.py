@@ -45,6 +45,7 @@ from maillage.events.selectors import (
     with_labels,
 )
 from maillage.events.tours import tour_route
+from maillage.lib.forms import show_refusal
 from maillage.lib.geo import feature_collection, point_feature
 from maillage.networks.models import Network
 
@@ -164,11 +165,6 @@ def occurrence_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse
     return render(request, "events/event_detail.html", context)
 
 
-def _apply_errors(form, error: services.EventError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     if not owner_choices(request.user):
@@ -180,7 +176,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 by=request.user, owner=form.cleaned_data["owner"], data=form.to_data()
             )
         except services.EventError as error:
-            _apply_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("L'animation est créée."))
             if event.kind == EventKind.TOUR:
@@ -197,7 +193,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.update_event(by=request.user, event=event, data=form.to_data())
         except services.EventError as error:
-            _apply_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("L'animation est modifiée."))
             return redirect("events:event-detail", event.slug)
@@ -242,7 +238,7 @@ def occurrence_edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 capacity=c["capacity"],
             )
         except services.EventError as error:
-            _apply_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("La séance est modifiée."))
             return redirect("events:occurrence-detail", slug, occurrence_key(occurrence))
@@ -267,7 +263,7 @@ def occurrence_edit_following(request: HttpRequest, slug: str, key: str) -> Http
         try:
             new = services.split_series(by=request.user, occurrence=occurrence, data=form.to_data())
         except services.EventError as error:
-            _apply_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Cette séance et les suivantes sont modifiées."))
             return redirect("events:event-detail", new.slug)
@@ -321,7 +317,7 @@ def tour_stops(request: HttpRequest, slug: str) -> HttpResponse:
                 note=c["note"],
             )
         except services.EventError as error:
-            _apply_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("L'étape est ajoutée."))
             return redirect("events:tour-stops", slug)

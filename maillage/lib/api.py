@@ -192,7 +192,7 @@ class Pagination(PageNumberPagination):
 def refusal_response(api: NinjaAPI, request: HttpRequest, exc: Refusal) -> HttpResponse:
     """A service's refusal: 422 with the field it concerns, or 409/403 with its sentence."""
     if exc.status == 422:
-        field = exc.api_field or exc.field
+        field = exc.api_fields.get(exc.field or "", exc.field)
         error = {"loc": ("body", field), "msg": str(exc.message), "type": "maillage"}
         return api.create_response(request, validation_error_body([error]), status=422)
     return api.create_response(request, {"detail": str(exc.message)}, status=exc.status)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.money import format_cents, parse_euros
+from maillage.lib.refusals import Refusal
 
 
 class EurosField(forms.CharField):
@@ -69,3 +70,9 @@ class EurosField(forms.CharField):
                 params={"limit": format_cents(self.max_cents)},
             )
         return cents
+
+
+def show_refusal(form: forms.BaseForm, refusal: Refusal) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form."""
+    field = refusal.field if refusal.field in form.fields else None
+    form.add_error(field, str(refusal.message))

@@ -21,8 +21,8 @@ class Refusal(Exception):
     # 422: the request must be corrected; 409: the state of things forbids it (the same request
     # may succeed later); 403: this person has no right to do it.
     status: int = 422
-    # The field's name in the JSON API when it differs from the form's ("pass_" → "pass_id").
-    api_field: str | None = None
+    # An area whose JSON fields are named unlike its form fields maps them: {"pass_": "pass_id"}.
+    api_fields: dict[str, str] = {}
 
     def __init__(self, message: Any = None, *, field: str | None = None) -> None:
         if message is not None:

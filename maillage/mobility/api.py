@@ -14,17 +14,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from maillage.accounts.api_auth import token_auth
 from maillage.lib.api import (
+    CONFLICT_ERRORS,
     DETAIL_ERRORS,
     PRIVATE_READ_ERRORS,
-    WRITE_ERRORS,
-    ErrorOut,
     Pagination,
     field_errors,
     ref_lookup,
@@ -32,23 +30,13 @@ from maillage.lib.api import (
 from maillage.mobility import booking as booking_services
 from maillage.mobility import selectors, settlement
 from maillage.mobility.models import Booking, Half, Pass
-from maillage.mobility.services import MobilityError, today
+from maillage.mobility.services import today
 from maillage.networks.models import Network
 from maillage.places.models import Place
 
 router = Router()
 
-BOOKING_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 MAX_KEY_LENGTH = 64
-# Refusals that come from the state of the world (someone else took the desk, the quota is used,
-# the key served another request), not from the request itself: 409, the request may be fine.
-CONFLICTS = (
-    booking_services.DayFull,
-    booking_services.QuotaExhausted,
-    booking_services.DuplicateBooking,
-    booking_services.IdempotencyConflict,
-    booking_services.NotCancellable,
-)
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -184,13 +172,6 @@ class BookingIn(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _refuse(exc: MobilityError) -> Exception:
-    if isinstance(exc, CONFLICTS):
-        return HttpError(409, str(exc.message))
-    field = {"pass_": "pass_id", "day": "date"}.get(exc.field or "", exc.field)
-    return field_errors(field, exc.message)
-
-
 def _booking_queryset():
     return Booking.objects.select_related("offer__place", "member_pass")
 
@@ -271,7 +252,7 @@ def list_bookings(request: HttpRequest) -> Any:
 @router.post(
     "/bookings",
     auth=token_auth,
-    response={201: BookingOut, 200: BookingOut, **BOOKING_ERRORS},
+    response={201: BookingOut, 200: BookingOut, **CONFLICT_ERRORS},
     summary="Réserver une visite (avec une clé d'idempotence)",
     description=(
         "L'en-tête `Idempotency-Key` (1 à 64 caractères, à tirer au hasard pour chaque "
@@ -297,17 +278,14 @@ def create_booking(
     # Keys are per person: someone else's key can neither collide with nor reveal a booking.
     key = f"api:{user.pk}:{idempotency_key}"
     started = timezone.now()
-    try:
-        visit = booking_services.book_visit(
-            pass_=pass_,
-            place=place,
-            day=payload.date,
-            half=payload.half,
-            idempotency_key=key,
-            by=user,
-        )
-    except MobilityError as exc:
-        raise _refuse(exc) from exc
+    visit = booking_services.book_visit(
+        pass_=pass_,
+        place=place,
+        day=payload.date,
+        half=payload.half,
+        idempotency_key=key,
+        by=user,
+    )
     visit = _booking_queryset().get(pk=visit.pk)
     return (200 if visit.created_at < started else 201), visit
 
@@ -315,15 +293,12 @@ def create_booking(
 @router.post(
     "/bookings/{booking_id}/cancel",
     auth=token_auth,
-    response={200: BookingOut, **BOOKING_ERRORS},
+    response={200: BookingOut, **CONFLICT_ERRORS},
     summary="Annuler une de mes réservations (dans le délai de la formule)",
 )
 def cancel_booking(request: HttpRequest, booking_id: int) -> Booking:
     visit = selectors.get_booking_for_holder(user=request.auth, pk=booking_id)
-    try:
-        booking_services.cancel_booking(booking=visit, by=request.auth)
-    except MobilityError as exc:
-        raise _refuse(exc) from exc
+    booking_services.cancel_booking(booking=visit, by=request.auth)
     return _booking_queryset().get(pk=visit.pk)
 
 

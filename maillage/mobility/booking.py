@@ -85,23 +85,24 @@ class ClosedDay(BookingError):
 
 
 class DuplicateBooking(BookingError):
-    pass
+    status = 409  # the state of things (a desk taken, a key used), not the request
 
 
 class DayFull(BookingError):
     """No desk left: the answer the visitor sees is "complet"."""
+    status = 409  # the state of things (a desk taken, a key used), not the request
 
 
 class QuotaExhausted(BookingError):
-    pass
+    status = 409  # the state of things (a desk taken, a key used), not the request
 
 
 class IdempotencyConflict(BookingError):
-    pass
+    status = 409  # the state of things (a desk taken, a key used), not the request
 
 
 class NotCancellable(BookingError):
-    pass
+    status = 409  # the state of things (a desk taken, a key used), not the request
 
 
 class NotCheckable(BookingError):

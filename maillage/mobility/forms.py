@@ -11,14 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.forms import EurosField
 from maillage.mobility.models import WEEKDAY_FIELDS, Half, HostOffer, Pass, QuotaPeriod, SchemeModel
-from maillage.mobility.services import MobilityError, SchemeTerms
+from maillage.mobility.services import SchemeTerms
 from maillage.places.models import Place
-
-
-def add_service_error(form: forms.BaseForm, error: MobilityError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 class DateInput(forms.DateInput):

@@ -12,6 +12,7 @@ from maillage.accounts.models import User
 from maillage.ledger import services as ledger
 from maillage.ledger.models import Account, Transfer
 from maillage.lib.money import format_cents
+from maillage.lib.refusals import Refusal
 from maillage.mobility.models import (
     WEEKDAY_FIELDS,
     HostOffer,
@@ -30,16 +31,11 @@ MAX_PRICE_CENTS = 1_000_000  # 10,000 € a month or a day is already absurd for
 MAX_DESKS = 500
 
 
-class MobilityError(Exception):
+class MobilityError(Refusal):
     """A rule of mobility refused the request; `message` says why, in the user's language."""
 
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
+    # The API names the pass and the day as its JSON does.
+    api_fields = {"pass_": "pass_id", "day": "date"}
 
 
 class InvalidTerms(MobilityError):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.models import User
+from maillage.lib.forms import show_refusal
 from maillage.lib.geo import feature_collection, point_feature
 from maillage.mobility import booking as booking_services
 from maillage.mobility import selectors, services
@@ -23,7 +24,6 @@ from maillage.mobility.forms import (
     SchemeForm,
     SubscribeForm,
     TermsForm,
-    add_service_error,
 )
 from maillage.mobility.models import Booking
 from maillage.networks.selectors import get_network_for_coordinator
@@ -85,7 +85,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except services.MobilityError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
             status = 409
         else:
             if visit.status == Booking.Status.PENDING:
@@ -131,7 +131,7 @@ def pass_subscribe(request: HttpRequest) -> HttpResponse:
                 user=request.user, scheme=choice.scheme, home_place=choice.home_place
             )
         except services.MobilityError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Votre pass est actif."))
             return redirect(pass_)
@@ -249,7 +249,7 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 is_active=data["is_active"],
             )
         except services.MobilityError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Votre offre d'accueil est enregistrée."))
             return redirect("mobility:host-day", slug=place.slug)
@@ -302,7 +302,7 @@ def scheme_list(request: HttpRequest, slug: str) -> HttpResponse:
                 terms=form.terms(),
             )
         except services.MobilityError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("La formule est créée."))
             return redirect(scheme)
@@ -333,7 +333,7 @@ def scheme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 terms=form.terms(),
             )
         except services.MobilityError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("La nouvelle version de la formule est enregistrée."))
             return redirect(scheme)
@@ -371,7 +371,7 @@ def pass_grant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     home_place=form.cleaned_data["home_place"],
                 )
             except services.MobilityError as error:
-                add_service_error(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, _("Le pass est attribué."))
                 return redirect(scheme)

@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from maillage.networks.models import Network, NetworkRole
-from maillage.networks.services import NetworkError
 from maillage.places.models import Place
 
 
@@ -90,9 +89,3 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obligatoire pour un refus ou une suspension ; le lieu le verra."),
     )
-
-
-def add_service_error(form: forms.BaseForm, error: NetworkError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.lib.refusals import Refusal
 from maillage.networks.models import (
     OPEN_STATUSES,
     Membership,
@@ -31,16 +32,8 @@ from maillage.territory.models import Commune, FormerCommuneCode
 RESERVED_SLUGS = {"nouveau", "mes-adhesions"}
 
 
-class NetworkError(Exception):
+class NetworkError(Refusal):
     """A rule of the networks app refused the request; `message` says why, in the user's language."""
-
-    field: str | None = None
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class NotAllowed(NetworkError):

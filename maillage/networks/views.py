@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from maillage.lib.forms import show_refusal
 from maillage.networks import selectors, services
 from maillage.networks.forms import (
     ApplyForm,
@@ -19,7 +20,6 @@ from maillage.networks.forms import (
     ReasonForm,
     RoleForm,
     TerritoryForm,
-    add_service_error,
 )
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.places.selectors import places_geojson, places_managed_by
@@ -60,7 +60,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
         try:
             network = services.create_network(by=request.user, **form.cleaned_data)
         except services.NetworkError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Le réseau a été créé : vous en êtes coordinateur·rice."))
             return redirect(network)
@@ -81,7 +81,7 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.update_network(network=network, by=request.user, **form.cleaned_data)
         except services.NetworkError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Le réseau a été mis à jour."))
             return redirect(network)
@@ -101,7 +101,7 @@ def network_territory(request: HttpRequest, slug: str) -> HttpResponse:
                 network=network, by=request.user, codes_text=form.cleaned_data["codes"]
             )
         except services.NetworkError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -127,7 +127,7 @@ def network_roles(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             role = services.add_role(network=network, by=request.user, **form.cleaned_data)
         except services.NetworkError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -263,7 +263,7 @@ def membership_transition(request: HttpRequest, slug: str, pk: int, action: str)
     except services.NotAllowed as error:
         raise PermissionDenied(error.message) from error
     except services.ReasonRequired as error:
-        add_service_error(form, error)
+        show_refusal(form, error)
         membership.refresh_from_db()
         return _render_membership(request, membership, reason_form=form, failed_action=action)
     except services.NetworkError as error:
@@ -287,7 +287,7 @@ def membership_apply(request: HttpRequest, slug: str) -> HttpResponse:
                 network=network, by=request.user, **form.cleaned_data
             )
         except services.NetworkError as error:
-            add_service_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -423,10 +423,6 @@ def _place_detail(request: HttpRequest, slug: str) -> Place:
     return selectors.public_place_detail(slug=slug, user=getattr(request, "auth", None))
 
 
-def _refuse(exc: services.PlaceError) -> Exception:
-    return field_errors(exc.field, exc.message)
-
-
 # --- Places ---------------------------------------------------------------------------------
 
 
@@ -496,10 +492,7 @@ def patch_place(request: HttpRequest, ref: str, payload: PlacePatchIn) -> Place:
                 % {"code": data["commune"]},
             )
         data["commune"] = commune
-    try:
-        services.update_place(place=place, by=request.auth, data=data)
-    except services.PlaceError as exc:
-        raise _refuse(exc) from exc
+    services.update_place(place=place, by=request.auth, data=data)
     return _place_detail(request, place.slug)
 
 
@@ -547,10 +540,7 @@ def get_space(request: HttpRequest, space_id: int) -> Space:
 )
 def create_space(request: HttpRequest, ref: str, payload: SpaceIn) -> tuple[int, Space]:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    try:
-        space = services.create_space(place=place, by=request.auth, data=_data(payload))
-    except services.PlaceError as exc:
-        raise _refuse(exc) from exc
+    space = services.create_space(place=place, by=request.auth, data=_data(payload))
     return 201, space
 
 
@@ -562,10 +552,7 @@ def create_space(request: HttpRequest, ref: str, payload: SpaceIn) -> tuple[int,
 )
 def patch_space(request: HttpRequest, ref: str, space_id: int, payload: SpacePatchIn) -> Space:
     space = selectors.get_space_for_manager(user=request.auth, slug=_slug_for(ref), pk=space_id)
-    try:
-        return services.update_space(space=space, by=request.auth, data=_data(payload))
-    except services.PlaceError as exc:
-        raise _refuse(exc) from exc
+    return services.update_space(space=space, by=request.auth, data=_data(payload))
 
 
 @router.delete(
@@ -618,10 +605,7 @@ def get_equipment(request: HttpRequest, equipment_id: int) -> Equipment:
 )
 def create_equipment(request: HttpRequest, ref: str, payload: EquipmentIn) -> tuple[int, Equipment]:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    try:
-        item = services.create_equipment(place=place, by=request.auth, data=_data(payload))
-    except services.PlaceError as exc:
-        raise _refuse(exc) from exc
+    item = services.create_equipment(place=place, by=request.auth, data=_data(payload))
     return 201, item
 
 
@@ -637,10 +621,7 @@ def patch_equipment(
     item = selectors.get_equipment_for_manager(
         user=request.auth, slug=_slug_for(ref), pk=equipment_id
     )
-    try:
-        return services.update_equipment(equipment=item, by=request.auth, data=_data(payload))
-    except services.PlaceError as exc:
-        raise _refuse(exc) from exc
+    return services.update_equipment(equipment=item, by=request.auth, data=_data(payload))
 
 
 @router.delete(

@@ -12,15 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from maillage.lib.forms import EurosField
 from maillage.places.models import WEEKDAYS, Equipment, Place, PlaceType, Space
 from maillage.places.opening_hours import InvalidOpeningHours, format_day, parse_day
-from maillage.places.services import PlaceError
 from maillage.territory.models import Commune
 from maillage.territory.selectors import normalize_name
-
-
-def apply_service_error(form: forms.BaseForm, exc: PlaceError) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
 
 
 def price_field(**kwargs: Any) -> EurosField:

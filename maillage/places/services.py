@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from maillage.accounts.models import User
 from maillage.lib.geo import distance_km
+from maillage.lib.refusals import Refusal
 from maillage.places.freshness.services import recompute_freshness
 from maillage.places.models import (
     Equipment,
@@ -34,16 +35,8 @@ from maillage.territory.models import Commune
 from maillage.territory.selectors import normalize_name
 
 
-class PlaceError(Exception):
+class PlaceError(Refusal):
     """A refused write; `message` is a French sentence for the person, `field` where it belongs."""
-
-    field: str | None = None
-
-    def __init__(self, message: Any, *, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
-        if field is not None:
-            self.field = field
 
 
 class OutsideFrance(PlaceError):

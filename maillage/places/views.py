@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts.models import User
+from maillage.lib.forms import show_refusal
 from maillage.places import selectors, services
 from maillage.places.forms import (
     EquipmentForm,
@@ -16,7 +17,6 @@ from maillage.places.forms import (
     PhotoForm,
     PlaceForm,
     SpaceForm,
-    apply_service_error,
 )
 from maillage.places.models import PlaceStatus, PlaceType
 from maillage.places.opening_hours import opening_rows
@@ -68,10 +68,10 @@ def place_create(request: HttpRequest) -> HttpResponse:
         try:
             place = services.create_place(user=request.user, data=form.cleaned_data)
         except services.DuplicatePlace as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
             duplicate = exc.existing
         except services.PlaceError as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Le lieu « %(name)s » est créé.") % {"name": place.name})
             return redirect(place)
@@ -89,10 +89,10 @@ def place_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.update_place(place=place, by=request.user, data=form.cleaned_data)
         except services.DuplicatePlace as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
             duplicate = exc.existing
         except services.PlaceError as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Les informations du lieu sont enregistrées."))
             return redirect(place)
@@ -111,7 +111,7 @@ def place_managers(request: HttpRequest, slug: str) -> HttpResponse:
                 place=place, by=request.user, email=form.cleaned_data["email"]
             )
         except services.PlaceError as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request, _("%(name)s gère maintenant ce lieu.") % {"name": user.public_name}
@@ -161,7 +161,7 @@ def _edit_item(
             else:
                 update(instance, by=request.user, data=form.cleaned_data)
         except services.PlaceError as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, saved)
             return redirect(place)
@@ -283,7 +283,7 @@ def photo_add(request: HttpRequest, slug: str) -> HttpResponse:
                 alt_text=form.cleaned_data["alt_text"],
             )
         except services.PlaceError as exc:
-            apply_service_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("La photo est ajoutée."))
             return redirect(place)

@@ -11,19 +11,16 @@ from datetime import timedelta
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.refusals import Refusal
+
 SALT = "maillage.places.freshness.confirm"
 TOKEN_MAX_AGE = timedelta(days=30)
 
 
-class TokenError(Exception):
+class TokenError(Refusal):
     """A refused "still true" link; `message` is a French sentence for the person."""
 
     message = _("Ce lien de confirmation n'est pas valide.")
-
-    def __init__(self, message=None) -> None:  # type: ignore[no-untyped-def]
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class InvalidToken(TokenError):

@@ -4,16 +4,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
+from maillage.lib.refusals import Refusal
 from maillage.networks.models import Network, OpenDataLicence
 from maillage.networks.selectors import is_coordinator
 
 
-class OpenDataError(Exception):
+class OpenDataError(Refusal):
     """A rule refused the change; `message` says why, in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class NotAllowed(OpenDataError):

@@ -6,16 +6,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.refusals import Refusal
 from maillage.places.models import PlaceType
 from maillage.territory.selectors import normalize_name
 
 
-class TransferError(Exception):
+class TransferError(Refusal):
     """A refused import; `message` is a French sentence for the person."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 class UnknownFormat(TransferError):
