@@ -16,7 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
-    path("moi/", include("maillage.accounts.urls")),
+    path("moi/", include("maillage.people.urls")),
     path("communes/", include("maillage.territory.urls")),
     path("", include("maillage.places.search.urls")),
     path("fraicheur/", include("maillage.places.freshness.urls")),

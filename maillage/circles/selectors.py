@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.accounts.selectors import networks_of
 from maillage.circles.models import (
     Action,
     ActionReport,
@@ -35,7 +34,7 @@ from maillage.circles.models import (
     Transparency,
 )
 from maillage.networks.models import Network
-from maillage.networks.selectors import is_coordinator, networks_coordinated_by
+from maillage.networks.selectors import is_coordinator, networks_coordinated_by, networks_of
 
 AnyUser = User | AnonymousUser
 
@@ -449,3 +448,42 @@ def roles_of_person(*, user: AnyUser) -> list[MyCircle]:
             RoleRow(member=member, state=_role_state(member, today), decision_url=url)
         )
     return sorted(circles.values(), key=lambda mine: mine.current is None)
+
+
+# --- For other areas (events): circles through named reads, never their models -------------
+
+
+def is_circle(owner: object) -> bool:
+    """Whether an owner (a network, circle or place) is a circle."""
+    return isinstance(owner, Circle)
+
+
+def get_circle_by_pk(pk: int) -> Circle | None:
+    return Circle.objects.filter(pk=pk).first()
+
+
+def circles_by_name() -> QuerySet[Circle]:
+    """Every circle, by name, with only its slug and name (for filters)."""
+    return Circle.objects.order_by("name").only("slug", "name")
+
+
+def current_circle_ids(*, user: User, stewarded: bool = False) -> QuerySet:
+    """The ids (`circle_id`) of the circles a person sits in today (or stewards, if asked)."""
+    today = timezone.localdate()
+    roles = CircleMember.objects.filter(user=user, ended_at__isnull=True, starts_on__lte=today)
+    roles = roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    if stewarded:
+        roles = roles.filter(role=CircleRole.STEWARD)
+    return roles.values("circle_id")
+
+
+def circles_run_by(*, user: User, coordinated: QuerySet[Network]) -> QuerySet[Circle]:
+    """The circles of the networks a person coordinates, and those they are soucieux·se of."""
+    today = timezone.localdate()
+    circles = Circle.objects.filter(network__in=coordinated) | Circle.objects.filter(
+        members__user=user,
+        members__role=CircleRole.STEWARD,
+        members__ended_at__isnull=True,
+        members__starts_on__lte=today,
+    )
+    return circles.distinct().order_by("name")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
-from maillage.circles.models import Circle, CircleRole
+from maillage.circles.selectors import circles_run_by, get_circle_by_pk
 from maillage.events.models import Audience, Event, EventKind
 from maillage.events.recurrence import local_naive
 from maillage.events.services import EventData, Owner
@@ -55,14 +55,7 @@ def owner_choices(user: User) -> list[tuple[str, str]]:
     coordinated = networks_coordinated_by(user=user).order_by("name")
     for network in coordinated:
         choices.append((f"network:{network.pk}", _("Réseau : %(name)s") % {"name": network.name}))
-    today = timezone.localdate()
-    circles = Circle.objects.filter(network__in=coordinated) | Circle.objects.filter(
-        members__user=user,
-        members__role=CircleRole.STEWARD,
-        members__ended_at__isnull=True,
-        members__starts_on__lte=today,
-    )
-    for circle in circles.distinct().order_by("name"):
+    for circle in circles_run_by(user=user, coordinated=coordinated):
         choices.append((f"circle:{circle.pk}", _("Cercle : %(name)s") % {"name": circle.name}))
     for place in places_managed_by(user=user):
         choices.append((f"place:{place.pk}", _("Lieu : %(name)s") % {"name": place.name}))
@@ -71,8 +64,12 @@ def owner_choices(user: User) -> list[tuple[str, str]]:
 
 def owner_from_choice(value: str) -> Owner | None:
     kind, _sep, pk = value.partition(":")
-    model = {"network": Network, "circle": Circle, "place": Place}.get(kind)
-    if model is None or not pk.isdigit():
+    if not pk.isdigit():
+        return None
+    if kind == "circle":
+        return get_circle_by_pk(int(pk))
+    model = {"network": Network, "place": Place}.get(kind)
+    if model is None:
         return None
     return model.objects.filter(pk=int(pk)).first()
 

@@ -25,7 +25,7 @@ from maillage.events import registration as registrations
 from maillage.events.models import Audience, Event, Invitation, Occurrence, Registration
 from maillage.events.selectors import AnyUser, can_organise
 from maillage.lib.refusals import Refusal
-from maillage.notifications.services import notify
+from maillage.notifications.services import notify, send_email
 
 # Addresses one form may invite at once (a long list is a mistake, or spam).
 MAX_PER_REQUEST = 200
@@ -107,8 +107,6 @@ def invitation_path(invitation: Invitation) -> str:
 
 def _send(invitation: Invitation, *, by: User) -> None:
     """E-mail the link; an invitee with an account also sees it in the app (one e-mail)."""
-    from maillage.events.tasks import send_email
-
     event = invitation.event
     title = _("Invitation : %(title)s") % {"title": event.title}
     context = {

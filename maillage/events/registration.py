@@ -33,7 +33,7 @@ from maillage.events.selectors import (
 )
 from maillage.lib.refusals import Refusal
 from maillage.networks.selectors import coordinators
-from maillage.notifications.services import notify
+from maillage.notifications.services import notify, send_email
 from maillage.places.models import PlaceRole
 
 Status = Registration.Status
@@ -49,11 +49,13 @@ class RegistrationError(Refusal):
 
 class RegistrationClosed(RegistrationError):
     """The session is past, cancelled, or its event is not published."""
+
     status = 409  # the state of the session, not the request
 
 
 class NotAllowed(RegistrationError):
     """The event's audience does not include this person."""
+
     status = 403
 
 
@@ -239,8 +241,6 @@ def organisers_to_tell(event: Event) -> list[User]:
 
 def _mail_guest(registration: Registration, template: str, *, subject: str) -> None:
     """Send a guest an e-mail after the transaction commits, through the task worker."""
-    from maillage.events.tasks import send_email
-
     context = {
         "registration": registration,
         "occurrence": registration.occurrence,

@@ -32,8 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.accounts.selectors import networks_of
-from maillage.circles.models import CircleMember, CircleRole
+from maillage.circles.selectors import current_circle_ids, is_circle
 from maillage.events.models import (
     Audience,
     Event,
@@ -43,7 +42,7 @@ from maillage.events.models import (
     Registration,
 )
 from maillage.networks.models import Membership, MembershipStatus, Network
-from maillage.networks.selectors import networks_coordinated_by
+from maillage.networks.selectors import networks_coordinated_by, networks_of
 from maillage.places.models import PlaceRole
 from maillage.territory.models import Commune
 
@@ -56,13 +55,6 @@ ACTIVE_REGISTRATION = [
     Registration.Status.CONFIRMED,
     Registration.Status.WAITLISTED,
 ]
-
-
-def _current_circle_roles(user: User) -> QuerySet[CircleMember]:
-    today = timezone.localdate()
-    return CircleMember.objects.filter(
-        user=user, ended_at__isnull=True, starts_on__lte=today
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
 
 
 def _owned_by_networks(network_ids) -> Q:
@@ -81,7 +73,7 @@ def _organise_q(user: User) -> Q:
     """A filter on Event: the events this (logged-in, non-admin) person may organise."""
     coordinated = networks_coordinated_by(user=user).values("pk")
     organised = Event.organisers.through.objects.filter(user_id=user.pk).values("event_id")
-    stewarded = _current_circle_roles(user).filter(role=CircleRole.STEWARD).values("circle_id")
+    stewarded = current_circle_ids(user=user, stewarded=True)
     managed = PlaceRole.objects.filter(user=user, role=PlaceRole.Role.MANAGER).values("place_id")
     return (
         Q(pk__in=organised)
@@ -114,7 +106,7 @@ def _audience_q(user: User) -> Q:
     """A filter on Event: the non-draft events this (logged-in, non-admin) person may see."""
     coordinated = networks_coordinated_by(user=user).values("pk")
     mine = networks_of(user=user).values("pk")
-    my_circles = _current_circle_roles(user).values("circle_id")
+    my_circles = current_circle_ids(user=user)
     registered = Registration.objects.filter(user=user, status__in=ACTIVE_REGISTRATION).values(
         "occurrence__event_id"
     )
@@ -576,12 +568,11 @@ def upcoming_for_owner(*, user: AnyUser, owner, limit: int = 5) -> list[Occurren
     """The next sessions a network, circle or place shows on its page (those the person may
     see; a network's include its circles' and member places', as the agenda filter does; a
     place's include those it hosts), in two queries whatever their number."""
-    from maillage.circles.models import Circle
     from maillage.places.models import Place
 
     if isinstance(owner, Network):
         filters = AgendaFilters(network=owner.slug)
-    elif isinstance(owner, Circle):
+    elif is_circle(owner):
         filters = AgendaFilters(circle=owner.slug)
     elif isinstance(owner, Place):
         filters = None

@@ -3,6 +3,7 @@ split for "this and following"; tour stops. Registrations live in `registration.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,19 +16,22 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.circles.models import Circle
-from maillage.circles.selectors import is_steward
+from maillage.circles.selectors import is_circle, is_steward
 from maillage.events import recurrence, registration
 from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration, TourStop
 from maillage.events.selectors import ACTIVE_REGISTRATION, AnyUser, can_organise, occurrence_key
 from maillage.lib.refusals import Refusal
 from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator
-from maillage.notifications.services import notify
+from maillage.notifications.services import notify, send_email
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place
 
-Owner = Network | Circle | Place
+if TYPE_CHECKING:
+    from maillage.circles.models import Circle
+
+# Evaluated lazily (a `type` statement): circles' model is named for the type checker only.
+type Owner = Network | Circle | Place
 
 # Words used by the agenda's own URLs: never an event's slug.
 RESERVED_SLUGS = {
@@ -114,7 +118,7 @@ def can_own_events(*, user: AnyUser, owner: Owner) -> bool:
         return False
     if isinstance(owner, Network):
         return is_coordinator(user=user, network=owner)
-    if isinstance(owner, Circle):
+    if is_circle(owner):
         return is_steward(user=user, circle=owner) or is_coordinator(
             user=user, network=owner.network
         )
@@ -197,7 +201,7 @@ def _apply(event: Event, data: EventData, rule: str) -> None:
 
 
 def _check_audience(data: EventData, owner: Owner) -> None:
-    if data.audience == Audience.CIRCLE and not isinstance(owner, Circle):
+    if data.audience == Audience.CIRCLE and not is_circle(owner):
         raise EventError(
             _("Seule une animation d'un cercle peut être réservée à ses membres."),
             field="audience",
@@ -225,7 +229,7 @@ def create_event(*, by: User, owner: Owner, data: EventData) -> Event:
         event = Event(created_by=by, slug=_unique_slug(data.title))
         if isinstance(owner, Network):
             event.network = owner
-        elif isinstance(owner, Circle):
+        elif is_circle(owner):
             event.circle = owner
         else:
             event.place = owner
@@ -364,8 +368,6 @@ def _cancel_registrations(occurrence_ids: list[int]) -> _Cancelled:
 def _mail_guests(guests: list[Registration], *, subject: str, message: str, url: str) -> None:
     """E-mail each guest address once (guests have no account, so no in-app notice), after
     the transaction commits, through the task worker."""
-    from maillage.events.tasks import send_email
-
     seen: set[str] = set()
     for guest in guests:
         if guest.guest_email in seen:

@@ -3,16 +3,12 @@
 The periodic ones have management commands of the same name for cron (see docs/operations.md).
 """
 
-from django.core.mail import EmailMessage
 from django.tasks import task
 
 from maillage.events import ical_import, recurrence, reminders
 
-
-@task()
-def send_email(*, subject: str, body: str, to: list[str]) -> int:
-    """Send one plain-text e-mail (to guests, who have no in-app notifications)."""
-    return EmailMessage(subject=subject, body=body, to=to).send()
+# Guests' e-mails are sent by the notifications' task; jobs queued before it moved name this path.
+from maillage.notifications.services import send_email  # noqa: F401
 
 
 @task()

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.circles.models import Circle
+from maillage.circles.selectors import circles_by_name
 from maillage.events import services
 from maillage.events.forms import (
     EventForm,
@@ -55,7 +55,7 @@ PAGE_SIZE = 20
 def _filter_choices(user) -> dict:
     return {
         "networks": Network.objects.order_by("name").only("slug", "name"),
-        "circles": Circle.objects.order_by("name").only("slug", "name"),
+        "circles": circles_by_name(),
         "kinds": EventKind.choices,
     }
 

@@ -240,3 +240,35 @@ def memberships_of_managed_places(*, user: AnyUser) -> list[Membership]:
 
 def open_membership(*, place: Place, network: Network) -> Membership | None:
     return Membership.objects.filter(place=place, network=network, status__in=OPEN_STATUSES).first()
+
+
+# --- Who shares a network (skills' "network" visibility, members-only pages) ---------------
+
+
+def _in_networks_of(user: User) -> Q:
+    """A filter on Network: the networks this person belongs to.
+
+    Directly (a NetworkRole), or through a place where they have a PlaceRole and whose
+    membership in the network is accepted (a suspended or pending place does not count).
+    """
+    via_roles = NetworkRole.objects.filter(user=user).values("network_id")
+    via_places = Membership.objects.filter(
+        status=MembershipStatus.ACCEPTED, place__roles__user=user
+    ).values("network_id")
+    return Q(pk__in=via_roles) | Q(pk__in=via_places)
+
+
+def networks_of(*, user: AnyUser) -> QuerySet[Network]:
+    """The networks a person belongs to, directly or through an accepted place (none if anonymous)."""
+    if not user.is_authenticated:
+        return Network.objects.none()
+    return Network.objects.filter(_in_networks_of(user)).distinct()
+
+
+def shares_network(a: AnyUser, b: AnyUser) -> bool:
+    """Whether both people belong to at least one common network (one query at most)."""
+    if not a.is_authenticated or not b.is_authenticated:
+        return False
+    if a.pk == b.pk:
+        return True
+    return Network.objects.filter(_in_networks_of(a)).filter(_in_networks_of(b)).exists()

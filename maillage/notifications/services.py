@@ -86,3 +86,9 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+@task()
+def send_email(*, subject: str, body: str, to: list[str]) -> int:
+    """Send one plain-text e-mail to people without an account (event guests, invitees)."""
+    return EmailMessage(subject=subject, body=body, to=to).send()

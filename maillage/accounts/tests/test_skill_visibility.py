@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from maillage.accounts.models import Visibility
-from maillage.accounts.selectors import shares_network, visible_skills
 from maillage.accounts.tests.factories import SkillFactory, UserFactory
 from maillage.networks.models import Membership, MembershipStatus, NetworkRole
+from maillage.networks.selectors import shares_network
+from maillage.people.selectors import visible_skills
 from maillage.places.models import PlaceRole
 from maillage.places.tests.factories import PlaceFactory
 

@@ -7,7 +7,7 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from maillage.circles.models import Circle
+from maillage.circles.selectors import is_circle
 from maillage.events.selectors import upcoming_for_owner
 from maillage.networks.models import Network
 from maillage.places.selectors import can_edit_place
@@ -24,7 +24,7 @@ def upcoming_events_for(context: template.Context, owner, limit: int = 5) -> dic
     if isinstance(owner, Network):
         agenda_url = f"{agenda}?{urlencode({'reseau': owner.slug})}"
         feed_url = reverse("events:feed-network", args=[owner.slug])
-    elif isinstance(owner, Circle):
+    elif is_circle(owner):
         agenda_url = f"{agenda}?{urlencode({'cercle': owner.slug})}"
         feed_url = reverse("events:feed-circle", args=[owner.slug])
     else:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.networks.models import MembershipStatus, Network
-from maillage.places.freshness.services import (
+from maillage.places.freshness.score import (
     accepted_memberships_prefetch,
     freshness_score,
     record_is_stale,

@@ -3,7 +3,7 @@ viewer may see.
 
 Skills carry their name and précision as light French stems (`Skill.search_text`, kept by
 `Skill.save`), so "comptabilites" finds "Comptabilité" the way the place index does: every word
-of the query must start a word of the skill. Visibility follows `maillage.accounts.selectors`
+of the query must start a word of the skill. Visibility follows `maillage.people.selectors`
 (public to all, network to people sharing a network, private to the owner, all to admins) but
 for every owner at once: the viewer's networks are read once, then one SQL condition keeps the
 network skills of owners with a role in one of them (directly, or through an accepted place).
@@ -17,9 +17,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from maillage.accounts.models import Skill, User, Visibility
-from maillage.accounts.selectors import networks_of
 from maillage.lib.french_stem import tokens
 from maillage.networks.models import MembershipStatus, NetworkRole
+from maillage.networks.selectors import networks_of
 from maillage.places.models import Place, PlaceRole
 from maillage.places.search.filters import SearchFilters
 from maillage.territory.selectors import normalize_name

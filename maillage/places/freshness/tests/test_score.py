@@ -7,13 +7,13 @@ import time_machine
 
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.tests.factories import NetworkFactory
-from maillage.places.freshness.services import (
+from maillage.places.freshness.score import (
     completeness_checks,
     freshness_score,
     is_stale,
-    recompute_freshness,
     stale_after_days,
 )
+from maillage.places.freshness.services import recompute_freshness
 from maillage.places.models import Place
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 

@@ -1,3 +1,6 @@
+"""The pages of a person (/moi/): their profile with their roles in networks and places, their
+skills, and the public page of someone else, showing the skills their visibility allows."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from maillage.accounts import selectors, services
+from maillage.accounts import services
 from maillage.accounts.forms import ProfileForm, SkillForm
 from maillage.lib.forms import show_refusal
+from maillage.people import selectors
 
 
 @login_required

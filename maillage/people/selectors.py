@@ -1,4 +1,4 @@
-"""Reads about people, and the checkpoints every accounts view goes through.
+"""Reads about people, and the checkpoints every page about a person goes through.
 
 The rule that matters most here: no page leaks a private field. A person's e-mail and phone are
 only ever shown to that person; their skills follow the visibility each skill was given.
@@ -6,43 +6,15 @@ only ever shown to that person; their skills follow the visibility each skill wa
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from maillage.accounts.models import Skill, User, Visibility
-from maillage.networks.models import Membership, MembershipStatus, Network, NetworkRole
+from maillage.networks.models import NetworkRole
+from maillage.networks.selectors import shares_network
 from maillage.places.models import PlaceRole
 
 AnyUser = User | AnonymousUser
-
-
-def _in_networks_of(user: User) -> Q:
-    """A filter on Network: the networks this person belongs to.
-
-    Directly (a NetworkRole), or through a place where they have a PlaceRole and whose
-    membership in the network is accepted (a suspended or pending place does not count).
-    """
-    via_roles = NetworkRole.objects.filter(user=user).values("network_id")
-    via_places = Membership.objects.filter(
-        status=MembershipStatus.ACCEPTED, place__roles__user=user
-    ).values("network_id")
-    return Q(pk__in=via_roles) | Q(pk__in=via_places)
-
-
-def networks_of(*, user: AnyUser) -> QuerySet[Network]:
-    """The networks a person belongs to, directly or through an accepted place (none if anonymous)."""
-    if not user.is_authenticated:
-        return Network.objects.none()
-    return Network.objects.filter(_in_networks_of(user)).distinct()
-
-
-def shares_network(a: AnyUser, b: AnyUser) -> bool:
-    """Whether both people belong to at least one common network (one query at most)."""
-    if not a.is_authenticated or not b.is_authenticated:
-        return False
-    if a.pk == b.pk:
-        return True
-    return Network.objects.filter(_in_networks_of(a)).filter(_in_networks_of(b)).exists()
 
 
 def visible_skills(*, viewer: AnyUser, person: User) -> QuerySet[Skill]:

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from maillage.accounts import api_token_views, views
+from maillage.accounts import api_token_views
+from maillage.people import views
 
+# The namespace stays "accounts": these are the account pages, served above networks and places.
 app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
