@@ -40,9 +40,9 @@ def main() -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from maillage.places.search.filters import SearchFilters
-    from maillage.places.search.people import search_people
-    from maillage.places.search.selectors import facet_counts, map_features, search
+    from maillage.directory.search.filters import SearchFilters
+    from maillage.directory.search.people import search_people
+    from maillage.directory.search.selectors import facet_counts, map_features, search
 
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"charge moyenne : {run.load_average()}")

@@ -514,7 +514,7 @@ def post_process() -> None:
         steps.append((fresh[0], lambda: call_command(fresh[0])))
     else:
         try:
-            services = importlib.import_module("maillage.places.freshness.services")
+            services = importlib.import_module("maillage.directory.freshness.services")
         except ImportError:
             services = None
         recompute = getattr(services, "recompute_all_freshness", None)

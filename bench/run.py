@@ -324,7 +324,7 @@ def write_import_csv(path: Path, rows: int, seed: int = 10) -> dict[str, int]:
     from maillage.territory.models import Commune
 
     try:
-        from maillage.places.transfer.readers.profiles import TEMPLATE_COLUMNS
+        from maillage.directory.transfer.readers.profiles import TEMPLATE_COLUMNS
 
         columns = list(TEMPLATE_COLUMNS)
     except ImportError:
@@ -450,7 +450,7 @@ def datasette_sql(text: str) -> tuple[str, str] | None:
     """The SQL Datasette runs for a text: the same FTS5 MATCH on the same stems as Maillage,
     ranked with the same bm25 weights, 20 first places with their name, slug and commune."""
     try:
-        from maillage.places.search import backends
+        from maillage.directory.search import backends
     except ImportError:
         return None
     stems = backends.query_tokens(text)

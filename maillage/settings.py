@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "maillage.territory",
     "maillage.accounts",
     "maillage.places",
+    "maillage.directory",
     "maillage.networks",
     "maillage.ledger",
     "maillage.mobility",

@@ -35,6 +35,8 @@ from maillage.demo.selectors import (
     demo_places,
     demo_users,
 )
+from maillage.directory.freshness.services import recompute_all_freshness
+from maillage.directory.search.services import rebuild_search_index
 from maillage.lib.refusals import Refusal
 from maillage.networks.models import (
     Membership,
@@ -43,9 +45,7 @@ from maillage.networks.models import (
     Network,
     NetworkRole,
 )
-from maillage.places.freshness.services import recompute_all_freshness
 from maillage.places.models import Equipment, Place, PlaceRole, PlaceStatus, PlaceType, Space
-from maillage.places.search.services import rebuild_search_index
 from maillage.territory.models import Commune
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105 (printed to the operator on purpose)

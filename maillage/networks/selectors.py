@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from maillage.accounts.models import User
@@ -272,3 +272,25 @@ def shares_network(a: AnyUser, b: AnyUser) -> bool:
     if a.pk == b.pk:
         return True
     return Network.objects.filter(_in_networks_of(a)).filter(_in_networks_of(b)).exists()
+
+
+# --- The networks of a place (its page, the API, the freshness threshold) --------------------
+
+
+def accepted_memberships_prefetch() -> Prefetch:
+    """Prefetch a place's accepted memberships with their network, by network name, as
+    `accepted_memberships` (what the place page, the API and `stale_after_days` read)."""
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(status=MembershipStatus.ACCEPTED)
+        .select_related("network")
+        .order_by("network__name"),
+        to_attr="accepted_memberships",
+    )
+
+
+def accepted_memberships_of(*, place: Place) -> list[Membership]:
+    """The place's accepted memberships with their network (one query, none if prefetched)."""
+    if not hasattr(place, "accepted_memberships"):
+        prefetch_related_objects([place], accepted_memberships_prefetch())
+    return place.accepted_memberships

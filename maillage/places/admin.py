@@ -74,7 +74,3 @@ class PlaceRoleAdmin(admin.ModelAdmin):
     list_select_related = ["user", "place"]
     raw_id_fields = ["user"]
     autocomplete_fields = ["place"]
-
-
-# Freshness reminders have their admin in their own package.
-from maillage.places.freshness import admin as _freshness_admin  # noqa: E402, F401

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.lib.geo import feature_collection, point_feature
-from maillage.networks.models import Membership, MembershipStatus
 from maillage.places.models import (
     Equipment,
     Place,
@@ -95,13 +94,6 @@ def public_place_detail(*, slug: str, user: AnyUser | None = None) -> Place:
             "spaces",
             "equipment",
             "photos",
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(status=MembershipStatus.ACCEPTED)
-                .select_related("network")
-                .order_by("network__name"),
-                to_attr="accepted_memberships",
-            ),
         ),
         slug=slug,
     )

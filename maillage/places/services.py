@@ -20,7 +20,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from maillage.accounts.models import User
 from maillage.lib.geo import distance_km
 from maillage.lib.refusals import Refusal
-from maillage.places.freshness.services import recompute_freshness
 from maillage.places.models import (
     Equipment,
     Place,
@@ -30,7 +29,7 @@ from maillage.places.models import (
     Space,
 )
 from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
-from maillage.places.search.services import reindex_place
+from maillage.places.signals import place_changed
 from maillage.territory.models import Commune
 from maillage.territory.selectors import normalize_name
 
@@ -325,8 +324,7 @@ def create_place(*, user: User, data: Mapping[str, Any]) -> Place:
         _full_clean(place)
         place.save()
         PlaceRole.objects.create(place=place, user=user, role=PlaceRole.Role.MANAGER)
-        reindex_place(place=place)
-        recompute_freshness(place)
+        place_changed.send(sender=Place, place=place, searchable=True)
     return place
 
 
@@ -340,8 +338,7 @@ def update_place(*, place: Place, by: User, data: Mapping[str, Any]) -> Place:
             place.last_confirmed_at = timezone.now()
             _full_clean(place)
             place.save()
-            reindex_place(place=place)
-            recompute_freshness(place)
+            place_changed.send(sender=Place, place=place, searchable=True)
     except Exception:
         # Leave the caller's object as it was, like the database.
         for field, value in before.items():
@@ -410,8 +407,7 @@ def _save_space(space: Space) -> Space:
         space.last_confirmed_at = timezone.now()
         _full_clean(space)
         space.save()
-        reindex_place(place=space.place)
-        recompute_freshness(space.place)
+        place_changed.send(sender=Place, place=space.place, searchable=True)
     return space
 
 
@@ -432,8 +428,7 @@ def delete_space(*, space: Space, by: User) -> None:
     """Delete a space."""
     with transaction.atomic():
         space.delete()
-        reindex_place(place=space.place)
-        recompute_freshness(space.place)
+        place_changed.send(sender=Place, place=space.place, searchable=True)
 
 
 def _save_equipment(item: Equipment) -> Equipment:
@@ -444,8 +439,7 @@ def _save_equipment(item: Equipment) -> Equipment:
         item.last_confirmed_at = timezone.now()
         _full_clean(item)
         item.save()
-        reindex_place(place=item.place)
-        recompute_freshness(item.place)
+        place_changed.send(sender=Place, place=item.place, searchable=True)
     return item
 
 
@@ -466,8 +460,7 @@ def delete_equipment(*, equipment: Equipment, by: User) -> None:
     """Delete shared equipment."""
     with transaction.atomic():
         equipment.delete()
-        reindex_place(place=equipment.place)
-        recompute_freshness(equipment.place)
+        place_changed.send(sender=Place, place=equipment.place, searchable=True)
 
 
 # --- Photos ---------------------------------------------------------------------------------
@@ -554,7 +547,7 @@ def add_photo(*, place: Place, by: User, upload: UploadedFile, alt_text: str) ->
         except Exception:
             photo.image.delete(save=False)
             raise
-        recompute_freshness(place)
+        place_changed.send(sender=Place, place=place, searchable=False)
     return photo
 
 
@@ -563,5 +556,5 @@ def delete_photo(*, photo: PlacePhoto, by: User) -> None:
     with transaction.atomic():
         storage, name = photo.image.storage, photo.image.name
         photo.delete()
-        recompute_freshness(photo.place)
+        place_changed.send(sender=Place, place=photo.place, searchable=False)
         transaction.on_commit(lambda: storage.delete(name))

@@ -59,7 +59,7 @@ def test_every_operation_has_a_french_summary(openapi):
 
 
 def test_the_documented_filters_of_places_are_those_of_the_search_page(openapi):
-    from maillage.places.search.filters import QUERY_KEYS
+    from maillage.directory.search.filters import QUERY_KEYS
 
     parameters = {p["name"] for p in openapi["paths"]["/api/v1/places"]["get"]["parameters"]}
     assert set(QUERY_KEYS) <= parameters

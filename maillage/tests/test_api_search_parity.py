@@ -3,8 +3,8 @@ in the same order, with the same total and the same notices."""
 
 import pytest
 
+from maillage.directory.search.services import rebuild_search_index
 from maillage.networks.models import Membership, MembershipStatus
-from maillage.places.search.services import rebuild_search_index
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 from maillage.territory.tests.factories import CommuneFactory
 

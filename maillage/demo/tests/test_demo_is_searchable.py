@@ -1,7 +1,7 @@
 from maillage.demo.services import load_demo
+from maillage.directory.search.filters import SearchFilters
+from maillage.directory.search.selectors import search
 from maillage.places.models import Place
-from maillage.places.search.filters import SearchFilters
-from maillage.places.search.selectors import search
 
 
 def test_demo_places_are_indexed_for_search_and_scored_for_freshness(census_csv, demo_communes):

@@ -1,4 +1,4 @@
-"""The full-text index of places (see maillage/places/search/backends.py), filled once here.
+"""The full-text index of places (see maillage/directory/search/backends.py), filled once here.
 
 SQLite gets an FTS5 virtual table, PostgreSQL a table of tsvectors with a GIN index; other
 databases get nothing (search then falls back to plain name matching).
@@ -8,7 +8,7 @@ from django.db import migrations
 
 
 def create_and_fill(apps, schema_editor):
-    from maillage.places.search import backends
+    from maillage.directory.search import backends
 
     connection = schema_editor.connection
     backends.create_table(connection)
@@ -21,7 +21,7 @@ def create_and_fill(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    from maillage.places.search import backends
+    from maillage.directory.search import backends
 
     backends.drop_table(schema_editor.connection)
 

@@ -1,0 +1,3 @@
+"""The directory's admin: freshness reminders (their model stays in `places`)."""
+
+from maillage.directory.freshness import admin as _freshness_admin  # noqa: F401

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.directory.freshness import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Marque comme non distribués les rappels en attente envoyés à cette adresse : le "
+        "prochain freshness_escalate les transmet à la coordination."
+    )
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "email", help="L'adresse à laquelle le serveur de courrier n'a pas pu distribuer."
+        )
+
+    def handle(self, *args, email: str, **options) -> None:  # type: ignore[no-untyped-def]
+        if "@" not in email:
+            raise CommandError(f"Ce n'est pas une adresse e-mail : {email!r}")
+        count = services.mark_bounced(email=email)
+        self.stdout.write(
+            self.style.SUCCESS(f"{count} rappel(s) à {email} marqué(s) non distribué(s).")
+        )

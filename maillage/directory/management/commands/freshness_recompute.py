@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from maillage.directory.freshness import services
+
+
+class Command(BaseCommand):
+    help = "Recalcule le score de fraîcheur de chaque lieu (il baisse avec l'âge : à lancer chaque jour)."
+
+    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+        count = services.recompute_all_freshness()
+        self.stdout.write(self.style.SUCCESS(f"{count} score(s) modifié(s)."))

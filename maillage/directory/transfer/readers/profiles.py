@@ -1,0 +1,298 @@
+"""Column sets the readers recognise, and how each maps onto an ImportRow."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from maillage.directory.transfer.rows import ImportRow, hashed_id, text, types_from_text
+
+FIELDS = [
+    "external_id",
+    "name",
+    "types",
+    "address",
+    "postal_code",
+    "commune_name",
+    "insee_code",
+    "latitude",
+    "longitude",
+    "website",
+    "email",
+    "phone",
+    "description",
+    "opening_hours",
+]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A family of files: its source key (prefix of external ids) and its columns per field.
+
+    Each field lists candidate columns; the first one present in the file is used. A field whose
+    value is a list of columns joined with spaces (an address in parts) uses `joined`.
+    """
+
+    key: str
+    label: str
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[tuple[str, ...], ...]
+    joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra_types: tuple[str, ...] = ()
+    # Columns copied as they are into ImportRow.extra (place field name → column).
+    extras: dict[str, str] = field(default_factory=dict)
+    # Whether the id column holds the place's external id as it is (our own export), and the
+    # records may carry spaces and equipment.
+    verbatim_ids: bool = False
+
+    def known_columns(self) -> set[str]:
+        known = {col for cols in self.columns.values() for col in cols}
+        known |= {col for cols in self.joined.values() for col in cols}
+        known |= set(self.extras.values())
+        if self.verbatim_ids:
+            known |= {"spaces", "equipment"}
+        return known | {"source"}
+
+    def missing(self, header: Iterable[str]) -> list[str]:
+        """The required columns absent from the header (each requirement: one of several)."""
+        present = set(header)
+        return [" / ".join(group) for group in self.required if not present & set(group)]
+
+    def matches(self, header: Iterable[str]) -> bool:
+        present = set(header)
+        return all(present & set(group) for group in self.required)
+
+    def row(self, record: dict[str, Any], *, row_number: int) -> ImportRow:
+        """Map one record (a dict of column → value) onto an ImportRow."""
+        values: dict[str, Any] = {}
+        columns: dict[str, str] = {}
+        for name, candidates in self.columns.items():
+            for col in candidates:
+                if col in record:
+                    value = record[col]
+                    if isinstance(value, list):
+                        value = "|".join(str(item) for item in value)
+                    values[name] = value if name in {"latitude", "longitude"} else text(value)
+                    columns[name] = col
+                    if values[name] not in ("", None):
+                        break
+        for name, parts in self.joined.items():
+            joined = " ".join(text(record.get(col)) for col in parts if text(record.get(col)))
+            if joined and not values.get(name):
+                values[name] = joined
+                columns[name] = "+".join(parts)
+        row = ImportRow(row_number=row_number, raw=dict(record), columns=columns)
+        for name in FIELDS:
+            if name in values and name != "types":
+                setattr(row, name, values[name])
+        row.types = types_from_text(values.get("types", "")) + [
+            t for t in self.extra_types if t not in types_from_text(values.get("types", ""))
+        ]
+        # Multi-valued contact cells ("a@x.fr|b@y.fr"): keep the first.
+        for name in ("email", "website", "phone"):
+            value = getattr(row, name)
+            if "|" in value:
+                setattr(row, name, value.split("|")[0].strip())
+        for name, col in self.extras.items():
+            if col in record and record[col] not in (None, ""):
+                row.extra[name] = record[col]
+                row.columns[name] = col
+        if "source" in record:
+            source = text(record["source"])[:100]
+            # Our own export says exactly what the place's source is, even when empty.
+            if source or self.verbatim_ids:
+                row.source = source
+        if self.verbatim_ids:
+            for name in ("spaces", "equipment"):
+                if record.get(name) not in (None, ""):
+                    setattr(row, name, record[name])
+        row.external_id = self.external_id(record, row)
+        return row
+
+    def external_id(self, record: dict[str, Any], row: ImportRow) -> str:
+        source = self.key
+        if self.verbatim_ids and row.external_id:
+            # Our export's id is the place's external id as stored ("cget-2019-0042" or
+            # "reseau-a:hangar-7"), or "maillage:<pk>": prefixing it would make a new place.
+            return row.external_id[:100]
+        if self.key == "lmn":
+            # Médiation numérique files gather several publishers, each with its own ids.
+            origin = slugify(text(record.get("source")))[:30]
+            source = f"lmn-{origin}" if origin else "lmn"
+        elif self.key == "csv" and text(record.get("source")):
+            source = slugify(text(record.get("source")))[:30] or "csv"
+        ident = row.external_id or hashed_id(
+            row.name, row.address, row.postal_code, row.commune_name
+        )
+        return f"{source}:{ident}"[:100]
+
+
+TEMPLATE_COLUMNS = [
+    "identifiant",
+    "source",
+    "nom",
+    "types",
+    "adresse",
+    "code_postal",
+    "commune",
+    "code_insee",
+    "latitude",
+    "longitude",
+    "site_web",
+    "courriel",
+    "telephone",
+    "description",
+    "horaires",
+]
+
+TEMPLATE = Profile(
+    key="csv",
+    label="Maillage",
+    columns={
+        "external_id": ("identifiant", "id"),
+        "name": ("nom",),
+        "types": ("types", "type"),
+        "address": ("adresse",),
+        "postal_code": ("code_postal",),
+        "commune_name": ("commune",),
+        "insee_code": ("code_insee",),
+        "latitude": ("latitude",),
+        "longitude": ("longitude",),
+        "website": ("site_web",),
+        "email": ("courriel", "email"),
+        "phone": ("telephone",),
+        "description": ("description",),
+        "opening_hours": ("horaires",),
+    },
+    required=(("nom",), ("code_insee", "code_postal", "commune")),
+)
+
+CGET_2019 = Profile(
+    key="cget2019",
+    label="CGET 2019",
+    columns={
+        "external_id": ("ID",),
+        "name": ("NOM_TL",),
+        "types": ("TYPO",),
+        "address": ("ADRESSE",),
+        "postal_code": ("CP",),
+        "commune_name": ("COMINIT", "NOMCOM"),
+        "insee_code": ("INSEECOM",),
+        "latitude": ("LAT",),
+        "longitude": ("LONG",),
+        "website": ("WEB",),
+    },
+    required=(("ID",), ("NOM_TL",), ("INSEECOM", "CP")),
+)
+
+REGION_SUD_2022 = Profile(
+    key="regionsud2022",
+    label="Région Sud 2022",
+    columns={
+        "name": ("nom",),
+        "types": ("type_lieu",),
+        "address": ("adresse_brut",),
+        "postal_code": ("adresse_code_postal",),
+        "commune_name": ("adresse_commune",),
+        "insee_code": ("adresse_code_insee",),
+        "latitude": ("latitude",),
+        "longitude": ("longitude",),
+        "website": ("contact_web",),
+        "email": ("contact_email",),
+        "phone": ("contact_telephone",),
+        "description": ("description",),
+        "opening_hours": ("horaires_ouverture_osm", "horaires_ouverture_brut"),
+    },
+    joined={"address": ("adresse_numero", "adresse_rue")},
+    required=(("nom",), ("adresse_code_postal", "adresse_code_insee", "adresse_commune")),
+)
+
+MEDIATION = Profile(
+    key="lmn",
+    label=_("Lieux de médiation numérique"),
+    columns={
+        "external_id": ("id",),
+        "name": ("nom",),
+        "types": ("typologie",),
+        "address": ("adresse",),
+        "postal_code": ("code_postal",),
+        "commune_name": ("commune",),
+        "insee_code": ("code_insee",),
+        "latitude": ("latitude",),
+        "longitude": ("longitude",),
+        "website": ("site_web",),
+        "email": ("courriels", "courriel"),
+        "phone": ("telephone",),
+        "description": ("presentation_resume", "presentation_detail"),
+        "opening_hours": ("horaires",),
+    },
+    required=(("id",), ("nom",), ("commune", "code_postal", "code_insee")),
+    extra_types=("numerique",),
+)
+
+# Our own export (opendata): English column names, ids already "source:id".
+EXPORT_DAYS = ["mo", "tu", "we", "th", "fr", "sa", "su"]
+MAILLAGE_EXPORT = Profile(
+    key="maillage",
+    label=_("Export Maillage"),
+    columns={
+        "external_id": ("id",),
+        "name": ("name",),
+        "types": ("types",),
+        "address": ("address",),
+        "postal_code": ("postal_code",),
+        "commune_name": ("commune",),
+        "insee_code": ("code_insee",),
+        "latitude": ("latitude",),
+        "longitude": ("longitude",),
+        "website": ("website",),
+        "email": ("email",),
+        "phone": ("phone",),
+        "description": ("description",),
+    },
+    required=(("id",), ("name",), ("code_insee", "postal_code", "commune")),
+    extras={
+        "summary": "summary",
+        "status": "status",
+        "address_complement": "address_complement",
+        "opening_hours_note": "opening_hours_note",
+        "accessibility_note": "accessibility_note",
+        "acceslibre_url": "acceslibre_url",
+        "access_step_free": "access_step_free",
+        "access_toilets": "access_toilets",
+        "access_parking": "access_parking",
+        "access_hearing_loop": "access_hearing_loop",
+        "access_public_transport": "access_public_transport",
+        "opening_hours": "opening_hours",
+        **{f"opening_hours_{day}": f"opening_hours_{day}" for day in EXPORT_DAYS},
+    },
+    verbatim_ids=True,
+)
+
+# Most specific first: a CGET file also has columns a looser profile would accept.
+CSV_PROFILES = [CGET_2019, REGION_SUD_2022, MEDIATION, MAILLAGE_EXPORT, TEMPLATE]
+
+
+def pick_profile(header: list[str], *, profiles: list[Profile] = CSV_PROFILES) -> Profile:
+    """The profile whose required columns the header holds; the template's otherwise."""
+    present = set(header)
+    if "pivot" in present and MEDIATION in profiles and MEDIATION.matches(header):
+        return MEDIATION
+    for profile in profiles:
+        if profile is not MEDIATION and profile.matches(header):
+            return profile
+    return TEMPLATE
+
+
+def header_notices(profile: Profile, header: list[str]) -> list[str]:
+    """Say which profile was recognised and which columns will be ignored."""
+    notices = [_("Colonnes reconnues : %(label)s.") % {"label": profile.label}]
+    extra = [col for col in header if col and col not in profile.known_columns()]
+    if extra:
+        notices.append(
+            _("Colonnes ignorées (inconnues de ce format) : %(cols)s.")
+            % {"cols": ", ".join(extra[:30]) + ("…" if len(extra) > 30 else "")}
+        )
+    return notices

@@ -1,0 +1,71 @@
+"""The pages: upload → dry-run report → apply, progress fragment, CSV report, query bounds."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from maillage.directory.transfer.tests.conftest import HEADER
+from maillage.places.models import ImportRun, Place
+
+CSV = HEADER + "\n1,La Bobine,coworking,1 place d'Armes,59500,Douai,59178,50.3705,3.0799\n"
+
+
+def _upload(client, network):
+    return client.post(
+        "/import/",
+        {"file": SimpleUploadedFile("lieux.csv", CSV.encode()), "network": network.pk},
+    )
+
+
+def test_coordinator_uploads_reviews_and_applies(
+    client, communes, dora, network_a, settings, tmp_path, django_assert_max_num_queries
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(dora)
+    response = _upload(client, network_a)
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/import/{run.pk}/"
+    with django_assert_max_num_queries(12):
+        page = client.get(response.url)
+    html = page.content.decode()
+    assert "La Bobine" in html and "Appliquer" in html
+    assert Place.objects.count() == 0
+    assert "La Bobine" not in client.get(response.url + "?resultat=rejected").content.decode()
+    csv = b"".join(client.get(f"/import/{run.pk}/rapport.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    assert "La Bobine" in csv
+    client.post(f"/import/{run.pk}/appliquer/")
+    assert Place.objects.filter(external_id="csv:1").exists()
+    again = client.post(f"/import/{run.pk}/appliquer/", follow=True)
+    assert "déjà été appliqué" in again.content.decode()
+    assert Place.objects.count() == 1
+
+
+def test_progress_fragment_polls_while_running_and_refreshes_when_done(
+    client, dora, network_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(dora)
+    run = ImportRun.objects.create(
+        network=network_a, created_by=dora, original_name="x.csv", format="csv",
+        status=ImportRun.Status.RUNNING, rows_total=200, rows_done=50,
+    )  # fmt: skip
+    fragment = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert '<progress id="import-progress-bar" max="200" value="50">' in html
+    assert 'hx-trigger="every 1s"' in html
+    assert "<h1>" not in html
+    run.status = ImportRun.Status.CHECKED
+    run.save()
+    done = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+
+
+def test_a_coordinator_cannot_import_into_another_network(
+    client, erin, network_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(erin)
+    response = _upload(client, network_a)
+    assert response.status_code == 200
+    assert ImportRun.objects.count() == 0
