@@ -29,6 +29,7 @@ run: setup demo ## Set up, load the demo once, and serve on http://$(HOST):$(POR
 
 test: setup chromium ## Set up and run the whole test suite (SQLite, or DATABASE_URL)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=maillage.settings_test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -85,6 +86,7 @@ bench: setup ## Build the large benchmark installation (var/bench/) and measure 
 
 lint: venv ## Check style with ruff
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/ruff format --check .
 
 format: venv ## Format the code with ruff
