@@ -90,6 +90,7 @@ class DuplicateBooking(BookingError):
 
 class DayFull(BookingError):
     """No desk left: the answer the visitor sees is "complet"."""
+
     status = 409  # the state of things (a desk taken, a key used), not the request
 
 

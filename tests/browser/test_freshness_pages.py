@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from maillage.accounts.tests.factories import UserFactory
+from maillage.directory.freshness.tokens import make_token
 from maillage.networks.models import Membership, MembershipStatus, NetworkRole
 from maillage.networks.tests.factories import NetworkFactory
-from maillage.directory.freshness.tokens import make_token
 from maillage.places.models import FreshnessReminder, Place, PlaceRole
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 from tests.browser.conftest import check_accessibility

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from maillage.places.models import PlaceType
 from maillage.directory.search.services import rebuild_search_index
+from maillage.places.models import PlaceType
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 from maillage.territory.tests.factories import CommuneFactory
 from tests.browser.conftest import check_accessibility
