@@ -9,7 +9,6 @@ token and an `Idempotency-Key`, and goes through the same service as the form.
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -343,32 +342,23 @@ def create_proposal(
     # Keys are per person: someone else's key can neither collide with nor reveal a proposal.
     key = f"api:{user.pk}:{idempotency_key}"
     started = timezone.now()
-    try:
-        proposal = budget_services.submit_proposal(
-            circle=circle,
-            action=action,
-            title=payload.title,
-            amount_cents=payload.amount_cents,
-            payee=budget_services.Payee(
-                kind=payload.payee_kind,
-                user=payee_user,
-                place=payee_place,
-                name=payload.payee_name,
-            ),
-            justification=payload.justification,
-            idempotency_key=key,
-            by=user,
-        )
-    except budget_services.NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
-    except budget_services.BudgetError as exc:
-        raise field_errors(_api_field(exc.field), exc.message) from exc
+    proposal = budget_services.submit_proposal(
+        circle=circle,
+        action=action,
+        title=payload.title,
+        amount_cents=payload.amount_cents,
+        payee=budget_services.Payee(
+            kind=payload.payee_kind,
+            user=payee_user,
+            place=payee_place,
+            name=payload.payee_name,
+        ),
+        justification=payload.justification,
+        idempotency_key=key,
+        by=user,
+    )
     (row,) = _proposal_rows(circle, [_proposals(circle).get(pk=proposal.pk)])
     return (200 if proposal.created_at < started else 201), row
-
-
-def _api_field(field: str | None) -> str | None:
-    return {"payee_place": "payee_place", "payee_user": "payee_user_id"}.get(field or "", field)
 
 
 # --- Decisions and transparency -------------------------------------------------------------

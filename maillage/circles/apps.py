@@ -7,6 +7,7 @@ class CirclesConfig(AppConfig):
     verbose_name = _("Cercles territoriaux")
 
     def ready(self) -> None:
+        from maillage.circles.budget_services import circle_ledger_issues
         from maillage.circles.models import (
             Circle,
             CircleAccountKind,
@@ -17,9 +18,11 @@ class CirclesConfig(AppConfig):
         )
         from maillage.ledger import registry
 
-        # Envelopes and expenses cause transfers, decisions allow them, circles own accounts.
+        # Envelopes and expenses cause transfers, decisions allow them, circles own accounts;
+        # `ledger_check` also proves each circle's budget agrees with its account.
         registry.register(
             reasons=CircleReason,
             account_kinds=CircleAccountKind,
             citable=(Circle, Envelope, Decision, Expense),
+            checks=(circle_ledger_issues,),
         )

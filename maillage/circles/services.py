@@ -136,9 +136,14 @@ class ReasonRequired(CircleError):
 # --- roles ------------------------------------------------------------------------------------
 
 
-def _lock_circle(circle: Circle) -> Circle:
-    # Every change of the circle's people locks the circle row first, so two requests (a double
-    # click on "join", a meeting naming someone while they leave) are applied one after the other.
+def lock_circle(circle: Circle) -> Circle:
+    """Lock the circle's row (inside a transaction) and return it fresh.
+
+    Every change of the circle's people, and every grant or envelope cancellation, locks the
+    circle row first: two requests (a double click on "join", a meeting naming someone while they
+    leave, a cancellation slipping between a grant's check of the remainder and its insert) are
+    applied one after the other.
+    """
     return Circle.objects.select_for_update().get(pk=circle.pk)
 
 
@@ -192,7 +197,7 @@ def assign_role(
     if ends_on is not None and ends_on < starts_on:
         raise InvalidPeriod(_("La fin de la période doit suivre son début."))
     with transaction.atomic():
-        _lock_circle(circle)
+        lock_circle(circle)
         current = _open_row(circle=circle, user=user)
         if current is not None:
             _close_row(
@@ -223,7 +228,7 @@ def join_circle(*, circle: Circle, user: User) -> CircleMember:
         )
     try:
         with transaction.atomic():
-            _lock_circle(circle)
+            lock_circle(circle)
             if CircleMember.objects.filter(
                 circle=circle, user=user, ended_at__isnull=True
             ).exists():
@@ -242,7 +247,7 @@ def join_circle(*, circle: Circle, user: User) -> CircleMember:
 def leave_circle(*, circle: Circle, user: User) -> CircleMember:
     """End the person's own open role (and withdraw their pending request); raise NotCircleMember."""
     with transaction.atomic():
-        _lock_circle(circle)
+        lock_circle(circle)
         row = _open_row(circle=circle, user=user)
         if row is None:
             raise NotCircleMember(_("Vous ne faites pas partie de ce cercle."))
@@ -262,7 +267,7 @@ def end_role(*, member: CircleMember, reason: str, by: User) -> CircleMember:
     if not reason:
         raise ReasonRequired(_("Indiquez le motif de la fin de ce rôle."))
     with transaction.atomic():
-        _lock_circle(circle)
+        lock_circle(circle)
         row = CircleMember.objects.select_for_update().get(pk=member.pk)
         if row.ended_at is not None:
             raise NotCircleMember(_("Ce rôle est déjà terminé."))
@@ -295,7 +300,7 @@ def request_role(
     )
     try:
         with transaction.atomic():
-            _lock_circle(circle)
+            lock_circle(circle)
             if RoleRequest.objects.filter(
                 circle=circle, user=user, status=RoleRequest.Status.PENDING
             ).exists():
@@ -495,7 +500,7 @@ def update_circle(*, circle: Circle, data: CircleData, by: User) -> Circle:
     communes, place_ids = _check_circle_data(data=data, by=by, circle=circle)
     try:
         with transaction.atomic():
-            row = _lock_circle(circle)
+            row = lock_circle(circle)
             previous_status = row.status
             row.network = data.network
             row.name = data.name.strip()

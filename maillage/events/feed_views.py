@@ -14,6 +14,7 @@ from maillage.events import feeds, ical_import
 from maillage.events.feed_forms import FeedSourceForm
 from maillage.events.models import FeedSource
 from maillage.events.selectors import get_event_for_viewer, get_occurrence_for_viewer
+from maillage.lib.forms import show_refusal
 from maillage.networks.selectors import get_network
 from maillage.places.models import Place
 from maillage.places.selectors import get_place_for_manager
@@ -117,7 +118,7 @@ def feed_sources(request: HttpRequest, slug: str) -> HttpResponse:
                     place=place, url=form.cleaned_data["url"], by=request.user
                 )
             except ical_import.FeedError as exc:
-                form.add_error("url", str(exc.message))
+                show_refusal(form, exc, near="url")
             else:
                 _report(request, ical_import.import_feed(source=source))
                 return redirect("events:feed-sources", slug=place.slug)

@@ -161,7 +161,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 messages.info(request, error.message)
                 return redirect("events:invitation", token=token)
             except registrations.RegistrationError as error:
-                form.add_error(None, error.message)
+                show_refusal(form, error)
             else:
                 messages.success(request, _registered_message(registration))
                 return redirect("events:invitation", token=token)

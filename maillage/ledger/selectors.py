@@ -1,10 +1,11 @@
 """Reads of the ledger: balances recomputed from the transfers, the ledger check, citations."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Sum
 
+from maillage.ledger import registry
 from maillage.ledger.models import Account, Transfer, TransferQuerySet
 
 
@@ -31,10 +32,12 @@ class LedgerReport:
     transfers: int
     total_cents: int
     mismatches: list[tuple[int, int, int]]  # (account id, cached, derived)
+    # What the clients' registered checks found between their records and the ledger.
+    client_issues: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.total_cents == 0 and not self.mismatches
+        return self.total_cents == 0 and not self.mismatches and not self.client_issues
 
 
 def check_ledger() -> LedgerReport:
@@ -51,6 +54,7 @@ def check_ledger() -> LedgerReport:
         transfers=Transfer.objects.count(),
         total_cents=sum(derived.values()),
         mismatches=mismatches,
+        client_issues=[issue for check in registry.client_checks() for issue in check()],
     )
 
 

@@ -15,6 +15,7 @@ from maillage.ledger.models import (
     TransferReason,
     content_type_for,
 )
+from maillage.lib.refusals import Refusal
 from maillage.networks.models import Network
 from maillage.places.models import Place
 
@@ -22,16 +23,12 @@ from maillage.places.models import Place
 MAX_AMOUNT_CENTS = 100_000_000
 
 
-class LedgerError(Exception):
-    """A rule of the ledger refused the transfer; `message` says why, in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class LedgerError(Refusal):
+    """A rule of the ledger refused the transfer; nothing was posted."""
 
 
 class InvalidAmount(LedgerError):
-    pass
+    field = "amount"
 
 
 class SameAccount(LedgerError):
@@ -41,9 +38,11 @@ class SameAccount(LedgerError):
 class IdempotencyConflict(LedgerError):
     """The idempotency key was already used for a different transfer."""
 
+    status = 409
+
 
 class AlreadyReversed(LedgerError):
-    pass
+    status = 409
 
 
 # --- accounts ---------------------------------------------------------------------------------

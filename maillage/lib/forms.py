@@ -72,7 +72,11 @@ class EurosField(forms.CharField):
         return cents
 
 
-def show_refusal(form: forms.BaseForm, refusal: Refusal) -> None:
-    """Show a service's refusal next to the field it concerns, or above the form."""
-    field = refusal.field if refusal.field in form.fields else None
+def show_refusal(form: forms.BaseForm, refusal: Refusal, *, near: str | None = None) -> None:
+    """Show a service's refusal next to the field it concerns, or above the form.
+
+    `near` names the field to show it beside when the refusal names none of this form's fields
+    (an upload refused for its content belongs beside the file input).
+    """
+    field = refusal.field if refusal.field in form.fields else near
     form.add_error(field, str(refusal.message))

@@ -5,10 +5,11 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from maillage.circles import budget
 from maillage.circles import budget_services as svc
-from maillage.circles.budget_services import circle_account
+from maillage.circles.budget_services import circle_account, documents
 from maillage.circles.models import (
     AgendaItem,
     CircleReason,
@@ -222,7 +223,7 @@ def test_a_program_named_like_a_pdf_is_refused(circle, action, participant):
 
 
 def test_a_too_large_document_is_refused(circle, action, participant, monkeypatch):
-    monkeypatch.setattr(svc, "MAX_DOCUMENT_BYTES", 10)
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 10)
 
     with pytest.raises(svc.InvalidDocument, match="taille maximale"):
         propose(circle, action, participant, documents=[pdf()])
@@ -444,3 +445,13 @@ def test_an_envelope_the_other_grants_rely_on_cannot_be_cancelled(circle, action
         svc.cancel_envelope(envelope=spare, by=None)
     spare.refresh_from_db()
     assert spare.cancelled_at is None
+
+
+def test_ledger_check_runs_the_circles_check_and_fails_on_what_it_finds(circle, capsys):
+    EnvelopeFactory(circle=circle, amount_cents=50_000)
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command("ledger_check")
+
+    assert exit_.value.code == 1
+    assert "circle douaisis: account balance 0 != envelopes - paid 50000" in capsys.readouterr().err

@@ -22,6 +22,7 @@ from maillage.directory.opendata.selectors import (
 )
 from maillage.directory.opendata.services import OpenDataError, set_open_data_licence
 from maillage.lib.csvio import delimiter_from_query
+from maillage.lib.forms import show_refusal
 from maillage.networks.models import Network, OpenDataLicence
 from maillage.networks.selectors import get_network, get_network_for_coordinator, is_coordinator
 
@@ -89,7 +90,7 @@ def licence_change(request: HttpRequest, slug: str) -> HttpResponse:
                 network=network, by=request.user, licence=form.cleaned_data["licence"]
             )
         except OpenDataError as error:
-            form.add_error("licence", error.message)
+            show_refusal(form, error, near="licence")
         else:
             messages.success(request, _("Licence enregistrée."))
             return redirect("opendata:network", slug=network.slug)

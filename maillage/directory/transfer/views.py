@@ -15,6 +15,7 @@ from maillage.directory.transfer.readers.profiles import TEMPLATE_COLUMNS
 from maillage.directory.transfer.rows import TransferError
 from maillage.directory.transfer.tasks import dry_run_task
 from maillage.lib.csvio import csv_response, delimiter_from_query
+from maillage.lib.forms import show_refusal
 from maillage.places.models import ImportRun
 
 TEMPLATE_EXAMPLE = [
@@ -61,7 +62,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                         format=form.cleaned_data["format"],
                     )
                 except TransferError as exc:
-                    form.add_error("file", str(exc.message))
+                    show_refusal(form, exc, near="file")
                 else:
                     dry_run_task.enqueue(run.pk)
                     return redirect("transfer:run-detail", pk=run.pk)

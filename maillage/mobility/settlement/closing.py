@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.ledger.models import Account
+from maillage.lib.refusals import Refusal
 from maillage.mobility.models import (
     ClosedMonth,
 )
@@ -34,10 +35,10 @@ from maillage.networks.models import Network
 from maillage.places.models import Place
 
 
-class SettlementError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class SettlementError(Refusal):
+    """A month cannot be closed now (already closed, not over yet): nothing changed."""
+
+    status = 409
 
 
 class MonthAlreadyClosed(SettlementError):

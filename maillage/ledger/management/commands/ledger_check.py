@@ -21,6 +21,8 @@ class Command(BaseCommand):
             )
         if report.total_cents != 0:
             self.stderr.write(f"la somme des soldes vaut {format_cents(report.total_cents)}, pas 0")
+        for issue in report.client_issues:
+            self.stderr.write(issue)
         if not report.ok:
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS("Grand livre équilibré."))
