@@ -201,6 +201,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
 ACCOUNT_SIGNUP_FORM_CLASS = "maillage.accounts.forms.SignupExtraForm"
 # Login throttling: 5 failed attempts per address per 5 minutes, 20 per IP per minute.
 ACCOUNT_RATE_LIMITS = {"login_failed": env_str("LOGIN_FAILED_RATE", "20/m/ip,5/5m/key")}
+# What anyone may do without an account, per client address and per target (lib/ratelimit.py).
+MAILLAGE_RATE_LIMITS = {
+    # A guest registration e-mails the address typed in: bound the mail anyone can make us send.
+    "guest_registration": {
+        "ip": env_str("GUEST_REGISTRATION_RATE_IP", "10/h"),
+        "email": env_str("GUEST_REGISTRATION_RATE_EMAIL", "3/h"),
+        "occurrence": env_str("GUEST_REGISTRATION_RATE_SESSION", "60/h"),
+    },
+}
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Console by default (nothing leaves the machine); set EMAIL_HOST to send through SMTP.
@@ -244,6 +253,13 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024)
 MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# No file is stored past its limit while it arrives (see lib/uploads.py); views set tighter ones.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", max(MAX_IMPORT_BYTES, MAX_PHOTO_BYTES))
+FILE_UPLOAD_HANDLERS = [
+    "maillage.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Map tiles: any XYZ tile server (OpenStreetMap by default; set your own for offline use).

@@ -33,6 +33,7 @@ from maillage.circles.selectors import (
 )
 from maillage.ledger.selectors import transfers_caused_by
 from maillage.lib.forms import show_refusal
+from maillage.lib.uploads import content_type_of, upload_limit
 
 
 @login_required
@@ -117,6 +118,7 @@ def envelope_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@upload_limit(lambda: services.MAX_DOCUMENT_BYTES)
 def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     circle = get_circle_for_member(user=request.user, slug=slug)
     if not is_circle_member(user=request.user, circle=circle):
@@ -210,6 +212,7 @@ def proposal_document(request: HttpRequest, slug: str, pk: int, doc: int) -> Fil
 
 
 @login_required
+@upload_limit(lambda: services.MAX_DOCUMENT_BYTES)
 def expense_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = get_circle_for_member(user=request.user, slug=slug)
     if not is_circle_member(user=request.user, circle=circle):
@@ -376,7 +379,7 @@ def _file_response(field, name: str) -> FileResponse:
         field.open("rb"),
         as_attachment=True,
         filename=download,
-        content_type=services.content_type_of(stored),
+        content_type=content_type_of(stored),
     )
     # Never let the browser guess: an uploaded file is served as what we sniffed it to be.
     response["X-Content-Type-Options"] = "nosniff"

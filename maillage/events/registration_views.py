@@ -24,6 +24,7 @@ from maillage.events.registration_forms import (
 from maillage.events.selectors import can_organise, get_occurrence_for_viewer
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
+from maillage.lib.ratelimit import Throttled, limit_anonymous_action
 
 Status = Registration.Status
 
@@ -81,17 +82,22 @@ def register(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def register_guest(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     occurrence = get_occurrence_for_viewer(user=request.user, slug=slug, key=key)
     form = GuestForm(request.POST)
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
+            limit_anonymous_action(
+                request, "guest_registration", email=data["email"], occurrence=occurrence.pk
+            )
             services.register_guest(
                 occurrence=occurrence,
                 name=data["name"],
                 email=data["email"],
                 share_contact=data["share_contact"],
             )
-        except services.RegistrationError as error:
+        except (services.RegistrationError, Throttled) as error:
             show_refusal(form, error)
+            status = error.status if isinstance(error, Throttled) else 400
         else:
             messages.success(
                 request,
@@ -113,7 +119,7 @@ def register_guest(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "key": key,
             "next": request.POST.get("next", ""),
         },
-        status=400,
+        status=status,
     )
 
 

@@ -1,9 +1,7 @@
 """Every write to the directory: places, their managers, spaces, equipment and photos."""
 
-import io
 import math
 import uuid
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,13 +11,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from maillage.accounts.models import User
 from maillage.lib.geo import distance_km
 from maillage.lib.refusals import Refusal
+from maillage.lib.uploads import UnreadableImage, reencode_image, too_large
 from maillage.places.models import (
     Equipment,
     Place,
@@ -467,53 +466,20 @@ def delete_equipment(*, equipment: Equipment, by: User) -> None:
 
 MAX_PHOTO_SIDE = 2000
 MAX_PHOTO_PIXELS = 50_000_000  # well under Pillow's own bomb threshold
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 def _reencode(upload: UploadedFile) -> tuple[bytes, int, int]:
     """Check the upload is a real, reasonable image; return it as a clean JPEG and its size."""
-    upload.seek(0)
     try:
-        with warnings.catch_warnings():
-            # Pillow only warns below twice its pixel limit: treat any bomb as an error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as probe:
-                if probe.format not in PHOTO_FORMATS:
-                    raise InvalidPhoto(_("Envoyez une photo au format JPEG, PNG, WebP ou GIF."))
-                width, height = probe.size
-                if width * height > MAX_PHOTO_PIXELS:
-                    raise InvalidPhoto(
-                        _("Cette image est trop grande (%(w)s × %(h)s pixels).")
-                        % {"w": width, "h": height}
-                    )
-                probe.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-                # Turn the pixels the way the camera says, since the EXIF tag is dropped below.
-                image = ImageOps.exif_transpose(image)
-                if image.mode in {"RGBA", "LA", "P"}:
-                    image = image.convert("RGBA")
-                    background = Image.new("RGB", image.size, (255, 255, 255))
-                    background.paste(image, mask=image.getchannel("A"))
-                    image = background
-                else:
-                    image = image.convert("RGB")
-                image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE), Image.Resampling.LANCZOS)
-                out = io.BytesIO()
-                # No exif/icc/xmp arguments: the new file carries no metadata (GPS, camera…).
-                image.save(out, format="JPEG", quality=85, optimize=True)
-                return out.getvalue(), image.width, image.height
-    except InvalidPhoto:
-        raise
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as exc:
+        return reencode_image(upload, max_side=MAX_PHOTO_SIDE, max_pixels=MAX_PHOTO_PIXELS)
+    except UnreadableImage as exc:
+        if exc.reason == "format":
+            raise InvalidPhoto(_("Envoyez une photo au format JPEG, PNG, WebP ou GIF.")) from exc
+        if exc.reason == "pixels" and exc.size is not None:
+            raise InvalidPhoto(
+                _("Cette image est trop grande (%(w)s × %(h)s pixels).")
+                % {"w": exc.size[0], "h": exc.size[1]}
+            ) from exc
         raise InvalidPhoto(
             _("Ce fichier n'est pas une image lisible. Envoyez une photo JPEG, PNG ou WebP.")
         ) from exc
@@ -527,10 +493,10 @@ def add_photo(*, place: Place, by: User, upload: UploadedFile, alt_text: str) ->
             _("Décrivez ce que montre la photo, pour les personnes qui ne la voient pas."),
             field="alt_text",
         )
-    if upload.size is None or upload.size > settings.MAX_PHOTO_BYTES:
+    if too_large(upload, settings.MAX_PHOTO_BYTES):
         raise InvalidPhoto(
             _("La photo dépasse la taille maximale de %(max)s Mo.")
-            % {"max": round(settings.MAX_PHOTO_BYTES / 1024 / 1024, 1)}
+            % {"max": number_format(settings.MAX_PHOTO_BYTES / 1024 / 1024, 1)}
         )
     content, width, height = _reencode(upload)
     photo = PlacePhoto(place=place, alt_text=alt_text[:250], uploaded_by=by)

@@ -1,5 +1,6 @@
 """Pages of the directory. Views only shape requests: selectors check, services write."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.accounts.models import User
 from maillage.lib.forms import show_refusal
+from maillage.lib.uploads import upload_limit
 from maillage.places import selectors, services
 from maillage.places.forms import (
     EquipmentForm,
@@ -271,6 +273,7 @@ def equipment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@upload_limit(lambda: settings.MAX_PHOTO_BYTES)
 def photo_add(request: HttpRequest, slug: str) -> HttpResponse:
     place = selectors.get_place_for_manager(user=request.user, slug=slug)
     form = PhotoForm(request.POST or None, request.FILES or None)

@@ -11,8 +11,6 @@ from maillage.circles.budget_services.checks import circle_ledger_issues
 from maillage.circles.budget_services.documents import (
     MAX_DOCUMENT_BYTES,
     MAX_DOCUMENTS,
-    content_type_of,
-    sniff_document,
 )
 from maillage.circles.budget_services.envelopes import cancel_envelope, record_envelope
 from maillage.circles.budget_services.errors import (
@@ -70,14 +68,12 @@ __all__ = [
     "cancel_envelope",
     "circle_account",
     "circle_ledger_issues",
-    "content_type_of",
     "grant_in_force",
     "paid_people",
     "payee_account",
     "record_envelope",
     "reject_expense",
     "reverse_expense_payment",
-    "sniff_document",
     "submit_expense",
     "submit_proposal",
     "withdraw_proposal",

@@ -16,6 +16,14 @@ from maillage.circles.models import (
 )
 from maillage.networks.tests.factories import NetworkFactory
 
+# The smallest PDF a reader opens (one empty page): uploads are checked by opening them.
+ONE_PAGE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
 
 class CircleFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -20,10 +20,11 @@ from maillage.circles.models import (
     PayeeKind,
     Proposal,
 )
-from maillage.circles.tests.factories import EnvelopeFactory, MeetingFactory
+from maillage.circles.tests.factories import ONE_PAGE_PDF, EnvelopeFactory, MeetingFactory
 from maillage.ledger import selectors as ledger_selectors
 from maillage.ledger import services as ledger
 from maillage.ledger.models import Account, AccountKind, Transfer, TransferReason
+from maillage.lib.uploads import sniff_document
 from maillage.notifications.models import Notification
 
 
@@ -33,7 +34,7 @@ def media(settings, tmp_path):
 
 
 def pdf(name: str = "facture.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    return SimpleUploadedFile(name, ONE_PAGE_PDF)
 
 
 def docx(name: str = "devis.docx") -> SimpleUploadedFile:
@@ -422,7 +423,7 @@ def test_the_check_reports_an_envelope_the_ledger_never_saw(circle):
     ],
 )
 def test_documents_are_recognised_by_their_content(content, expected):
-    found = svc.sniff_document(content)
+    found = sniff_document(content)
     assert (found[0] if found else None) == expected
 
 
@@ -432,7 +433,7 @@ def test_an_opendocument_spreadsheet_is_recognised():
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
 
-    assert svc.sniff_document(buffer.getvalue())[0] == "ods"
+    assert sniff_document(buffer.getvalue())[0] == "ods"
 
 
 def test_an_envelope_the_other_grants_rely_on_cannot_be_cancelled(circle, action, participant):

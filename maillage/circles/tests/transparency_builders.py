@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maillage.circles import budget_services, meeting_services
 from maillage.circles.models import Decision, FunderKind, PayeeKind
-from maillage.circles.tests.factories import ActionFactory
+from maillage.circles.tests.factories import ONE_PAGE_PDF, ActionFactory
 
 _keys = itertools.count(1)
-RECEIPT = b"%PDF-1.4\n% recu\n"
+RECEIPT = ONE_PAGE_PDF
 
 
 def key(prefix: str = "k") -> str:

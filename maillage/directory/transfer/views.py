@@ -16,6 +16,7 @@ from maillage.directory.transfer.rows import TransferError
 from maillage.directory.transfer.tasks import dry_run_task
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
+from maillage.lib.uploads import upload_limit
 from maillage.places.models import ImportRun
 
 TEMPLATE_EXAMPLE = [
@@ -38,6 +39,7 @@ TEMPLATE_EXAMPLE = [
 
 
 @login_required
+@upload_limit(lambda: settings.MAX_IMPORT_BYTES)
 def upload(request: HttpRequest) -> HttpResponse:
     selectors.require_importer(user=request.user)
     limit = services.max_import_bytes()

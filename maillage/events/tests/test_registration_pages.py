@@ -389,3 +389,52 @@ def test_permission_matrix(
     assert response.status_code == expected
     if persona == "anonymous" and expected == 302:
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_guest_registrations_are_limited_per_address_written_to(session, client, settings):
+    settings.MAILLAGE_RATE_LIMITS = {"guest_registration": {"ip": "100/h", "email": "2/h"}}
+    for _ in range(2):
+        client.post(
+            url("register-guest", session), {"guest-name": "Zoé", "guest-email": "zoe@example.org"}
+        )
+    mail.outbox.clear()
+
+    response = client.post(
+        url("register-guest", session), {"guest-name": "Zoé", "guest-email": "ZOE@example.org"}
+    )
+
+    assert response.status_code == 429
+    assert "Trop de demandes en peu de temps" in response.content.decode()
+    assert "<html" in response.content.decode()  # the styled page, the form kept
+    assert mail.outbox == []
+
+
+def test_guest_registrations_are_limited_per_client_address(
+    session, client, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILLAGE_RATE_LIMITS = {"guest_registration": {"ip": "3/h", "email": "100/h"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        codes = [
+            client.post(
+                url("register-guest", session),
+                {"guest-name": "Spam", "guest-email": f"victime{i}@example.org"},
+            ).status_code
+            for i in range(5)
+        ]
+
+    assert codes == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    assert Registration.objects.count() == 3
+
+
+def test_the_confirmation_mail_does_not_repeat_what_the_sender_typed(
+    session, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("register-guest", session),
+            {"guest-name": "Gagnez 1000 € sur arnaque.example", "guest-email": "zoe@example.org"},
+        )
+
+    assert "arnaque" not in mail.outbox[0].body
+    assert mail.outbox[0].body.startswith("Bonjour,")
