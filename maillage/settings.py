@@ -252,6 +252,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024)
 MAX_IMPORT_BYTES = env_int("MAX_IMPORT_BYTES", 50 * 1024 * 1024)
+MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 100_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # No file is stored past its limit while it arrives (see lib/uploads.py); views set tighter ones.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", max(MAX_IMPORT_BYTES, MAX_PHOTO_BYTES))

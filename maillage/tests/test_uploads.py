@@ -54,7 +54,7 @@ def test_a_photo_over_the_limit_is_refused_before_it_is_written(
     client, alice, place, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    settings.MAX_PHOTO_BYTES = 200_000
+    settings.MAX_PHOTO_BYTES = 512 * 1024
     client.force_login(alice)
     huge = SimpleUploadedFile("vue.png", image_bytes() + b"\0" * 1_000_000)
 
@@ -62,7 +62,7 @@ def test_a_photo_over_the_limit_is_refused_before_it_is_written(
         f"/lieux/{place.slug}/photos/ajouter/", {"image": huge, "alt_text": "La salle"}
     )
 
-    assert "La photo dépasse la taille maximale de 0,2 Mo." in response.content.decode()
+    assert "La photo dépasse la taille maximale de 0,5 Mo." in response.content.decode()
     assert not PlacePhoto.objects.exists()
     assert not [path for path in tmp_path.rglob("*") if path.is_file()]
 

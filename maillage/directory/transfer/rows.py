@@ -27,6 +27,17 @@ class FileTooLarge(TransferError):
     pass
 
 
+def check_row_count(count: int) -> None:
+    """Refuse a file with more rows than MAX_IMPORT_ROWS, before reading them all."""
+    from django.conf import settings
+
+    if count > settings.MAX_IMPORT_ROWS:
+        raise FileTooLarge(
+            _("Ce fichier a plus de %(max)s lignes : découpez-le en plusieurs fichiers.")
+            % {"max": settings.MAX_IMPORT_ROWS}
+        )
+
+
 class AlreadyApplied(TransferError):
     pass
 

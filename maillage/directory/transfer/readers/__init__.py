@@ -1,13 +1,18 @@
 """Readers: one per file family, each returning normalised ImportRows."""
 
-import json
 from pathlib import Path
 
 from maillage.directory.transfer.readers.csvfile import read_csv
 from maillage.directory.transfer.readers.geojson import read_geojson
 from maillage.directory.transfer.readers.gogocarto import read_gogocarto
+from maillage.directory.transfer.readers.jsonfile import load_json
 from maillage.directory.transfer.readers.mediation import read_mediation
-from maillage.directory.transfer.rows import UNKNOWN_FORMAT_MESSAGE, ReadResult, UnknownFormat
+from maillage.directory.transfer.rows import (
+    UNKNOWN_FORMAT_MESSAGE,
+    ReadResult,
+    UnknownFormat,
+    UnreadableFile,
+)
 from maillage.places.models import ImportRun
 
 READERS = {
@@ -26,9 +31,10 @@ def detect_format(path: Path, *, name: str = "") -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \r\n\t")
     if stripped.startswith((b"{", b"[")):
         try:
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            data = None
+            data = load_json(path)
+        except UnreadableFile as exc:
+            # A JSON file that is not one, or not a reasonable one: say why.
+            raise UnknownFormat(exc.message) from exc
         if isinstance(data, dict) and data.get("type") == "FeatureCollection":
             return ImportRun.Format.GEOJSON
         if isinstance(data, dict) and isinstance(data.get("data"), list):

@@ -13,7 +13,7 @@ from maillage.directory.transfer.readers.profiles import (
     header_notices,
     pick_profile,
 )
-from maillage.directory.transfer.rows import ReadResult, UnreadableFile
+from maillage.directory.transfer.rows import ReadResult, UnreadableFile, check_row_count
 from maillage.lib.csvio import unneutralize
 
 
@@ -76,6 +76,7 @@ def read_csv(path: Path, *, profiles: list[Profile] = CSV_PROFILES) -> ReadResul
         rows = []
         short_rows = 0
         for number, record in enumerate(reader, start=2):
+            check_row_count(number - 1)
             if None in record:
                 record.pop(None)  # cells beyond the header: ignored
             if all(not (value or "").strip() for value in record.values()):

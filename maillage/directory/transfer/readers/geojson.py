@@ -14,7 +14,7 @@ from maillage.directory.transfer.readers.profiles import (
     header_notices,
     pick_profile,
 )
-from maillage.directory.transfer.rows import ImportRow, ReadResult, UnreadableFile
+from maillage.directory.transfer.rows import ImportRow, ReadResult, UnreadableFile, check_row_count
 
 
 def read_geojson(path: Path) -> ReadResult:
@@ -29,9 +29,10 @@ def rows_from_geojson(data: Any) -> ReadResult:
     features = data.get("features")
     if not isinstance(features, list):
         raise UnreadableFile(_("Ce GeoJSON n'a pas de liste « features »."))
+    check_row_count(len(features))
     keys: list[str] = []
     for feature in features[:50]:
-        for key in (feature.get("properties") or {}) if isinstance(feature, dict) else {}:
+        for key in _properties(feature):
             if key not in keys:
                 keys.append(key)
     profile = pick_profile(keys, profiles=[CGET_2019, MEDIATION, MAILLAGE_EXPORT, TEMPLATE])
@@ -43,15 +44,23 @@ def rows_from_geojson(data: Any) -> ReadResult:
     notices = header_notices(profile, keys)
     rows: list[ImportRow] = []
     for number, feature in enumerate(features, start=1):
-        props = dict((feature or {}).get("properties") or {}) if isinstance(feature, dict) else {}
-        row = profile.row(props, row_number=number)
+        row = profile.row(_properties(feature), row_number=number)
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        if geometry and geometry.get("type") == "Point":
-            coords = geometry.get("coordinates") or []
-            if len(coords) >= 2:
+        if isinstance(geometry, dict) and geometry.get("type") == "Point":
+            coords = geometry.get("coordinates")
+            if isinstance(coords, list) and len(coords) >= 2:
                 row.longitude, row.latitude = coords[0], coords[1]
                 row.columns["latitude"] = row.columns["longitude"] = "geometry"
         elif geometry:
-            row.raw["__geometry_error__"] = str(geometry.get("type"))
+            kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+            row.raw["__geometry_error__"] = str(kind)[:40]
         rows.append(row)
     return ReadResult(rows=rows, notices=notices)
+
+
+def _properties(feature: Any) -> dict[str, Any]:
+    """A feature's properties with text names (a file made by hand may hold anything)."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(props, dict):
+        return {}
+    return {key: value for key, value in props.items() if isinstance(key, str)}

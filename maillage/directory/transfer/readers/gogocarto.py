@@ -10,6 +10,7 @@ from maillage.directory.transfer.rows import (
     ImportRow,
     ReadResult,
     UnreadableFile,
+    check_row_count,
     text,
     types_from_text,
 )
@@ -76,6 +77,7 @@ def rows_from_gogocarto(data: Any) -> ReadResult:
         raise UnreadableFile(
             _('Cet export GoGoCarto n\'a pas la forme attendue : {"ontology": …, "data": […]}.')
         )
+    check_row_count(len(data["data"]))
     rows = [
         _row(element, number)
         for number, element in enumerate(data["data"], start=1)

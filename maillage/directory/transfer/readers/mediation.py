@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from maillage.directory.transfer.readers.csvfile import read_csv
 from maillage.directory.transfer.readers.jsonfile import load_json
 from maillage.directory.transfer.readers.profiles import MAILLAGE_EXPORT, MEDIATION, header_notices
-from maillage.directory.transfer.rows import ReadResult, UnreadableFile
+from maillage.directory.transfer.rows import ReadResult, UnreadableFile, check_row_count
 
 
 def read_mediation(path: Path) -> ReadResult:
@@ -26,6 +26,7 @@ def rows_from_mediation(data: Any) -> ReadResult:
         data = data.get("data") or data.get("lieux") or data.get("features")
     if not isinstance(data, list):
         raise UnreadableFile(_("Ce fichier de médiation numérique n'est pas une liste de lieux."))
+    check_row_count(len(data))
     keys: list[str] = []
     for record in data[:50]:
         for key in record if isinstance(record, dict) else {}:

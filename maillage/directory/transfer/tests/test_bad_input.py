@@ -113,3 +113,25 @@ def test_the_upload_page_refuses_a_50_mb_body_without_reading_it(client, dora, n
     assert response.status_code == 413
     assert "taille maximale de 50 Mo" in response.content.decode()
     assert ImportRun.objects.count() == 0
+
+
+def test_a_deeply_nested_json_upload_is_refused_in_french_and_leaves_nothing(
+    client, dora, network_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(dora)
+    nested = SimpleUploadedFile("lieux.json", b"[" * 100_000 + b"]" * 100_000)
+
+    response = client.post("/import/", {"file": nested, "network": network_a.pk})
+
+    assert response.status_code == 200  # the form again, the message beside the file
+    assert "imbriqué sur plus de 32 niveaux" in response.content.decode()
+    assert ImportRun.objects.count() == 0
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()]
+
+
+def test_a_deeply_nested_json_with_its_format_named_fails_the_run_in_french(communes, run_file):
+    run = run_file("[" * 5_000 + "]" * 5_000, name="lieux.geojson", format="geojson")
+
+    assert run.status == ImportRun.Status.FAILED
+    assert "imbriqué sur plus de 32 niveaux" in run.error
