@@ -12,6 +12,11 @@ MANAGE := $(PY) manage.py
 PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# Links in e-mails and feeds follow the address served (PORT=8100 make run → :8100) unless
+# MAILLAGE_SITE_URL or SITE_URL says otherwise (docs/settings.md).
+ifeq ($(origin MAILLAGE_SITE_URL)$(origin SITE_URL),undefinedundefined)
+export MAILLAGE_SITE_URL := http://$(HOST):$(PORT)
+endif
 VENDOR := var/vendor
 
 .PHONY: help run test setup python venv vendor migrate demo lint format messages chromium pango check-deploy clean bench
@@ -81,8 +86,8 @@ chromium: ## Install Debian's Chromium for the browser tests if it is missing
 	fi
 
 bench: setup ## Build the large benchmark installation (var/bench/) and measure it over HTTP
-	$(PY) bench/generate.py
-	$(PY) bench/run.py $(BENCH_ARGS)
+	UV="$(UV)" $(PY) bench/generate.py
+	UV="$(UV)" $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: venv ## Check style with ruff
 	$(VENV)/bin/ruff check .

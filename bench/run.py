@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import shlex
 import shutil
 import socket
 import statistics
@@ -206,14 +207,31 @@ def start_maillage(port: int, workers: int) -> subprocess.Popen:
     return process
 
 
+def uv_command() -> list[str]:
+    """How to run uv: as `make` found it (UV), on PATH, or as a module of a system Python.
+
+    Never through this virtualenv's Python: uv installs it but is not installed in it.
+    """
+    if os.environ.get("UV"):
+        return shlex.split(os.environ["UV"])
+    if uv := shutil.which("uv"):
+        return [uv]
+    for name in ("python3.13", "python3.12", "python3"):
+        python = shutil.which(name)
+        if python and Path(python).parent != Path(sys.executable).parent:
+            probe = subprocess.run([python, "-m", "uv", "--version"], capture_output=True)
+            if probe.returncode == 0:
+                return [python, "-m", "uv"]
+    raise SystemExit("uv est introuvable : installez-le (python3 -m pip install --user uv).")
+
+
 def datasette_bin() -> Path:
     """Datasette in its own throw-away virtualenv (installed the first time)."""
     binary = DATASETTE_VENV / "bin" / "datasette"
     if binary.exists():
         return binary
     print("Installation de Datasette dans var/bench/datasette-venv…", file=sys.stderr)
-    uv = shutil.which("uv")
-    base = [uv] if uv else [sys.executable, "-m", "uv"]
+    base = uv_command()
     python = shutil.which("python3") or sys.executable
     subprocess.run([*base, "venv", "--quiet", "--python", python, str(DATASETTE_VENV)], check=True)
     subprocess.run(

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import icalendar
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +31,7 @@ from maillage.events.models import (
     Occurrence,
     Registration,
 )
+from maillage.lib.urls import absolute_url, site_url
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PRODID = "-//Maillage//Agenda des tiers-lieux//FR"
@@ -106,7 +106,7 @@ def personal_occurrences(*, user: User) -> QuerySet[Occurrence]:
 
 
 def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "maillage"
+    return urlsplit(site_url()).hostname or "maillage"
 
 
 def event_uid(event: Event) -> str:
@@ -124,7 +124,7 @@ def event_url(event: Event) -> str:
         path = reverse("events:event-detail", kwargs={"slug": event.slug})
     except NoReverseMatch:
         path = f"/agenda/{event.slug}/"
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def sequence(event: Event) -> int:

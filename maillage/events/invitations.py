@@ -25,6 +25,7 @@ from maillage.events import registration as registrations
 from maillage.events.models import Audience, Event, Invitation, Occurrence, Registration
 from maillage.events.selectors import AnyUser, can_organise
 from maillage.lib.refusals import Refusal
+from maillage.lib.urls import absolute_url
 from maillage.notifications.services import notify, send_email
 
 # Addresses one form may invite at once (a long list is a mistake, or spam).
@@ -112,7 +113,7 @@ def _send(invitation: Invitation, *, by: User) -> None:
     context = {
         "event": event,
         "by": by.display_name or by.get_full_name() or by.email,
-        "url": registrations.absolute(invitation_path(invitation)),
+        "url": absolute_url(invitation_path(invitation)),
     }
     if invitation.user_id is not None:
         notify(

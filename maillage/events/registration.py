@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
@@ -32,6 +31,7 @@ from maillage.events.selectors import (
     occurrence_key,
 )
 from maillage.lib.refusals import Refusal
+from maillage.lib.urls import absolute_url
 from maillage.networks.selectors import coordinators
 from maillage.notifications.services import notify, send_email
 from maillage.places.models import PlaceRole
@@ -208,10 +208,6 @@ def occurrence_path(occurrence: Occurrence) -> str:
         return reverse("events:my-registrations")
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def session_label(occurrence: Occurrence) -> str:
     """ "Café des tiers-lieux, mardi 3 mars 2026 à 09:00" in the active language."""
     title = occurrence.title_override or occurrence.event.title
@@ -246,10 +242,12 @@ def _mail_guest(registration: Registration, template: str, *, subject: str) -> N
         "occurrence": registration.occurrence,
         "session": session_label(registration.occurrence),
         "name": person_name(registration),
-        "cancel_url": absolute(
+        "cancel_url": absolute_url(
             reverse("events:registration-cancel-guest", args=[registration.token])
         ),
-        "confirm_url": absolute(reverse("events:registration-confirm", args=[registration.token])),
+        "confirm_url": absolute_url(
+            reverse("events:registration-confirm", args=[registration.token])
+        ),
     }
     body = render_to_string(f"events/email/{template}.txt", context)
     to = registration.guest_email

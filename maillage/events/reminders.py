@@ -24,6 +24,7 @@ from maillage.accounts.models import User
 from maillage.events import registration as reg
 from maillage.events.models import DigestSubscription, Event, Occurrence, Registration, ReminderSent
 from maillage.events.selectors import visible_events
+from maillage.lib.urls import absolute_url
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.notifications.services import notify
 
@@ -96,8 +97,8 @@ def _remind(registration: Registration, kind: str) -> None:
         "hour_before": kind == Kind.HOUR_BEFORE,
         # Only confirmed registrants get reminders, so they may see the link.
         "online_url": occurrence.event.online_url,
-        "page_url": reg.absolute(reg.occurrence_path(occurrence)),
-        "cancel_url": reg.absolute(
+        "page_url": absolute_url(reg.occurrence_path(occurrence)),
+        "cancel_url": absolute_url(
             reverse("events:registration-cancel-guest", args=[registration.token])
         )
         if registration.user_id is None
@@ -244,12 +245,12 @@ def send_event_digest(
             "sessions": [
                 (
                     reg.session_label(o),
-                    reg.absolute(reg.occurrence_path(o)),
+                    absolute_url(reg.occurrence_path(o)),
                     bool(o.event.online_url),
                 )
                 for o in occurrences
             ],
-            "manage_url": reg.absolute(reverse("events:digest")),
+            "manage_url": absolute_url(reverse("events:digest")),
         }
         subject = _("Les animations des deux semaines à venir — %(network)s") % {
             "network": subscription.network.name

@@ -21,6 +21,7 @@ from maillage.events import recurrence, registration
 from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration, TourStop
 from maillage.events.selectors import ACTIVE_REGISTRATION, AnyUser, can_organise, occurrence_key
 from maillage.lib.refusals import Refusal
+from maillage.lib.urls import absolute_url
 from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator
 from maillage.notifications.services import notify, send_email
@@ -378,7 +379,7 @@ def _mail_guests(guests: list[Registration], *, subject: str, message: str, url:
             {
                 "name": guest.guest_name or guest.guest_email,
                 "message": message,
-                "url": registration.absolute(url),
+                "url": absolute_url(url),
             },
         )
         to = [guest.guest_email]

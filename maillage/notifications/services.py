@@ -15,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from maillage.accounts.models import User
+from maillage.lib.urls import absolute_url
 from maillage.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def send_notification_emails(ids: list[int]) -> int:
     """Email the given notifications; return how many were sent."""
     sent = 0
     for note in Notification.objects.filter(pk__in=ids).select_related("user"):
-        link = f"\n\n{settings.SITE_URL.rstrip('/')}{note.url}" if note.url else ""
+        link = f"\n\n{absolute_url(note.url)}" if note.url else ""
         message = EmailMessage(
             subject=note.title,
             body=f"{note.body}{link}",

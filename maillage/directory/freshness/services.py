@@ -26,6 +26,7 @@ from maillage.directory.freshness.score import (
 )
 from maillage.directory.freshness.selectors import reminder_for_token
 from maillage.directory.freshness.tokens import make_token
+from maillage.lib.urls import absolute_url, site_url
 from maillage.networks.models import Network, NetworkRole
 from maillage.networks.selectors import accepted_memberships_prefetch
 from maillage.places.models import FreshnessReminder, Place, PlaceRole, PlaceStatus
@@ -113,14 +114,10 @@ def confirm_with_token(*, token: str, slug: str, now: datetime | None = None) ->
 # --- Reminders ------------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def confirm_url(*, place: Place, reminder: FreshnessReminder) -> str:
     """The absolute "still true" link of a reminder."""
     token = make_token(place_id=place.pk, reminder_id=reminder.pk)
-    return _absolute(reverse("freshness:token-confirm", args=[place.slug, token]))
+    return absolute_url(reverse("freshness:token-confirm", args=[place.slug, token]))
 
 
 @dataclass
@@ -225,15 +222,15 @@ def send_freshness_reminders(
             {
                 "place": place,
                 "confirm_url": confirm_url(place=place, reminder=reminders[place.pk]),
-                "edit_url": _absolute(reverse("places:place-edit", args=[place.slug])),
-                "page_url": _absolute(place.get_absolute_url()),
+                "edit_url": absolute_url(reverse("places:place-edit", args=[place.slug])),
+                "page_url": absolute_url(place.get_absolute_url()),
             }
             for place in digest.places
         ]
         messages.append(
             _render_mail(
                 "reminder_digest",
-                {"user": digest.recipient, "items": items, "site_url": settings.SITE_URL},
+                {"user": digest.recipient, "items": items, "site_url": site_url()},
                 to=digest.recipient.email,
             )
         )
@@ -385,8 +382,8 @@ def escalate_ignored_reminders(
                 "place": item.reminder.place,
                 "network": item.network,
                 "reason": item.reason,
-                "page_url": _absolute(item.reminder.place.get_absolute_url()),
-                "dashboard_url": _absolute(
+                "page_url": absolute_url(item.reminder.place.get_absolute_url()),
+                "dashboard_url": absolute_url(
                     reverse("freshness:network-dashboard", args=[item.network.slug])
                 )
                 if item.network
@@ -397,7 +394,7 @@ def escalate_ignored_reminders(
         messages.append(
             _render_mail(
                 "escalation_digest",
-                {"user": digest.recipient, "items": items, "site_url": settings.SITE_URL},
+                {"user": digest.recipient, "items": items, "site_url": site_url()},
                 to=digest.recipient.email,
             )
         )

@@ -438,3 +438,16 @@ def test_the_confirmation_mail_does_not_repeat_what_the_sender_typed(
 
     assert "arnaque" not in mail.outbox[0].body
     assert mail.outbox[0].body.startswith("Bonjour,")
+
+
+def test_links_in_the_mail_follow_the_served_address(
+    session, client, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://127.0.0.1:8100/"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url("register-guest", session), {"guest-name": "Zoé", "guest-email": "zoe@example.org"}
+        )
+
+    assert "http://127.0.0.1:8100/agenda/" in mail.outbox[0].body
+    assert ":8000" not in mail.outbox[0].body
