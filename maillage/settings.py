@@ -249,6 +249,18 @@ STORAGES = {
         )
     },
 }
+# Personal data (docs/rgpd.md): how long a download stays, and the retention periods.
+DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", 30)
+RETENTION_API_TOKEN_DAYS = env_int("RETENTION_API_TOKEN_DAYS", 90)
+RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", 365)
+
+# Files no URL serves: data exports, and later imports and receipts (lib/storage.py).
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private")))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024)

@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from maillage.accounts.models import ApiToken, Skill, User
+from maillage.accounts import personal_data
+from maillage.accounts.models import ApiToken, DataExport, Skill, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -36,6 +42,42 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "display_name", "first_name", "last_name")
     raw_id_fields = ("commune",)
     inlines = (SkillInline,)
+    actions = ("erase_accounts",)
+    readonly_fields = ("anonymised_at",)
+
+    # A person's acts (transfers, decisions, minutes) must outlive them: nobody deletes the row;
+    # an erasure request anonymises it (accounts/personal_data.py), like the person's own.
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Traiter une demande d'effacement (anonymiser)"))
+    def erase_accounts(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> TemplateResponse | None:
+        people = list(queryset.filter(anonymised_at__isnull=True))
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/accounts/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Effacer les données personnelles ?"),
+                    "people": people,
+                    "queryset": queryset,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            )
+        for person in people:
+            personal_data.erase_account(user=person)
+        self.message_user(
+            request,
+            ngettext("%(n)d compte anonymisé.", "%(n)d comptes anonymisés.", len(people))
+            % {"n": len(people)},
+            messages.SUCCESS,
+        )
+        return None
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -46,7 +88,7 @@ class UserAdmin(BaseUserAdmin):
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Dates importantes"), {"fields": ("last_login", "date_joined")}),
+        (_("Dates importantes"), {"fields": ("last_login", "date_joined", "anonymised_at")}),
     )
     add_fieldsets = (
         (
@@ -80,3 +122,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    list_display = ("user", "status", "created_at", "expires_at")
+    list_filter = ("status",)
+    raw_id_fields = ("user",)
+    # The archive itself is the person's: the admin sees that it exists, not what it holds.
+    fields = (
+        "user",
+        "status",
+        "sections_done",
+        "sections_total",
+        "created_at",
+        "expires_at",
+        "error",
+    )
+    readonly_fields = fields

@@ -168,3 +168,15 @@ class SkillForm(forms.Form):
             "description": skill.description,
             "visibility": skill.visibility,
         }
+
+
+class AccountDeletionForm(forms.Form):
+    confirmation = forms.CharField(
+        label=_("Recopiez votre adresse e-mail pour confirmer"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    understood = forms.BooleanField(
+        label=_("Je comprends que la suppression est définitive et ne peut pas être annulée."),
+        required=True,
+    )

@@ -45,6 +45,9 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set when the person deleted their account: the row stays so that their acts (transfers,
+    # decisions, minutes) remain whole, but nothing personal is left on it.
+    anonymised_at = models.DateTimeField(_("compte supprimé le"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -65,6 +68,8 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown to others: never the e-mail address."""
+        if self.anonymised_at is not None:
+            return str(_("compte supprimé"))
         full = f"{self.first_name} {self.last_name}".strip()
         return self.display_name or full or str(_("Personne n°%(id)s") % {"id": self.pk})
 
@@ -125,3 +130,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+def _private_storage():  # a callable: migrations do not freeze the storage's settings
+    from maillage.lib.storage import private_storage
+
+    return private_storage()
+
+
+class DataExport(models.Model):
+    """A person's download of everything held about them, built by the worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        READY = "ready", _("Prête")
+        FAILED = "failed", _("Échouée")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    sections_done = models.PositiveIntegerField(default=0)
+    sections_total = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=_private_storage, upload_to="exports/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("export de données personnelles")
+        verbose_name_plural = _("exports de données personnelles")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if not self.sections_total:
+            return 0
+        return round(100 * self.sections_done / self.sections_total)

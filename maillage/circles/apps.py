@@ -26,3 +26,8 @@ class CirclesConfig(AppConfig):
             citable=(Circle, Envelope, Decision, Expense),
             checks=(circle_ledger_issues,),
         )
+
+        from maillage.circles import data_sections
+
+        # What this app holds about a person: their download, their account's deletion.
+        data_sections.register_sections()

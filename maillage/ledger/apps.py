@@ -10,3 +10,8 @@ class LedgerConfig(AppConfig):
         from maillage.ledger import guards
 
         guards.connect()
+
+        from maillage.ledger import data_sections
+
+        # What this app holds about a person: their download, their account's deletion.
+        data_sections.register_sections()

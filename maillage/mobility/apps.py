@@ -12,3 +12,8 @@ class MobilityConfig(AppConfig):
 
         # A booking's payments and a pass's fees cite them.
         registry.register(reasons=MobilityReason, citable=(Booking, Pass))
+
+        from maillage.mobility import data_sections
+
+        # What this app holds about a person: their download, their account's deletion.
+        data_sections.register_sections()

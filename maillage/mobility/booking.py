@@ -300,10 +300,13 @@ def visit_starts_at(booking: Booking) -> datetime.datetime:
     )
 
 
-def cancel_booking(*, booking: Booking, by: User | None = None) -> Booking:
+def cancel_booking(
+    *, booking: Booking, by: User | None = None, ignore_deadline: bool = False
+) -> Booking:
     """Cancel a booking within the scheme's deadline: the desk and the quota day come back.
 
-    Raise NotCancellable.
+    `ignore_deadline` is for a holder whose account is deleted: their seats go back whatever
+    the deadline. Raise NotCancellable.
     """
     with transaction.atomic():
         booking = _locked(booking)
@@ -311,7 +314,7 @@ def cancel_booking(*, booking: Booking, by: User | None = None) -> Booking:
             return booking
         if booking.status not in (Booking.Status.PENDING, Booking.Status.CONFIRMED):
             raise NotCancellable(_("Cette réservation ne peut plus être annulée."))
-        if booking.status == Booking.Status.CONFIRMED:
+        if booking.status == Booking.Status.CONFIRMED and not ignore_deadline:
             version = version_on(scheme=booking.member_pass.scheme, day=booking.day)
             hours = version.cancellation_deadline_hours if version else 0
             deadline = visit_starts_at(booking) - datetime.timedelta(hours=hours)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class NetworksConfig(AppConfig):
     name = "maillage.networks"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from maillage.networks import data_sections
+
+        # What this app holds about a person: their download, their account's deletion.
+        data_sections.register_sections()
