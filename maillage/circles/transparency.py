@@ -31,6 +31,7 @@ from maillage.circles.models import (
     Proposal,
 )
 from maillage.ledger.selectors import account_owned_by
+from maillage.networks.selectors import publishes_payee_names
 
 # The roles a payee can have, in the order the page shows them.
 ROLE_STEWARD = CircleRole.STEWARD.value
@@ -224,9 +225,12 @@ def _role_finder(circle: Circle, user_ids: set[int]):
     return role_on
 
 
-def payee_name(obj: Proposal | Expense) -> str:
-    """Who is paid, by public name only (never an e-mail)."""
+def payee_name(obj: Proposal | Expense, *, role: str | None = None) -> str:
+    """Who is paid, by public name only (never an e-mail) — or only by `role` when the network
+    chose not to publish the names of the people its circles pay."""
     if obj.payee_kind == PayeeKind.PERSON and obj.payee_user is not None:
+        if role is not None:
+            return str(ROLE_LABEL_ONE.get(role, ROLE_LABEL_ONE[ROLE_PERSON]))
         return obj.payee_user.public_name
     if obj.payee_kind == PayeeKind.PLACE and obj.payee_place is not None:
         return obj.payee_place.name
@@ -242,6 +246,7 @@ def _year_of(decision: Decision) -> int:
 
 def circle_report(*, circle: Circle, year: int | None = None) -> Report:
     """The transparency figures of a circle, for one year (of the envelopes) or all years."""
+    by_role = not publishes_payee_names(network=circle.network)
     proposal_related = [
         "proposal__action",
         "proposal__payee_user",
@@ -286,7 +291,7 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
             decision=decision,
             year=_year_of(decision),
             role=role,
-            payee=payee_name(proposal),
+            payee=payee_name(proposal, role=role if by_role else None),
             granted_cents=decision.amount_granted_cents if decision.pk in granted_ids else 0,
         )
     for expense in expenses:
@@ -299,7 +304,9 @@ def circle_report(*, circle: Circle, year: int | None = None) -> Report:
                 paid_on=_local_date(expense.reviewed_at),
                 description=expense.description,
                 amount_cents=expense.amount_cents,
-                payee=payee_name(expense),
+                payee=payee_name(
+                    expense, role=lines[expense.proposal_id].role if by_role else None
+                ),
                 reversed_on=(
                     _local_date(expense.reversed_at or expense.reviewed_at)
                     if expense.status == Expense.Status.REVERSED

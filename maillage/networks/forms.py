@@ -9,6 +9,8 @@ from maillage.places.models import Place
 
 
 class NetworkForm(forms.ModelForm):
+    def clean_transparency_people(self) -> str:
+        return self.cleaned_data.get("transparency_people") or self.instance.transparency_people
     class Meta:
         model = Network
         fields = [
@@ -21,6 +23,7 @@ class NetworkForm(forms.ModelForm):
             "email",
             "phone",
             "website",
+            "transparency_people",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -34,6 +37,8 @@ class NetworkForm(forms.ModelForm):
 
     def __init__(self, *args: object, parents: QuerySet[Network], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # A form posted without the choice (an older page, a script) keeps what is set.
+        self.fields["transparency_people"].required = False
         if self.instance.pk and self.instance.parent_id:
             # Keep the current parent selectable even when this person does not coordinate it.
             parents = parents | Network.objects.filter(pk=self.instance.parent_id)

@@ -9,6 +9,13 @@ class OpenDataLicence(models.TextChoices):
     ODBL = "odbl", _("Open Database License (ODbL)")
 
 
+class TransparencyPeople(models.TextChoices):
+    """How the public transparency pages of the network's circles name the people they pay."""
+
+    NAME = "name", _("Par leur nom (ils en sont informés en prenant leur rôle)")
+    ROLE = "role", _("Par leur rôle seulement (« Contributeur·rice », « Soucieux·se »…)")
+
+
 class Network(models.Model):
     """A network of tiers-lieux: national, regional, departmental or local, possibly nested."""
 
@@ -52,6 +59,16 @@ class Network(models.Model):
         max_length=12,
         choices=OpenDataLicence.choices,
         default=OpenDataLicence.ETALAB,
+    )
+    transparency_people = models.CharField(
+        _("personnes rémunérées sur les pages de transparence"),
+        max_length=4,
+        choices=TransparencyPeople.choices,
+        default=TransparencyPeople.NAME,
+        help_text=_(
+            "La base légale de cette publication est l'intérêt légitime de la transparence "
+            "budgétaire (voir le registre des traitements) ; le réseau peut la limiter au rôle."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

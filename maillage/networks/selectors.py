@@ -14,6 +14,7 @@ from maillage.networks.models import (
     MembershipStatus,
     Network,
     NetworkRole,
+    TransparencyPeople,
 )
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place, places_managed_by
@@ -294,3 +295,8 @@ def accepted_memberships_of(*, place: Place) -> list[Membership]:
     if not hasattr(place, "accepted_memberships"):
         prefetch_related_objects([place], accepted_memberships_prefetch())
     return place.accepted_memberships
+
+
+def publishes_payee_names(*, network: Network) -> bool:
+    """Whether the network's transparency pages name the people its circles pay (or their role)."""
+    return network.transparency_people == TransparencyPeople.NAME

@@ -18,6 +18,7 @@ from maillage.networks.models import (
     MembershipStatus,
     Network,
     NetworkRole,
+    TransparencyPeople,
 )
 from maillage.networks.selectors import (
     LEVEL_RANK,
@@ -154,6 +155,7 @@ def create_network(
     email: str = "",
     phone: str = "",
     website: str = "",
+    transparency_people: str = TransparencyPeople.NAME,
 ) -> Network:
     """Create a network with its author as coordinator; raise NotAllowed or InvalidHierarchy."""
     _check_may_attach(by=by, parent=parent)
@@ -167,6 +169,7 @@ def create_network(
             summary=summary,
             description=description,
             charter=charter,
+            transparency_people=transparency_people,
             email=email,
             phone=phone,
             website=website,
@@ -185,6 +188,7 @@ EDITABLE_FIELDS = (
     "email",
     "phone",
     "website",
+    "transparency_people",
 )
 
 

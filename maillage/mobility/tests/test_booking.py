@@ -197,3 +197,22 @@ def test_no_shows_are_recorded_and_charged_at_the_end_of_the_day(
     assert visit.status == Booking.Status.NO_SHOW
     payment = Transfer.objects.caused_by(visit).get()
     assert (payment.reason, payment.amount_cents) == (MobilityReason.NO_SHOW, 1200)
+
+
+def test_a_deleted_account_gives_its_desks_back_even_past_the_deadline(
+    bob, bob_pass, offer, other_place
+):
+    from maillage.accounts import personal_data
+    from maillage.ledger.selectors import check_ledger
+
+    tomorrow = book(bob_pass, other_place)  # past its cancellation deadline already
+    later = book(bob_pass, other_place, day=TUESDAY + datetime.timedelta(days=1), key="later")
+
+    personal_data.erase_account(user=bob)
+
+    assert {b.status for b in Booking.objects.filter(pk__in=[tomorrow.pk, later.pk])} == {
+        Booking.Status.CANCELLED
+    }
+    assert set(HostDay.objects.values_list("am_booked", "pm_booked")) == {(0, 0)}
+    assert Pass.objects.get(pk=bob_pass.pk).status == Pass.Status.ENDED
+    assert check_ledger().ok
