@@ -199,6 +199,8 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
+# Account e-mails leave through the one mail path (notifications/mail.py).
+ACCOUNT_ADAPTER = "maillage.people.allauth_adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "maillage.accounts.forms.SignupExtraForm"
 # Login throttling: 5 failed attempts per address per 5 minutes, 20 per IP per minute.
 ACCOUNT_RATE_LIMITS = {"login_failed": env_str("LOGIN_FAILED_RATE", "20/m/ip,5/5m/key")}
@@ -254,6 +256,7 @@ DATA_EXPORT_DAYS = env_int("DATA_EXPORT_DAYS", 7)
 RETENTION_UNVERIFIED_ACCOUNT_DAYS = env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", 30)
 RETENTION_API_TOKEN_DAYS = env_int("RETENTION_API_TOKEN_DAYS", 90)
 RETENTION_NOTIFICATION_DAYS = env_int("RETENTION_NOTIFICATION_DAYS", 365)
+RETENTION_OUTGOING_EMAIL_DAYS = env_int("RETENTION_OUTGOING_EMAIL_DAYS", 30)
 
 # Files no URL serves: data exports, and later imports and receipts (lib/storage.py).
 PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(VAR_DIR / "private")))

@@ -26,7 +26,8 @@ from maillage.events.models import Audience, Event, Invitation, Occurrence, Regi
 from maillage.events.selectors import AnyUser, can_organise
 from maillage.lib.refusals import Refusal
 from maillage.lib.urls import absolute_url
-from maillage.notifications.services import notify, send_email
+from maillage.notifications.mail import send_email
+from maillage.notifications.services import notify
 
 # Addresses one form may invite at once (a long list is a mistake, or spam).
 MAX_PER_REQUEST = 200
@@ -127,7 +128,7 @@ def _send(invitation: Invitation, *, by: User) -> None:
         return
     body = render_to_string("events/email/invitation.txt", context)
     to = invitation.email
-    transaction.on_commit(lambda: send_email.enqueue(subject=title, body=body, to=[to]))
+    send_email(subject=title, body=body, to=[to])
 
 
 def invite(*, event: Event, by: User, addresses: str) -> InviteResult:

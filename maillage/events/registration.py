@@ -33,7 +33,8 @@ from maillage.events.selectors import (
 from maillage.lib.refusals import Refusal
 from maillage.lib.urls import absolute_url
 from maillage.networks.selectors import coordinators
-from maillage.notifications.services import notify, send_email
+from maillage.notifications.mail import send_email
+from maillage.notifications.services import notify
 from maillage.places.models import PlaceRole
 
 Status = Registration.Status
@@ -251,7 +252,7 @@ def _mail_guest(registration: Registration, template: str, *, subject: str) -> N
     }
     body = render_to_string(f"events/email/{template}.txt", context)
     to = registration.guest_email
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[to]))
+    send_email(subject=subject, body=body, to=[to])
 
 
 def _tell(registration: Registration, *, template: str, topic: str, title: str) -> None:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -26,6 +25,7 @@ from maillage.events.models import DigestSubscription, Event, Occurrence, Regist
 from maillage.events.selectors import visible_events
 from maillage.lib.urls import absolute_url
 from maillage.networks.models import Membership, MembershipStatus, Network
+from maillage.notifications.mail import Mail, deliver_now
 from maillage.notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -64,11 +64,9 @@ def due_reminders(*, now: datetime.datetime, kind: str) -> QuerySet[Registration
 
 
 def _send(*, subject: str, body: str, to: str) -> None:
-    """Send one e-mail; a failing mail server is logged, it does not stop the job."""
-    try:
-        EmailMessage(subject=subject, body=body, to=[to]).send()
-    except OSError:
-        logger.exception("events: e-mail to %s failed", to)
+    """Send one e-mail now (this job runs in the background and claimed it first); a failing
+    mail server is recorded and retried by the one mail path, it does not stop the job."""
+    deliver_now([Mail(subject=subject, body=body, to=(to,))])
 
 
 def _claim(registration: Registration, kind: str) -> bool:

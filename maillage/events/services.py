@@ -24,7 +24,8 @@ from maillage.lib.refusals import Refusal
 from maillage.lib.urls import absolute_url
 from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator
-from maillage.notifications.services import notify, send_email
+from maillage.notifications.mail import send_email
+from maillage.notifications.services import notify
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place
 
@@ -382,10 +383,7 @@ def _mail_guests(guests: list[Registration], *, subject: str, message: str, url:
                 "url": absolute_url(url),
             },
         )
-        to = [guest.guest_email]
-        transaction.on_commit(
-            lambda body=body, to=to: send_email.enqueue(subject=subject, body=body, to=to)
-        )
+        send_email(subject=subject, body=body, to=[guest.guest_email])
 
 
 def cancel_event(*, by: User, event: Event) -> Event:

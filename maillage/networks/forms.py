@@ -11,6 +11,7 @@ from maillage.places.models import Place
 class NetworkForm(forms.ModelForm):
     def clean_transparency_people(self) -> str:
         return self.cleaned_data.get("transparency_people") or self.instance.transparency_people
+
     class Meta:
         model = Network
         fields = [

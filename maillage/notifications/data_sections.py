@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
 from maillage.accounts.personal_data import Rows, Section, register
-from maillage.notifications.models import Notification
+from maillage.notifications.mail import purge_sent_emails
+from maillage.notifications.models import Notification, OutgoingEmail
 
 
 def _notifications(user: User) -> Rows:
@@ -46,6 +47,23 @@ def _purge(now: datetime.datetime) -> int:
     return Notification.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
+def _mails(user: User) -> Rows:
+    return [
+        {"subject": row.subject, "status": row.get_status_display(), "created_at": row.created_at,
+         "sent_at": row.sent_at, "body": row.body}
+        for row in OutgoingEmail.objects.filter(to__contains=user.email)
+        if user.email in row.recipients
+    ]  # fmt: skip
+
+
+def _purge_mail_log(now: datetime.datetime) -> int:
+    # The log of e-mails sent holds addresses and texts: kept only to retry and to answer a
+    # "did you write to me?" question.
+    return purge_sent_emails(
+        older_than=now - datetime.timedelta(days=settings.RETENTION_OUTGOING_EMAIL_DAYS)
+    )
+
+
 def register_sections() -> None:
     register(
         Section(
@@ -54,5 +72,13 @@ def register_sections() -> None:
             export=_notifications,
             erase=_erase,
             purge=_purge,
+        )
+    )
+    register(
+        Section(
+            "emails_recus",
+            gettext_lazy("E-mails que nous vous avons envoyés"),
+            export=_mails,
+            purge=_purge_mail_log,
         )
     )

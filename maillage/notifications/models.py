@@ -29,3 +29,37 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutgoingEmail(models.Model):
+    """Every e-mail the site sends, recorded before it leaves (notifications/mail.py)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+
+    to = models.TextField(_("destinataires"))  # one address per line
+    subject = models.CharField(_("objet"), max_length=250)
+    body = models.TextField(_("texte"))
+    html = models.TextField(_("version HTML"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=6, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    error = models.CharField(_("dernière erreur"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail envoyé")
+        verbose_name_plural = _("e-mails envoyés")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outgoing_email_status")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line for line in self.to.splitlines() if line]

@@ -8,14 +8,12 @@ slows a page.
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.lib.urls import absolute_url
+from maillage.notifications.mail import Mail, deliver_now, send_emails
 from maillage.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -55,30 +53,22 @@ def notify(
                     user__in=recipients, topic=topic, title=title[:250]
                 ).values_list("pk", flat=True)
             )
-        transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
+        send_emails(
+            _mail(note) for note in Notification.objects.filter(pk__in=ids).select_related("user")
+        )
     return rows
+
+
+def _mail(note: Notification) -> Mail:
+    link = f"\n\n{absolute_url(note.url)}" if note.url else ""
+    return Mail(subject=note.title, body=f"{note.body}{link}", to=(note.user.email,))
 
 
 @task()
 def send_notification_emails(ids: list[int]) -> int:
-    """Email the given notifications; return how many were sent."""
-    sent = 0
-    for note in Notification.objects.filter(pk__in=ids).select_related("user"):
-        link = f"\n\n{absolute_url(note.url)}" if note.url else ""
-        message = EmailMessage(
-            subject=note.title,
-            body=f"{note.body}{link}",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[note.user.email],
-        )
-        try:
-            message.send()
-        except OSError:
-            # The in-app notification stays; one unreachable mail server must not stop the rest.
-            logger.warning("notification %s not emailed", note.pk, exc_info=True)
-            continue
-        sent += 1
-    return sent
+    """Jobs queued before the one mail path (notifications/mail.py): deliver them through it."""
+    notes = Notification.objects.filter(pk__in=ids).select_related("user")
+    return deliver_now(_mail(note) for note in notes)
 
 
 def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
@@ -91,5 +81,5 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
 
 @task()
 def send_email(*, subject: str, body: str, to: list[str]) -> int:
-    """Send one plain-text e-mail to people without an account (event guests, invitees)."""
-    return EmailMessage(subject=subject, body=body, to=to).send()
+    """Jobs queued before the one mail path (notifications/mail.py): deliver them through it."""
+    return deliver_now([Mail(subject=subject, body=body, to=tuple(to))])

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Min, Prefetch, Q
 from django.template.loader import render_to_string
@@ -29,6 +28,7 @@ from maillage.directory.freshness.tokens import make_token
 from maillage.lib.urls import absolute_url, site_url
 from maillage.networks.models import Network, NetworkRole
 from maillage.networks.selectors import accepted_memberships_prefetch
+from maillage.notifications.mail import Mail, deliver_now
 from maillage.places.models import FreshnessReminder, Place, PlaceRole, PlaceStatus
 
 logger = logging.getLogger(__name__)
@@ -162,21 +162,16 @@ def stale_places(*, now: datetime) -> list[Place]:
     return [place for place in candidates if is_stale(place, now=now)]
 
 
-def _render_mail(template: str, context: dict, *, to: str) -> EmailMessage:
+def _render_mail(template: str, context: dict, *, to: str) -> Mail:
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"directory/freshness/email/{template}_subject.txt", context)
         body = render_to_string(f"directory/freshness/email/{template}.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
+    return Mail(subject=" ".join(subject.split()), body=body, to=(to,))
 
 
-def _send(messages: list[EmailMessage]) -> None:
-    for message in messages:
-        message.send()
+def _send(messages: list[Mail]) -> None:
+    # The job runs in the background and recorded its reminders first: deliver now.
+    deliver_now(messages)
 
 
 def send_freshness_reminders(
