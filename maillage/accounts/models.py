@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.french_stem import stem_text
+from maillage.lib.validators import single_line, validate_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,9 +35,13 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("adresse e-mail"), unique=True)
-    display_name = models.CharField(_("nom affiché"), max_length=120, blank=True)
+    display_name = models.CharField(
+        _("nom affiché"), max_length=120, blank=True, validators=[single_line]
+    )
     bio = models.TextField(_("présentation"), blank=True, help_text=_("Markdown accepté."))
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[single_line, validate_phone]
+    )
     commune = models.ForeignKey(
         "territory.Commune",
         verbose_name=_("commune"),
@@ -84,8 +89,10 @@ class Skill(models.Model):
     """Something a person knows and is willing to share, visible to whom they choose."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skills")
-    name = models.CharField(_("compétence"), max_length=100)
-    description = models.CharField(_("précision"), max_length=300, blank=True)
+    name = models.CharField(_("compétence"), max_length=100, validators=[single_line])
+    description = models.CharField(
+        _("précision"), max_length=300, blank=True, validators=[single_line]
+    )
     visibility = models.CharField(
         _("visibilité"), max_length=10, choices=Visibility.choices, default=Visibility.NETWORK
     )
@@ -116,7 +123,7 @@ class ApiToken(models.Model):
     """A personal token for scripts using the API; only its hash is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("nom"), max_length=100)
+    name = models.CharField(_("nom"), max_length=100, validators=[single_line])
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=128, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,10 +1,12 @@
 """Every write to a person's profile and skills."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Skill, User, Visibility
 from maillage.lib.refusals import Refusal
+from maillage.lib.validators import validate_phone
 from maillage.territory.models import Commune
 
 
@@ -108,12 +110,10 @@ def update_profile(
             _("Indiquez le nom que verront les autres membres."), field="display_name"
         )
     phone = phone.strip()
-    digits = [ch for ch in phone if ch.isdigit()]
-    if phone and (len(digits) < 6 or any(ch not in "0123456789 +.-()" for ch in phone)):
-        raise InvalidProfileError(
-            _("Ce numéro de téléphone n'est pas valide (chiffres, espaces, + . - et parenthèses)."),
-            field="phone",
-        )
+    try:
+        validate_phone(phone)
+    except ValidationError as exc:
+        raise InvalidProfileError(exc.messages[0], field="phone") from exc
     values = {
         "display_name": display_name,
         "first_name": first_name.strip(),

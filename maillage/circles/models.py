@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.validators import single_line, validate_phone
+
 
 class ImmutableRecord(Exception):
     """A decision (or another recorded fact) was about to be changed: supersede it instead."""
@@ -46,12 +48,14 @@ class Circle(models.Model):
     network = models.ForeignKey(
         "networks.Network", on_delete=models.PROTECT, related_name="circles"
     )
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     status = models.CharField(
         _("statut"), max_length=15, choices=CircleStatus.choices, default=CircleStatus.EMERGING
     )
-    summary = models.CharField(_("en une phrase"), max_length=280, blank=True)
+    summary = models.CharField(
+        _("en une phrase"), max_length=280, blank=True, validators=[single_line]
+    )
     description = models.TextField(_("présentation"), blank=True, help_text=_("Markdown accepté."))
     communes = models.ManyToManyField(
         "territory.Commune", verbose_name=_("périmètre"), blank=True, related_name="circles"
@@ -60,7 +64,9 @@ class Circle(models.Model):
         "places.Place", verbose_name=_("lieux membres"), blank=True, related_name="circles"
     )
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
-    contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    contact_phone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[single_line, validate_phone]
+    )
     # The quorum rule the circle set itself: at least `quorum_minimum` people present and at
     # least `quorum_percent` % of the circle's current members.
     quorum_minimum = models.PositiveSmallIntegerField(_("quorum : présents au minimum"), default=3)
@@ -219,7 +225,7 @@ class Action(models.Model):
         DROPPED = "dropped", _("Abandonnée")
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="actions")
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown accepté."))
     owners = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -340,7 +346,7 @@ class Proposal(models.Model):
 
     circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="proposals")
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="proposals")
-    title = models.CharField(_("objet"), max_length=200)
+    title = models.CharField(_("objet"), max_length=200, validators=[single_line])
     amount_cents = models.PositiveBigIntegerField(_("montant demandé"))
     payee_kind = models.CharField(_("bénéficiaire"), max_length=10, choices=PayeeKind.choices)
     payee_user = models.ForeignKey(
@@ -359,7 +365,9 @@ class Proposal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    payee_name = models.CharField(_("prestataire"), max_length=200, blank=True)
+    payee_name = models.CharField(
+        _("prestataire"), max_length=200, blank=True, validators=[single_line]
+    )
     justification = models.TextField(_("justification"), help_text=_("Markdown accepté."))
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
@@ -401,7 +409,7 @@ class ProposalDocument(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("fichier"), upload_to="circles/proposals/%Y/%m/")
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[single_line])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -429,7 +437,7 @@ class Meeting(models.Model):
         CANCELLED = "cancelled", _("Annulée")
 
     circle = models.ForeignKey(Circle, on_delete=models.PROTECT, related_name="meetings")
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[single_line])
     starts_at = models.DateTimeField(_("date et heure"))
     location = models.CharField(_("lieu ou lien"), max_length=300, blank=True)
     status = models.CharField(
@@ -632,7 +640,7 @@ class Expense(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="expenses")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="expenses")
     amount_cents = models.PositiveBigIntegerField(_("montant"))
-    description = models.CharField(_("objet"), max_length=250)
+    description = models.CharField(_("objet"), max_length=250, validators=[single_line])
     receipt = models.FileField(_("justificatif"), upload_to="circles/receipts/%Y/%m/", blank=True)
     payee_kind = models.CharField(_("bénéficiaire"), max_length=10, choices=PayeeKind.choices)
     payee_user = models.ForeignKey(
@@ -641,7 +649,9 @@ class Expense(models.Model):
     payee_place = models.ForeignKey(
         "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    payee_name = models.CharField(_("prestataire"), max_length=200, blank=True)
+    payee_name = models.CharField(
+        _("prestataire"), max_length=200, blank=True, validators=[single_line]
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )

@@ -11,6 +11,7 @@ revoke.
 """
 
 import datetime
+import re
 import secrets
 import zoneinfo
 from collections.abc import Iterable
@@ -105,6 +106,16 @@ def personal_occurrences(*, user: User) -> QuerySet[Occurrence]:
 # --- Building the calendar ------------------------------------------------------------------
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _text(value: object) -> str:
+    """Any stored text as a calendar accepts it: line breaks as \n (escaped by icalendar),
+    other control characters dropped — a feed must never fail on what was written."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text.replace("\t", " "))
+
+
 def _host() -> str:
     return urlsplit(site_url()).hostname or "maillage"
 
@@ -191,7 +202,7 @@ def _base_vevent(
     vevent.add("dtend", _local(end))
     vevent.add("url", event_url(event))
     if event.tags:
-        vevent.add("categories", [str(tag) for tag in event.tags])
+        vevent.add("categories", [_text(str(tag)) for tag in event.tags])
     return vevent
 
 
@@ -209,11 +220,11 @@ def event_vevents(event: Event) -> list[icalendar.Event]:
     """The VEVENTs of one event for a public feed: the series and its edited sessions."""
     status = "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED"
     master = _base_vevent(event, uid=event_uid(event), start=event.starts_at, end=event.ends_at)
-    master.add("summary", event.title)
-    master.add("description", _describe(event))
+    master.add("summary", _text(event.title))
+    master.add("description", _text(_describe(event)))
     location = _location(event, with_online_link=False)
     if location:
-        master.add("location", location)
+        master.add("location", _text(location))
     master.add("status", status)
     vevents = [master]
     if not event.rrule:
@@ -229,10 +240,10 @@ def event_vevents(event: Event) -> list[icalendar.Event]:
             event, uid=event_uid(event), start=occurrence.starts_at, end=occurrence.ends_at
         )
         override.add("recurrence-id", _local(occurrence.original_start))
-        override.add("summary", occurrence.title_override or event.title)
-        override.add("description", _describe(event, note=occurrence.note))
+        override.add("summary", _text(occurrence.title_override or event.title))
+        override.add("description", _text(_describe(event, note=occurrence.note)))
         if location:
-            override.add("location", location)
+            override.add("location", _text(location))
         override.add("status", status)
         vevents.append(override)
     return vevents
@@ -244,12 +255,12 @@ def occurrence_vevent(occurrence: Occurrence, *, with_online_link: bool) -> ical
     vevent = _base_vevent(
         event, uid=occurrence_uid(occurrence), start=occurrence.starts_at, end=occurrence.ends_at
     )
-    vevent.add("summary", occurrence.title_override or event.title)
+    vevent.add("summary", _text(occurrence.title_override or event.title))
     online_url = event.online_url if with_online_link else ""
-    vevent.add("description", _describe(event, note=occurrence.note, online_url=online_url))
+    vevent.add("description", _text(_describe(event, note=occurrence.note, online_url=online_url)))
     location = _location(event, with_online_link=with_online_link)
     if location:
-        vevent.add("location", location)
+        vevent.add("location", _text(location))
     if online_url:
         vevent.add("conference", online_url, parameters={"VALUE": "URI"})
     cancelled = occurrence.cancelled or event.status == Event.Status.CANCELLED
@@ -263,7 +274,8 @@ def build_calendar(*, name: str, vevents: Iterable[icalendar.Event]) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # An x- property is not escaped by icalendar: one line, always.
+    calendar.add("x-wr-calname", " ".join(_text(name).split()))
     calendar.add("x-wr-timezone", "Europe/Paris")
     for vevent in vevents:
         calendar.add_component(vevent)

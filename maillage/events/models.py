@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.validators import single_line
+
 
 class EventKind(models.TextChoices):
     CAFE = "cafe", _("Café virtuel")
@@ -51,7 +53,7 @@ class Event(models.Model):
         "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="own_events"
     )
     kind = models.CharField(_("type"), max_length=10, choices=EventKind.choices)
-    title = models.CharField(_("titre"), max_length=200)
+    title = models.CharField(_("titre"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown accepté."))
     # The first occurrence (or the only one).
@@ -76,7 +78,7 @@ class Event(models.Model):
         on_delete=models.SET_NULL,
         related_name="hosted_events",
     )
-    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True, validators=[single_line])
     capacity = models.PositiveIntegerField(
         _("places"), null=True, blank=True, help_text=_("Laisser vide : sans limite.")
     )
@@ -230,7 +232,7 @@ class Registration(models.Model):
         on_delete=models.CASCADE,
         related_name="event_registrations",
     )
-    guest_name = models.CharField(_("nom"), max_length=150, blank=True)
+    guest_name = models.CharField(_("nom"), max_length=150, blank=True, validators=[single_line])
     guest_email = models.EmailField(_("e-mail"), blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices)

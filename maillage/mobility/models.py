@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.validators import single_line
+
 # --- money ------------------------------------------------------------------------------------
 
 
@@ -42,7 +44,7 @@ class Scheme(models.Model):
     network = models.ForeignKey(
         "networks.Network", on_delete=models.CASCADE, related_name="mobility_schemes"
     )
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, validators=[single_line])
     model = models.CharField(_("modèle"), max_length=15, choices=SchemeModel.choices)
     description = models.TextField(_("présentation"), blank=True)
     created_by = models.ForeignKey(

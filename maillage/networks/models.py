@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.validators import single_line, validate_phone
+
 
 class OpenDataLicence(models.TextChoices):
     ETALAB = "etalab-2.0", _("Licence Ouverte / Open Licence 2.0 (Etalab)")
@@ -25,7 +27,7 @@ class Network(models.Model):
         DEPARTMENTAL = "departmental", _("Départemental")
         LOCAL = "local", _("Local")
 
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     level = models.CharField(_("échelon"), max_length=15, choices=Level.choices)
     parent = models.ForeignKey(
@@ -36,7 +38,9 @@ class Network(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    summary = models.CharField(_("en une phrase"), max_length=280, blank=True)
+    summary = models.CharField(
+        _("en une phrase"), max_length=280, blank=True, validators=[single_line]
+    )
     description = models.TextField(_("présentation"), blank=True, help_text=_("Markdown accepté."))
     charter = models.TextField(
         _("charte"),
@@ -47,7 +51,9 @@ class Network(models.Model):
         "territory.Commune", verbose_name=_("territoire"), blank=True, related_name="networks"
     )
     email = models.EmailField(_("e-mail de contact"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[single_line, validate_phone]
+    )
     website = models.URLField(_("site web"), blank=True)
     stale_after_days = models.PositiveIntegerField(
         _("fiche à revoir après (jours)"),

@@ -187,23 +187,6 @@ class PlaceForm(forms.ModelForm):
     def hours_fields(self) -> list[forms.BoundField]:
         return [self[f"hours_{code}"] for code, _label in WEEKDAYS]
 
-    def clean_postal_code(self) -> str:
-        code = self.cleaned_data["postal_code"].strip()
-        if code and not re.fullmatch(r"\d{5}", code):
-            raise forms.ValidationError(_("Un code postal a cinq chiffres."), code="postal_code")
-        return code
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if phone and (
-            not re.fullmatch(r"\+?[\d\s.()-]+", phone) or len(re.sub(r"\D", "", phone)) < 6
-        ):
-            raise forms.ValidationError(
-                _("Ce numéro de téléphone n'est pas valide (chiffres, espaces, points, +)."),
-                code="phone",
-            )
-        return phone
-
     def clean_acceslibre_url(self) -> str:
         url = self.cleaned_data["acceslibre_url"]
         host = urlsplit(url).hostname or ""

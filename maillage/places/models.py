@@ -4,6 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.validators import single_line, validate_phone, validate_postal_code
+
 
 class PlaceType(models.TextChoices):
     COWORKING = "coworking", _("Coworking")
@@ -54,17 +56,23 @@ class PlaceQuerySet(models.QuerySet["Place"]):
 class Place(models.Model):
     """A tiers-lieu: the unit of the directory."""
 
-    name = models.CharField(_("nom"), max_length=200)
+    name = models.CharField(_("nom"), max_length=200, validators=[single_line])
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     types = models.JSONField(_("types"), default=list, blank=True)
-    summary = models.CharField(_("en une phrase"), max_length=280, blank=True)
+    summary = models.CharField(
+        _("en une phrase"), max_length=280, blank=True, validators=[single_line]
+    )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown accepté."))
     status = models.CharField(
         _("statut"), max_length=10, choices=PlaceStatus.choices, default=PlaceStatus.OPEN
     )
-    address = models.CharField(_("adresse"), max_length=250, blank=True)
-    address_complement = models.CharField(_("complément d'adresse"), max_length=250, blank=True)
-    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    address = models.CharField(_("adresse"), max_length=250, blank=True, validators=[single_line])
+    address_complement = models.CharField(
+        _("complément d'adresse"), max_length=250, blank=True, validators=[single_line]
+    )
+    postal_code = models.CharField(
+        _("code postal"), max_length=5, blank=True, validators=[validate_postal_code]
+    )
     commune = models.ForeignKey(
         "territory.Commune",
         verbose_name=_("commune"),
@@ -101,7 +109,9 @@ class Place(models.Model):
     accessibility_note = models.TextField(_("précisions sur l'accessibilité"), blank=True)
     acceslibre_url = models.URLField(_("fiche acceslibre"), blank=True)
     email = models.EmailField(_("e-mail de contact"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=30, blank=True, validators=[single_line, validate_phone]
+    )
     website = models.URLField(_("site web"), blank=True)
     is_published = models.BooleanField(_("visible dans l'annuaire"), default=True)
     external_id = models.CharField(
@@ -196,7 +206,7 @@ class Space(models.Model):
     """A room or area of a place that others may use."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="spaces")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, validators=[single_line])
     kind = models.CharField(_("type d'espace"), max_length=20, choices=SpaceKind.choices)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown accepté."))
     surface_m2 = models.PositiveIntegerField(_("surface (m²)"), null=True, blank=True)
@@ -262,7 +272,7 @@ class Equipment(models.Model):
     """A piece of equipment a place shares."""
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="equipment")
-    name = models.CharField(_("nom"), max_length=150)
+    name = models.CharField(_("nom"), max_length=150, validators=[single_line])
     category = models.CharField(_("catégorie"), max_length=20, choices=EquipmentCategory.choices)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown accepté."))
     quantity = models.PositiveIntegerField(

@@ -19,6 +19,7 @@ from maillage.accounts.models import User
 from maillage.lib.geo import distance_km
 from maillage.lib.refusals import Refusal
 from maillage.lib.uploads import UnreadableImage, reencode_image, too_large
+from maillage.lib.validators import validate_postal_code
 from maillage.places.models import (
     Equipment,
     Place,
@@ -197,6 +198,10 @@ def check_location(
 
 def check_postal_code(*, postal_code: str, commune: Commune | None) -> None:
     """Raise PostalCodeMismatch unless the postal code is one of the commune's."""
+    try:
+        validate_postal_code(postal_code)  # the field's own rule first, as the form says it
+    except ValidationError as exc:
+        raise PostalCodeMismatch(exc.messages[0], field="postal_code") from exc
     if not postal_code or commune is None or not commune.postal_code_list:
         return
     if postal_code not in commune.postal_code_list:

@@ -17,7 +17,12 @@ from playwright.sync_api import expect
 from maillage.accounts.tests.factories import UserFactory
 from maillage.circles import budget_services, meeting_services
 from maillage.circles.models import CircleRole, Decision, Expense, FunderKind, Proposal
-from maillage.circles.tests.factories import ActionFactory, CircleFactory, CircleMemberFactory
+from maillage.circles.tests.factories import (
+    ONE_PAGE_PDF,
+    ActionFactory,
+    CircleFactory,
+    CircleMemberFactory,
+)
 from maillage.ledger.models import Transfer
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.tests.factories import NetworkFactory
@@ -29,7 +34,8 @@ from tests.browser.test_manager_pages_accessible import log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-RECEIPT = b"%PDF-1.4\n% facture de la contributrice\n%%EOF\n"
+# A PDF a reader opens (uploads are checked by opening them).
+RECEIPT = ONE_PAGE_PDF
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def search_people(
     )
     # Ordered by the public name's parts; never by (or showing) the e-mail address.
     page = list(
-        people.only("pk", "display_name", "first_name", "last_name").order_by(
+        people.only("pk", "display_name", "first_name", "last_name", "anonymised_at").order_by(
             "display_name", "last_name", "first_name", "pk"
         )[:limit]
     )

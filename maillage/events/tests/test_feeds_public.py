@@ -179,3 +179,28 @@ def test_feeds_leave_out_events_over_a_year_old(client, network_a):
     body = client.get(reverse("events:feed-network", args=["reseau-a"])).content.decode()
     assert "Vieille rencontre" not in body
     assert "BEGIN:VCALENDAR" in body
+
+
+def test_feeds_never_fail_on_stored_text_with_line_breaks(client, network_a, place):
+    """Text written before the shared field rules (or by an import) may hold CR/LF: the
+    event's, the place's and the network's feeds still answer, the text escaped."""
+    event = EventFactory(
+        network=network_a,
+        title="Atelier\r\nréparation",
+        address="1 rue\r\nX",
+        description="Ligne 1\r\nLigne 2\x0b",
+    )
+    Event.objects.filter(pk=event.pk).update(title="Atelier\r\nréparation")
+    type(place).objects.filter(pk=place.pk).update(name="La Bobine\r\nDouai")
+    type(network_a).objects.filter(pk=network_a.pk).update(name="Réseau\nA")
+
+    urls = [
+        reverse("events:event-ics", args=[event.slug]),
+        reverse("events:feed-network", args=[network_a.slug]),
+        reverse("events:feed-place", args=[place.slug]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        calendar = icalendar.Calendar.from_ical(response.content)
+        assert calendar is not None
