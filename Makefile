@@ -19,7 +19,7 @@ export MAILLAGE_SITE_URL := http://$(HOST):$(PORT)
 endif
 VENDOR := var/vendor
 
-.PHONY: help run test setup python venv vendor migrate demo lint format messages chromium pango check-deploy clean bench
+.PHONY: help run test test-fast checks setup python venv vendor migrate demo lint format messages chromium pango check-deploy clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -32,11 +32,21 @@ run: setup demo ## Set up, load the demo once, and serve on http://$(HOST):$(POR
 		--access-logfile - --forwarded-allow-ips '127.0.0.1' & \
 	wait
 
-test: setup chromium ## Set up and run the whole test suite (SQLite, or DATABASE_URL)
+# The suite runs on every CPU (pytest-xdist; TEST_WORKERS=0 for one process) and names its 25
+# slowest tests at the end.
+TEST_WORKERS ?= auto
+PYTEST := DJANGO_SETTINGS_MODULE=maillage.settings_test $(VENV)/bin/pytest -n $(TEST_WORKERS)
+
+test: setup chromium checks ## Set up and run the whole test suite (SQLite, or DATABASE_URL)
+	$(PYTEST) --durations=25 $(PYTEST_ARGS)
+
+test-fast: setup checks ## The suite without the browser and slow tests (a minute or two)
+	$(PYTEST) -m "not browser and not slow" $(PYTEST_ARGS)
+
+checks: venv ## Style, layers and migrations: what must hold before any test runs
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(MANAGE) makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=maillage.settings_test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 setup: pango venv vendor migrate ## Install dependencies, front-end libraries, migrate the database
 

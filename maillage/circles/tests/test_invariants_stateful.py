@@ -47,6 +47,9 @@ from maillage.ledger import services as ledger
 from maillage.ledger.models import Transfer, TransferReason, content_type_for
 from maillage.places.tests.factories import PlaceFactory
 
+# Many seconds each: skipped by `make test-fast`, run by `make test` and CI.
+pytestmark = pytest.mark.slow
+
 REFUSALS = (budget_services.BudgetError, meeting_services.MeetingError, ledger.LedgerError)
 FIRST_MEETING = datetime.datetime(2026, 1, 5, 18, 0, tzinfo=datetime.UTC)
 

@@ -8,6 +8,9 @@ from maillage.networks.models import Network
 from maillage.places.models import Place
 from maillage.territory.models import Commune
 
+# Many seconds each: skipped by `make test-fast`, run by `make test` and CI.
+pytestmark = pytest.mark.slow
+
 
 def run(*args: str) -> str:
     out = StringIO()

@@ -17,6 +17,9 @@ from maillage.ledger.selectors import check_ledger
 from maillage.mobility import booking as mobility_booking
 from maillage.mobility import services as mobility
 
+# Many seconds each: skipped by `make test-fast`, run by `make test` and CI.
+pytestmark = pytest.mark.slow
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 BEFORE = [("mobility", "0004_settlement_indexes"), ("ledger", None)]
 LATEST = [("mobility", "0005_ledger_moved_out"), ("ledger", "0002_move_from_mobility")]

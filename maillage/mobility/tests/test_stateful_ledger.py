@@ -29,6 +29,9 @@ from maillage.networks.models import Membership, MembershipStatus
 from maillage.places.models import PlaceRole
 from maillage.places.tests.factories import PlaceFactory
 
+# Many seconds each: skipped by `make test-fast`, run by `make test` and CI.
+pytestmark = pytest.mark.slow
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 START = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=PARIS)  # a Monday
 REFUSALS = (services.MobilityError, ledger.LedgerError)

@@ -3,6 +3,9 @@ import pytest
 from maillage.territory.models import Commune, FormerCommuneCode
 from maillage.territory.services import load_communes
 
+# Many seconds each: skipped by `make test-fast`, run by `make test` and CI.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db
 def test_the_gazetteer_loads_every_commune_once_even_when_run_twice():

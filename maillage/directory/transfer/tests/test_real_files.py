@@ -10,9 +10,12 @@ from maillage.places.models import ImportRun, Place
 from maillage.territory.models import Commune, FormerCommuneCode
 from maillage.territory.services import load_communes
 
-pytestmark = pytest.mark.skipif(
-    not SHARED_DATA.is_dir(), reason=f"real data folder {SHARED_DATA} is absent"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not SHARED_DATA.is_dir(), reason=f"real data folder {SHARED_DATA} is absent"
+    ),
+]
 
 
 @pytest.fixture(scope="module")
