@@ -204,6 +204,11 @@ ACCOUNT_ADAPTER = "maillage.people.allauth_adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "maillage.accounts.forms.SignupExtraForm"
 # Login throttling: 5 failed attempts per address per 5 minutes, 20 per IP per minute.
 ACCOUNT_RATE_LIMITS = {"login_failed": env_str("LOGIN_FAILED_RATE", "20/m/ip,5/5m/key")}
+# Behind the TLS proxy of docs/operations.md every request comes from the proxy's address: say
+# how many proxies append to X-Forwarded-For (or which header carries the client's address), so
+# login throttling and the rate limits count each visitor, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("MAILLAGE_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("MAILLAGE_CLIENT_IP_HEADER", "") or None
 # What anyone may do without an account, per client address and per target (lib/ratelimit.py).
 MAILLAGE_RATE_LIMITS = {
     # A guest registration e-mails the address typed in: bound the mail anyone can make us send.
@@ -264,6 +269,26 @@ STORAGES["private"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
 }
+# Several app servers share their files through an S3-compatible object store (django-storages):
+# photos in a public-read bucket (or prefix), private files served only through our views.
+if env_str("STORAGE_BACKEND", "filesystem") == "s3":
+    _S3 = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "") or None,
+        "access_key": env_str("S3_ACCESS_KEY", ""),
+        "secret_key": env_str("S3_SECRET_KEY", ""),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "bucket_name": env_str("S3_BUCKET", ""), "location": "media",
+                    "querystring_auth": False, "default_acl": "public-read"},
+    }  # fmt: skip
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_S3, "bucket_name": env_str("S3_PRIVATE_BUCKET", env_str("S3_BUCKET", "")),
+                    "location": "private", "querystring_auth": True, "default_acl": "private"},
+    }  # fmt: skip
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 5 * 1024 * 1024)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.french_stem import stem_text
+from maillage.lib.storage import private_storage
 from maillage.lib.validators import single_line, validate_phone
 
 
@@ -139,12 +140,6 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-def _private_storage():  # a callable: migrations do not freeze the storage's settings
-    from maillage.lib.storage import private_storage
-
-    return private_storage()
-
-
 class DataExport(models.Model):
     """A person's download of everything held about them, built by the worker."""
 
@@ -158,7 +153,7 @@ class DataExport(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     sections_done = models.PositiveIntegerField(default=0)
     sections_total = models.PositiveIntegerField(default=0)
-    file = models.FileField(storage=_private_storage, upload_to="exports/", blank=True)
+    file = models.FileField(storage=private_storage, upload_to="exports/", blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.storage import private_storage
 from maillage.lib.validators import single_line, validate_phone
 
 
@@ -408,7 +409,10 @@ class ProposalDocument(models.Model):
     """A document attached to a proposal (quote, programme…)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(_("fichier"), upload_to="circles/proposals/%Y/%m/")
+    # Private: served only by a view that checks who may see the proposal.
+    file = models.FileField(
+        _("fichier"), upload_to="circles/proposals/%Y/%m/", storage=private_storage
+    )
     name = models.CharField(_("nom"), max_length=200, validators=[single_line])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -641,7 +645,9 @@ class Expense(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="expenses")
     amount_cents = models.PositiveBigIntegerField(_("montant"))
     description = models.CharField(_("objet"), max_length=250, validators=[single_line])
-    receipt = models.FileField(_("justificatif"), upload_to="circles/receipts/%Y/%m/", blank=True)
+    receipt = models.FileField(
+        _("justificatif"), upload_to="circles/receipts/%Y/%m/", blank=True, storage=private_storage
+    )
     payee_kind = models.CharField(_("bénéficiaire"), max_length=10, choices=PayeeKind.choices)
     payee_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

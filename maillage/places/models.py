@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.storage import private_storage
 from maillage.lib.validators import single_line, validate_phone, validate_postal_code
 
 
@@ -396,7 +397,8 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    file = models.FileField(_("fichier"), upload_to="imports/")
+    # Private: an import holds contacts; only the importing coordinators reach it, by a view.
+    file = models.FileField(_("fichier"), upload_to="imports/", storage=private_storage)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     status = models.CharField(

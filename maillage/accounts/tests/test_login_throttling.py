@@ -57,3 +57,26 @@ def test_throttling_one_address_leaves_other_addresses_alone(client):
     response = attempt(client, PASSWORD, email="omar@example.org")
 
     assert response.status_code == 302
+
+
+def _from(client, visitor: str, email: str, password: str):
+    # The proxy (127.0.0.1) appends the address it saw; whatever the client wrote comes first.
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        HTTP_X_FORWARDED_FOR=f"10.9.9.9, {visitor}",
+        REMOTE_ADDR="127.0.0.1",
+    )
+
+
+def test_behind_a_trusted_proxy_one_visitor_failing_does_not_block_the_others(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="nina@example.org")
+    for n in range(21):  # 20 a minute per address: the attacker's address is now blocked
+        _from(client, "203.0.113.5", f"inconnu{n}@example.org", "pas le bon")
+    blocked = _from(client, "203.0.113.5", "nina@example.org", PASSWORD)
+    assert THROTTLED in blocked.content.decode()
+
+    response = _from(client, "198.51.100.7", "nina@example.org", PASSWORD)
+
+    assert response.status_code == 302  # another visitor behind the same proxy logs in

@@ -21,22 +21,6 @@ from maillage.notifications.models import Notification
 from maillage.notifications.services import notify
 
 
-@pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
-        },
-    }
-    from django.core.files.storage import storages
-
-    storages._storages.pop("private", None)
-    yield tmp_path / "private"
-    storages._storages.pop("private", None)
-
-
 def _with_history(user: User, *, skill: str, token: str) -> User:
     Skill.objects.create(user=user, name=skill, visibility=Visibility.PUBLIC)
     ApiToken.objects.create(user=user, name=token, prefix=token[:8], key_hash=f"hash-{token}")

@@ -10,6 +10,7 @@ leaves the directory as it was.
 import difflib
 import math
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from maillage.directory.transfer.rows import (
     UnknownFormat,
 )
 from maillage.lib.geo import distance_km
+from maillage.lib.storage import local_path
 from maillage.networks.models import (
     OPEN_STATUSES,
     Membership,
@@ -842,13 +844,12 @@ def start_import(
         format=format or ImportRun.Format.CSV,
     )
     with transaction.atomic():
-        run.file.save(
-            f"{slugify(Path(run.original_name).stem)[:60] or 'import'}{Path(run.original_name).suffix[:10].lower()}",
-            upload,
-            save=False,
-        )
+        # A random name: the file is private, and its original name is kept on the run.
+        suffix = Path(run.original_name).suffix[:10].lower()
+        run.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
         try:
-            run.format = format or detect_format(Path(run.file.path), name=run.original_name)
+            with local_path(run.file) as path:
+                run.format = format or detect_format(path, name=run.original_name)
         except UnknownFormat:
             run.file.delete(save=False)
             raise
@@ -857,7 +858,8 @@ def start_import(
 
 
 def _read(run: ImportRun) -> tuple[list[ImportRow], list[str]]:
-    result = read_file(Path(run.file.path), format=run.format)
+    with local_path(run.file) as path:
+        result = read_file(path, format=run.format)
     return result.rows, result.notices
 
 

@@ -1,0 +1,33 @@
+"""An import file holds a network's contacts: it is stored where no URL serves it."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import storages
+from django.test import Client
+
+from maillage.directory.transfer import services
+from maillage.directory.transfer.tests.conftest import HEADER, upload
+
+GOOD = "1,La Bobine,coworking,1 place d'Armes,59500,Douai,59178,50.3705,3.0799\n"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_an_uploaded_import_is_private_and_not_served_under_media(
+    communes, media_root, client, dora, network_a
+):
+    run = services.start_import(by=dora, upload=upload(HEADER + "\n" + GOOD), network=network_a)
+
+    stored = Path(run.file.path)
+    assert stored.is_relative_to(storages["private"].location)
+    assert not stored.is_relative_to(media_root)
+    assert not list(media_root.rglob("*.csv"))
+    for person in (Client(), client):
+        if person is client:
+            person.force_login(dora)  # even the coordinator who imported it: no public URL
+        assert person.get(f"/media/{run.file.name}").status_code == 404
