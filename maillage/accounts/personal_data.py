@@ -168,6 +168,14 @@ def _readme(user: User, contents: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def recover_stale_exports(*, now: datetime.datetime, after_minutes: int = 10) -> int:
+    """Mark failed the archives a dead worker left in preparation; the person may ask again."""
+    cutoff = now - datetime.timedelta(minutes=after_minutes)
+    return DataExport.objects.filter(
+        status__in=[DataExport.Status.PENDING, DataExport.Status.RUNNING], created_at__lt=cutoff
+    ).update(status=DataExport.Status.FAILED, error="interrupted")
+
+
 # --- deletion ---------------------------------------------------------------------------------
 
 

@@ -406,6 +406,9 @@ class ImportRun(models.Model):
     )
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # Touched as the worker progresses: a run silent for long had its worker die (see
+    # directory.transfer.services.recover_stale_runs).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # Per-row report of the dry run: [{"row": 2, "outcome": "created", "messages": [...]}, ...]
     report = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)

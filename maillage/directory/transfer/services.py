@@ -7,6 +7,7 @@ again and re-judges it against the directory as it is now, inside one transactio
 leaves the directory as it was.
 """
 
+import datetime
 import difflib
 import math
 import re
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -865,10 +867,14 @@ def _read(run: ImportRun) -> tuple[list[ImportRow], list[str]]:
 
 def dry_run(*, run: ImportRun, progress: Progress | None = None) -> ImportRun:
     """Analyse the run's file and store its per-row report; a refused file marks it failed."""
-    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, rows_done=0)
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.RUNNING, rows_done=0, heartbeat_at=timezone.now(), error=""
+    )
 
     def report_progress(done: int, total: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(rows_done=done, rows_total=total)
+        ImportRun.objects.filter(pk=run.pk).update(
+            rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+        )
         if progress:
             progress(done, total)
 
@@ -1037,3 +1043,36 @@ def _accept_into_network(
         ],
         batch_size=500,
     )
+
+
+# --- Runs whose worker died ---------------------------------------------------------------------
+
+# A dry run reports progress every few rows; this long without news, its worker is gone.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def recover_stale_runs(*, now: datetime.datetime | None = None) -> int:
+    """Mark failed the runs left "running" by a worker that died; return how many."""
+    now = now or timezone.now()
+    silent = ImportRun.objects.filter(status=ImportRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=now - STALE_AFTER)
+        | Q(heartbeat_at__isnull=True, created_at__lt=now - STALE_AFTER)
+    )
+    return silent.update(
+        status=ImportRun.Status.FAILED,
+        error=_(
+            "L'analyse s'est interrompue (le serveur a redémarré pendant le travail) : "
+            "relancez-la, le fichier est conservé."
+        ),
+    )
+
+
+def restart_run(*, run: ImportRun) -> ImportRun:
+    """Analyse a failed or interrupted run's file again (in the worker); raise NotReady."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ImportRun.Status.FAILED or not run.file:
+            raise NotReady(_("Seule une analyse interrompue ou refusée peut être relancée."))
+        run.status, run.error, run.rows_done = ImportRun.Status.PENDING, "", 0
+        run.save(update_fields=["status", "error", "rows_done"])
+    return run

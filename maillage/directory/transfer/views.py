@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -188,3 +189,16 @@ def template_csv(request: HttpRequest) -> HttpResponse:
         filename="modele-import-lieux.csv",
         delimiter=delimiter_from_query(request.GET.get("sep")),
     )
+
+
+@login_required
+@require_POST
+def run_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.get_run_for_importer(user=request.user, pk=pk)
+    try:
+        run = services.restart_run(run=run)
+    except TransferError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        transaction.on_commit(lambda: dry_run_task.enqueue(run.pk))
+    return redirect("transfer:run-detail", pk=run.pk)
