@@ -9,16 +9,11 @@ was and stores a French message on the source: one transaction per feed.
 
 import datetime
 import hashlib
-import ipaddress
 import logging
-import socket
-import urllib.error
-import urllib.request
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
@@ -35,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from maillage.accounts.models import User
 from maillage.events.models import Audience, Event, EventKind, FeedSource, Occurrence
 from maillage.events.recurrence import exdate_key, sync_occurrences
+from maillage.lib import outbound
 from maillage.lib.refusals import Refusal
 from maillage.places.models import Place
 
@@ -110,30 +106,6 @@ def remove_feed_source(*, source: FeedSource) -> None:
 # --- Fetching -------------------------------------------------------------------------------
 
 
-def _refuse_private_host(url: str) -> None:
-    """Refuse addresses inside our own network: a place manager must not make the server read
-    them (server-side request forgery). Tests serve feeds locally and lift this with a setting."""
-    if getattr(settings, "EVENT_FEEDS_ALLOW_PRIVATE_HOSTS", False):
-        return
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FeedError(
-            gettext_lazy("Le serveur « %(host)s » est introuvable.") % {"host": host}
-        ) from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FeedError(gettext_lazy("Cette adresse n'est pas publique : import refusé."))
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        _refuse_private_host(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 @dataclass
 class Fetched:
     body: bytes
@@ -142,53 +114,32 @@ class Fetched:
 
 
 def fetch_feed(*, url: str, etag: str = "") -> Fetched:
-    """Read the feed (10 s timeout, size cap, conditional with ETag); raise FeedError."""
-    _refuse_private_host(url)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})  # noqa: S310
+    """Read the feed through the outbound guard (lib/outbound.py: public addresses only, pinned,
+    10 s, size cap), conditional with ETag; raise FeedError."""
+    headers = {"User-Agent": USER_AGENT}
     if etag:
-        request.add_header("If-None-Match", etag)
-    opener = urllib.request.build_opener(_CheckedRedirects)
+        headers["If-None-Match"] = etag
     try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            body = response.read(MAX_BYTES + 1)
-            new_etag = response.headers.get("ETag", "") or ""
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return Fetched(body=b"", etag=etag, not_modified=True)
-        if exc.code == 404:
-            raise FeedError(
-                gettext_lazy("Le calendrier est introuvable à cette adresse (erreur 404).")
-            ) from exc
+        response = outbound.fetch(
+            url,
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
+            max_bytes=MAX_BYTES,
+            # Tests serve feeds from this machine.
+            allow_private=getattr(settings, "EVENT_FEEDS_ALLOW_PRIVATE_HOSTS", False),
+        )
+    except outbound.OutboundRefused as exc:
+        raise FeedError(exc.message) from exc
+    if response.status == 304:
+        return Fetched(body=b"", etag=etag, not_modified=True)
+    if response.status == 404:
+        raise FeedError(gettext_lazy("Le calendrier est introuvable à cette adresse (erreur 404)."))
+    if response.status >= 400:
         raise FeedError(
             gettext_lazy("Le serveur du calendrier a répondu par une erreur %(code)s.")
-            % {"code": exc.code}
-        ) from exc
-    except TimeoutError as exc:
-        raise FeedError(_timeout_message()) from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise FeedError(_timeout_message()) from exc
-        raise FeedError(
-            gettext_lazy("Impossible de joindre le serveur du calendrier (%(reason)s).")
-            % {"reason": exc.reason}
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise FeedError(
-            gettext_lazy("Impossible de lire le calendrier à cette adresse (%(reason)s).")
-            % {"reason": exc}
-        ) from exc
-    if len(body) > MAX_BYTES:
-        raise FeedError(
-            gettext_lazy("Le calendrier est trop volumineux (plus de %(size)s Mo).")
-            % {"size": MAX_BYTES // (1024 * 1024)}
+            % {"code": response.status}
         )
-    return Fetched(body=body, etag=new_etag[:200])
-
-
-def _timeout_message() -> str:
-    return gettext_lazy(
-        "Le serveur du calendrier n'a pas répondu dans les %(seconds)s secondes."
-    ) % {"seconds": TIMEOUT_SECONDS}
+    return Fetched(body=response.body, etag=response.headers.get("etag", "")[:200])
 
 
 # --- Parsing --------------------------------------------------------------------------------
