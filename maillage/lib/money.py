@@ -20,8 +20,9 @@ def parse_euros(text: str) -> int:
     cleaned = cleaned.replace("€", "").replace(",", ".")
     try:
         value = Decimal(cleaned)
+        # NaN, infinities and absurd exponents are not amounts (quantize refuses them too).
+        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
+            raise ValueError(text)
     except InvalidOperation as exc:
         raise ValueError(text) from exc
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(text)
     return int(value * 100)
