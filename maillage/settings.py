@@ -3,6 +3,7 @@
 Every variable is listed in `.env.example` and `docs/settings.md`.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -204,11 +205,16 @@ ACCOUNT_ADAPTER = "maillage.people.allauth_adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "maillage.accounts.forms.SignupExtraForm"
 # Login throttling: 5 failed attempts per address per 5 minutes, 20 per IP per minute.
 ACCOUNT_RATE_LIMITS = {"login_failed": env_str("LOGIN_FAILED_RATE", "20/m/ip,5/5m/key")}
-# Behind the TLS proxy of docs/operations.md every request comes from the proxy's address: say
-# how many proxies append to X-Forwarded-For (or which header carries the client's address), so
-# login throttling and the rate limits count each visitor, not the proxy.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("MAILLAGE_TRUSTED_PROXY_COUNT", 0)
-ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("MAILLAGE_CLIENT_IP_HEADER", "") or None
+# Behind the TLS proxy of docs/operations.md every request comes from the proxy's address: list
+# the proxies (addresses or networks) whose forwarding header is believed, so login throttling
+# and the rate limits count each visitor, not the proxy (lib/client_ip.py).
+MAILLAGE_TRUSTED_PROXIES = env_list("MAILLAGE_TRUSTED_PROXIES", [])
+for _proxy in MAILLAGE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"MAILLAGE_TRUSTED_PROXIES: {_proxy!r} is no address") from exc
+MAILLAGE_CLIENT_IP_HEADER = env_str("MAILLAGE_CLIENT_IP_HEADER", "X-Forwarded-For")
 # What anyone may do without an account, per client address and per target (lib/ratelimit.py).
 MAILLAGE_RATE_LIMITS = {
     # A guest registration e-mails the address typed in: bound the mail anyone can make us send.

@@ -4,8 +4,8 @@ A limit counts hits per scope and key (the client's address, the e-mail address 
 object aimed at) in fixed windows in the cache shared by every app server; past its count the
 action raises `Throttled`, a refusal the page shows like any other, with status 429. Limits are
 settings (`MAILLAGE_RATE_LIMITS`, docs/settings.md) written "count/period": `5/10m`, `20/h`, `100/d`.
-The client's address is the one allauth's login throttling uses, so one proxy setting
-(`ALLAUTH_TRUSTED_PROXY_COUNT` or `ALLAUTH_TRUSTED_CLIENT_IP_HEADER`) serves both.
+The client's address is the one login throttling uses (lib/client_ip.py), so one proxy setting
+(`MAILLAGE_TRUSTED_PROXIES`) serves both.
 """
 
 import hashlib
@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.client_ip import client_ip
 from maillage.lib.refusals import Refusal
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -45,12 +46,6 @@ class Rate:
             raise ValueError(f"rate limit {text!r}: write it like 5/10m, 20/h or 100/d")
         count, number, unit = match.groups()
         return cls(int(count), int(number or 1) * _UNITS[unit])
-
-
-def client_ip(request: HttpRequest) -> str:
-    from allauth.account.adapter import get_adapter
-
-    return get_adapter(request).get_client_ip(request) or "unknown"
 
 
 def consume(*, scope: str, key: str, rate: Rate | str) -> None:

@@ -70,7 +70,7 @@ def _from(client, visitor: str, email: str, password: str):
 
 
 def test_behind_a_trusted_proxy_one_visitor_failing_does_not_block_the_others(client, settings):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.MAILLAGE_TRUSTED_PROXIES = ["127.0.0.1"]
     UserFactory(email="nina@example.org")
     for n in range(21):  # 20 a minute per address: the attacker's address is now blocked
         _from(client, "203.0.113.5", f"inconnu{n}@example.org", "pas le bon")
@@ -80,3 +80,25 @@ def test_behind_a_trusted_proxy_one_visitor_failing_does_not_block_the_others(cl
     response = _from(client, "198.51.100.7", "nina@example.org", PASSWORD)
 
     assert response.status_code == 302  # another visitor behind the same proxy logs in
+
+
+def test_a_forwarding_header_from_an_untrusted_peer_does_not_escape_the_limit(client, settings):
+    # The app is reached directly (not through the proxy): each attempt claims another address.
+    settings.MAILLAGE_TRUSTED_PROXIES = ["10.0.0.5"]
+    UserFactory(email="nina@example.org")
+    for n in range(21):
+        client.post(
+            reverse("account_login"),
+            {"login": f"inconnu{n}@example.org", "password": "pas le bon"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            REMOTE_ADDR="203.0.113.5",
+        )
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "nina@example.org", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.77",
+        REMOTE_ADDR="203.0.113.5",
+    )
+
+    assert THROTTLED in response.content.decode()  # counted by its real address, now blocked
