@@ -164,3 +164,15 @@ def test_a_downloaded_document_is_served_as_what_it_is(circle, state, circle_cli
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_documents_and_receipts_have_no_public_address(circle, state, circle_client, settings):
+    stored = [state["document"].file, state["expense"].receipt]
+    assert all(stored), "the proposal has its document, the expense its receipt"
+    anonymous = circle_client("anonymous")
+    assert [anonymous.get(f"/media/{f.name}").status_code for f in stored] == [404, 404]
+    # Even the coordinator, who may download them through the budget's views, gets them only there.
+    coordinator = circle_client("coordinator")
+    assert [coordinator.get(f"/media/{f.name}").status_code for f in stored] == [404, 404]
+    assert coordinator.get(_url("expense-receipt", state, circle)).status_code == 200
+    assert coordinator.get(_url("proposal-document", state, circle)).status_code == 200
