@@ -96,7 +96,7 @@ chromium: ## Install Debian's Chromium for the browser tests if it is missing
 	fi
 
 bench: setup ## Build the large benchmark installation (var/bench/) and measure it over HTTP
-	UV="$(UV)" $(PY) bench/generate.py
+	UV="$(UV)" $(PY) bench/generate.py $(BENCH_GEN_ARGS)
 	UV="$(UV)" $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: venv ## Check style with ruff
