@@ -7,17 +7,15 @@ This module only assembles: the error bodies, handlers and pagination are in `li
 token authentication in `accounts/api_auth.py`.
 """
 
-from ninja import NinjaAPI
-
 from maillage.circles.api import router as circles_router
 from maillage.directory.api import router as places_router
 from maillage.events.api import router as events_router
-from maillage.lib.api import install_error_handlers
+from maillage.lib.api import MaillageAPI, install_error_handlers
 from maillage.mobility.api import router as mobility_router
 from maillage.networks.api import router as networks_router
 from maillage.territory.api import router as territory_router
 
-api = NinjaAPI(
+api = MaillageAPI(
     title="Maillage API",
     version="1.0.0",
     description=(

@@ -244,3 +244,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(HttpError, on_http_error)
+
+
+class MaillageAPI(NinjaAPI):
+    """NinjaAPI whose schema documents, on every operation, what any request may meet before
+    reaching it: 414 for an over-long query string (lib/query_limit.py)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"description": "URI Too Long", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+        }}}}  # fmt: skip
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault(414, error)
+        return schema
