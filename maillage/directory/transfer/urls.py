@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/progression/", views.run_progress, name="run-progress"),
     path("<int:pk>/appliquer/", views.run_apply, name="run-apply"),
     path("<int:pk>/relancer/", views.run_restart, name="run-restart"),
+    path("<int:pk>/fichier/", views.run_file, name="run-file"),
     path("<int:pk>/rapport.csv", views.run_report_csv, name="run-report-csv"),
 ]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -180,6 +180,20 @@ def run_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"import-{run.pk}-rapport.csv",
         delimiter=delimiter_from_query(request.GET.get("sep")),
     )
+
+
+@login_required
+def run_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The uploaded file itself (it holds contacts): only to whom may see the run."""
+    run = selectors.get_run_for_importer(user=request.user, pk=pk)
+    response = FileResponse(
+        run.file.open("rb"),
+        as_attachment=True,
+        filename=run.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def template_csv(request: HttpRequest) -> HttpResponse:

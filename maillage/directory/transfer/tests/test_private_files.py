@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import storages
 from django.test import Client
+from django.urls import reverse
 
 from maillage.directory.transfer import services
 from maillage.directory.transfer.tests.conftest import HEADER, upload
@@ -31,3 +32,22 @@ def test_an_uploaded_import_is_private_and_not_served_under_media(
         if person is client:
             person.force_login(dora)  # even the coordinator who imported it: no public URL
         assert person.get(f"/media/{run.file.name}").status_code == 404
+
+
+def test_the_uploaded_file_is_served_only_to_whom_may_see_the_import(
+    communes, media_root, dora, erin, network_a
+):
+    content = HEADER + "\n" + GOOD
+    run = services.start_import(by=dora, upload=upload(content), network=network_a)
+    url = reverse("transfer:run-file", args=[run.pk])
+
+    assert Client().get(url).status_code == 302  # to the login page
+    stranger = Client()
+    stranger.force_login(erin)  # coordinates another network
+    assert stranger.get(url).status_code == 403
+    coordinator = Client()
+    coordinator.force_login(dora)
+    response = coordinator.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content.encode()
+    assert 'filename="lieux.csv"' in response["Content-Disposition"]
