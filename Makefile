@@ -43,8 +43,9 @@ test: setup chromium checks ## Set up and run the whole test suite (SQLite, or D
 test-fast: setup checks ## The suite without the browser and slow tests (a minute or two)
 	$(PYTEST) -m "not browser and not slow" $(PYTEST_ARGS)
 
-checks: venv ## Style, layers and migrations: what must hold before any test runs
+checks: venv ## Style, types, layers and migrations: what must hold before any test runs
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy maillage
 	$(VENV)/bin/lint-imports --no-logo
 	$(MANAGE) makemigrations --check --dry-run
 
