@@ -74,14 +74,6 @@ def owner_from_choice(value: str) -> Owner | None:
     return model.objects.filter(pk=int(pk)).first()
 
 
-def owner_choice(event: Event) -> str:
-    if event.network_id:
-        return f"network:{event.network_id}"
-    if event.circle_id:
-        return f"circle:{event.circle_id}"
-    return f"place:{event.place_id}"
-
-
 class EventForm(forms.Form):
     owner = forms.ChoiceField(label=_("Animation portée par"))
     kind = forms.ChoiceField(label=_("Type"), choices=EventKind.choices)

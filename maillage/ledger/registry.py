@@ -51,9 +51,5 @@ def account_kind_label(code: str) -> str:
     return str(_account_kinds.get(code, code))
 
 
-def reason_choices() -> list[tuple[str, str]]:
-    return sorted(_reasons.items())
-
-
 def client_checks() -> list[Callable[[], list[str]]]:
     return list(_checks)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404
 
 from maillage.accounts.models import User
 from maillage.networks.models import (
-    OPEN_STATUSES,
     Membership,
     MembershipStatus,
     Network,
@@ -237,10 +236,6 @@ def memberships_of_managed_places(*, user: AnyUser) -> list[Membership]:
         .select_related("network", "place")
         .order_by("place__name", "-applied_at")
     )
-
-
-def open_membership(*, place: Place, network: Network) -> Membership | None:
-    return Membership.objects.filter(place=place, network=network, status__in=OPEN_STATUSES).first()
 
 
 # --- Who shares a network (skills' "network" visibility, members-only pages) ---------------

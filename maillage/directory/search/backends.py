@@ -232,24 +232,6 @@ def _expression(connection: BaseDatabaseWrapper, stems: list[str]) -> str:
     return " & ".join(f"{s}:*" for s in stems)
 
 
-def match_subquery(text: str, *, using: str = "default") -> tuple[str, list[str]] | None:
-    """SQL selecting the ids of the places matching the text, with its parameters.
-
-    None when the text holds no searchable word or the database has no full-text engine.
-    """
-    connection = connections[using]
-    stems = query_tokens(text)
-    if not stems or not is_supported(connection):
-        return None
-    expression = _expression(connection, stems)
-    if connection.vendor == "sqlite":
-        return "SELECT rowid FROM places_search WHERE places_search MATCH %s", [expression]
-    return (
-        "SELECT place_id FROM places_search WHERE document @@ to_tsquery('simple', %s)",
-        [expression],
-    )
-
-
 def scores(text: str, *, using: str = "default") -> dict[int, float]:
     """Every matching place id with its relevance (higher is better)."""
     connection = connections[using]

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.utils import timezone
 from django.utils.formats import date_format
 
 
@@ -30,10 +29,6 @@ def booked_month(
 
 def previous_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def start_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _month_label(month: datetime.date) -> str:
