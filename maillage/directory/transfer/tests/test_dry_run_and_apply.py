@@ -96,7 +96,7 @@ def test_an_error_while_applying_rolls_everything_back(communes, run_file, root)
     run = run_file(CSV)
     with (
         mock.patch(
-            "maillage.directory.transfer.services.reindex_places",
+            "maillage.directory.transfer.runs.reindex_places",
             side_effect=RuntimeError("disque"),
         ),
         pytest.raises(RuntimeError),
