@@ -531,3 +531,47 @@ def leave_network(*, membership: Membership, by: User, note: str = "") -> Member
         to=MembershipStatus.LEFT,
         note=note.strip(),
     )
+
+
+def accept_places_in_bulk(
+    *, network: Network, place_ids: list[int], by: User | None, note: str
+) -> list[Membership]:
+    """Accept these places into the network at once, each with its history event (an import
+    the network's coordinators apply: the file is the decision). Places already applying,
+    member or suspended keep their membership. For thousands of places: bulk inserts, no
+    per-place notification."""
+    already = set(
+        Membership.objects.filter(
+            network=network, place_id__in=place_ids, status__in=OPEN_STATUSES
+        ).values_list("place_id", flat=True)
+    )
+    now = timezone.now()
+    memberships = Membership.objects.bulk_create(
+        [
+            Membership(
+                network=network,
+                place_id=pk,
+                status=MembershipStatus.ACCEPTED,
+                applied_by=by,
+                decided_at=now,
+                decided_by=by,
+            )
+            for pk in dict.fromkeys(place_ids)
+            if pk not in already
+        ],
+        batch_size=500,
+    )
+    MembershipEvent.objects.bulk_create(
+        [
+            MembershipEvent(
+                membership=membership,
+                from_status="",
+                to_status=MembershipStatus.ACCEPTED,
+                by=by,
+                note=note,
+            )
+            for membership in memberships
+        ],
+        batch_size=500,
+    )
+    return memberships

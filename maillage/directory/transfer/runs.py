@@ -30,15 +30,15 @@ from maillage.directory.transfer.rows import (
 )
 from maillage.lib.storage import local_path
 from maillage.networks.models import (
-    OPEN_STATUSES,
-    Membership,
-    MembershipEvent,
-    MembershipStatus,
     Network,
 )
+from maillage.networks.services import accept_places_in_bulk
 from maillage.places.models import ImportRun, Place
 from maillage.places.services import (
     RESERVED_SLUGS,
+    ImportedPlace,
+    create_places_in_bulk,
+    update_places_in_bulk,
 )
 
 
@@ -177,30 +177,28 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
 def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list[int]:
     """Create and update the places of an analysed file; return the ids of places touched."""
     slug_for = _slugger()
-    now = timezone.now()
-    new_places: list[tuple[RowResult, Place]] = []
-    for result in results:
-        if result.outcome != Outcome.CREATED:
-            continue
-        place = Place(
-            slug=slug_for(result.data["name"]),
-            external_id=result.external_id,
-            source=result.source,
-            created_by=by,
-        )
-        for name, value in result.data.items():
-            setattr(place, name, value)
-        place.full_clean(validate_unique=False, validate_constraints=False)
-        new_places.append((result, place))
-    created = Place.objects.bulk_create([place for _r, place in new_places], batch_size=500)
-    for (result, _place), place in zip(new_places, created, strict=True):
+    to_create = [r for r in results if r.outcome == Outcome.CREATED]
+    created = create_places_in_bulk(
+        places=[
+            ImportedPlace(
+                slug=slug_for(r.data["name"]),
+                external_id=r.external_id,
+                source=r.source,
+                fields=dict(r.data),
+            )
+            for r in to_create
+        ],
+        by=by,
+    )
+    for result, place in zip(to_create, created, strict=True):
         result.place = Known(place.pk, place.slug, place.name, "", None, None, None)
-    updated_ids = []
-    for result in results:
-        if result.outcome == Outcome.UPDATED and result.place and result.place.pk:
-            changes = {name: result.data[name] for name in result.changes if name in result.data}
-            Place.objects.filter(pk=result.place.pk).update(**changes, updated_at=now)
-            updated_ids.append(result.place.pk)
+    updated_ids = update_places_in_bulk(
+        changes={
+            r.place.pk: {name: r.data[name] for name in r.changes if name in r.data}
+            for r in results
+            if r.outcome == Outcome.UPDATED and r.place and r.place.pk
+        }
+    )
     items.write_items(
         {
             r.place.pk: r.item_plans
@@ -225,40 +223,11 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
 def _accept_into_network(
     *, network: Network, by: User | None, place_ids: list[int], run: ImportRun
 ) -> None:
-    already = set(
-        Membership.objects.filter(
-            network=network, place_id__in=place_ids, status__in=OPEN_STATUSES
-        ).values_list("place_id", flat=True)
-    )
-    now = timezone.now()
-    memberships = Membership.objects.bulk_create(
-        [
-            Membership(
-                network=network,
-                place_id=pk,
-                status=MembershipStatus.ACCEPTED,
-                applied_by=by,
-                decided_at=now,
-                decided_by=by,
-            )
-            for pk in dict.fromkeys(place_ids)
-            if pk not in already
-        ],
-        batch_size=500,
-    )
-    note = _("import (%(file)s)") % {"file": run.original_name}
-    MembershipEvent.objects.bulk_create(
-        [
-            MembershipEvent(
-                membership=membership,
-                from_status="",
-                to_status=MembershipStatus.ACCEPTED,
-                by=by,
-                note=note,
-            )
-            for membership in memberships
-        ],
-        batch_size=500,
+    accept_places_in_bulk(
+        network=network,
+        place_ids=place_ids,
+        by=by,
+        note=_("import (%(file)s)") % {"file": run.original_name},
     )
 
 
