@@ -50,6 +50,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The value shown in .env.example: copied as is, it would sign every session with a public key.
+EXAMPLE_SECRET_KEYS = {"change-me-to-a-long-random-string"}
+if SECRET_KEY in EXAMPLE_SECRET_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "SECRET_KEY est la valeur d'exemple de .env.example : remplacez-la par une longue chaîne "
+        "aléatoire (ou retirez-la pour qu'une clé soit générée dans var/secret_key). "
+        "SECRET_KEY is the example value from .env.example: replace it with a long random string."
+    )
 if not SECRET_KEY:
     if not DEBUG and env_bool("MAILLAGE_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("SECRET_KEY must be set in production.")

@@ -126,3 +126,10 @@ def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
             raise AlreadyRevoked(_("Ce jeton était déjà révoqué."))
     token.refresh_from_db(fields=["revoked_at"])
     return token
+
+
+def revoke_all_tokens(*, user: User) -> int:
+    """Revoke every token of the person (their password changed: scripts must be re-authorised)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

@@ -272,12 +272,13 @@ def can_view_pass(*, user: AnyUser, pass_: Pass) -> bool:
 
 
 def get_pass_for_viewer(*, user: AnyUser, pk: int) -> Pass:
-    """Return a pass for its holder or coordinators; Http404 / PermissionDenied otherwise."""
+    """Return a pass for its holder or coordinators; Http404 otherwise (someone else's pass is
+    not there for you: a 403 would tell which ids exist)."""
     pass_ = get_object_or_404(
         Pass.objects.select_related("scheme", "scheme__network", "holder", "home_place"), pk=pk
     )
     if not can_view_pass(user=user, pass_=pass_):
-        raise PermissionDenied
+        raise Http404
     return pass_
 
 
@@ -351,17 +352,17 @@ def pass_transfers(*, pass_: Pass) -> list[Transfer]:
 
 
 def get_booking_for_holder(*, user: AnyUser, pk: int) -> Booking:
-    """Return a booking of the user's own pass; Http404 / PermissionDenied otherwise."""
+    """Return a booking of the user's own pass; Http404 otherwise (ids are not to be guessed)."""
     booking = get_object_or_404(
         Booking.objects.select_related("member_pass", "member_pass__scheme", "offer__place"), pk=pk
     )
     if not user.is_authenticated or booking.member_pass.holder_id != user.pk:
-        raise PermissionDenied
+        raise Http404
     return booking
 
 
 def get_booking_for_host(*, user: AnyUser, pk: int) -> Booking:
-    """Return a booking at a place the user manages; Http404 / PermissionDenied otherwise."""
+    """Return a booking at a place the user manages; Http404 otherwise."""
     booking = get_object_or_404(
         Booking.objects.select_related(
             "member_pass",
@@ -373,7 +374,7 @@ def get_booking_for_host(*, user: AnyUser, pk: int) -> Booking:
         pk=pk,
     )
     if not can_edit_place(user=user, place=booking.offer.place):
-        raise PermissionDenied
+        raise Http404
     return booking
 
 

@@ -92,3 +92,24 @@ def test_logout_asks_for_confirmation_then_logs_out(client):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_new_password_revokes_the_api_tokens_and_ends_the_other_sessions(client):
+    from django.test import Client
+
+    from maillage.accounts.api_tokens import create_api_token, user_for_key
+
+    user = UserFactory(email="nina@example.org")
+    _, key = create_api_token(user=user, name="script")
+    other_device = Client()
+    other_device.force_login(user)
+    client.force_login(user)
+
+    client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert user_for_key(key) is None
+    assert other_device.get(reverse("accounts:profile")).status_code == 302  # signed out
+    assert client.get(reverse("accounts:profile")).status_code == 200  # this device stays in

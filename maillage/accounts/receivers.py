@@ -1,0 +1,30 @@
+"""A new password ends what the old one opened: API tokens and the other sessions.
+
+Django already makes other sessions fail their check on their next request once the password
+hash changes; deleting them, and revoking the tokens (which do not depend on the password),
+closes the door at once — after a password reset, the person may be recovering a stolen account.
+"""
+
+from typing import Any
+
+from allauth.account.signals import password_changed, password_reset, password_set
+from django.contrib.sessions.models import Session
+from django.dispatch import receiver
+from django.utils import timezone
+
+from maillage.accounts.api_tokens import revoke_all_tokens
+
+
+@receiver(password_changed)
+@receiver(password_reset)
+@receiver(password_set)
+def end_what_the_old_password_opened(sender: Any, request: Any = None, user: Any = None,
+                                     **kwargs: Any) -> None:  # fmt: skip
+    if user is None:
+        return
+    revoke_all_tokens(user=user)
+    keep = getattr(getattr(request, "session", None), "session_key", None)
+    key = str(user.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key != keep and session.get_decoded().get("_auth_user_id") == key:
+            session.delete()
