@@ -214,7 +214,7 @@ def _erase_account_fields(user: User) -> None:
         if export.file:
             export.file.delete(save=False)
     DataExport.objects.filter(user=user).delete()
-    _end_sessions(user)
+    end_sessions(user)
     user.email = f"compte-supprime-{user.pk}@invalid"
     user.first_name = user.last_name = user.display_name = ""
     user.bio = user.phone = ""
@@ -227,11 +227,12 @@ def _erase_account_fields(user: User) -> None:
     user.user_permissions.clear()
 
 
-def _end_sessions(user: User) -> None:
-    """Delete every session of the person (the database backend keeps them server-side)."""
+def end_sessions(user: User, *, keep: str | None = None) -> None:
+    """Delete every live session of the person but `keep` (a session key); the database backend
+    keeps them server-side, and only decoding one tells whose it is."""
     key = str(user.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == key:
+        if session.session_key != keep and session.get_decoded().get("_auth_user_id") == key:
             session.delete()
 
 

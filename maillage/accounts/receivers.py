@@ -8,11 +8,10 @@ closes the door at once — after a password reset, the person may be recovering
 from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, password_set
-from django.contrib.sessions.models import Session
 from django.dispatch import receiver
-from django.utils import timezone
 
 from maillage.accounts.api_tokens import revoke_all_tokens
+from maillage.accounts.personal_data import end_sessions
 
 
 @receiver(password_changed)
@@ -23,8 +22,4 @@ def end_what_the_old_password_opened(sender: Any, request: Any = None, user: Any
     if user is None:
         return
     revoke_all_tokens(user=user)
-    keep = getattr(getattr(request, "session", None), "session_key", None)
-    key = str(user.pk)
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.session_key != keep and session.get_decoded().get("_auth_user_id") == key:
-            session.delete()
+    end_sessions(user, keep=getattr(getattr(request, "session", None), "session_key", None))

@@ -11,7 +11,6 @@ revoke.
 """
 
 import datetime
-import re
 import secrets
 import zoneinfo
 from collections.abc import Iterable
@@ -33,6 +32,7 @@ from maillage.events.models import (
     Registration,
 )
 from maillage.lib.urls import absolute_url, site_url
+from maillage.lib.validators import without_control_characters
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 PRODID = "-//Maillage//Agenda des tiers-lieux//FR"
@@ -106,14 +106,9 @@ def personal_occurrences(*, user: User) -> QuerySet[Occurrence]:
 # --- Building the calendar ------------------------------------------------------------------
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def _text(value: object) -> str:
-    """Any stored text as a calendar accepts it: line breaks as \n (escaped by icalendar),
-    other control characters dropped — a feed must never fail on what was written."""
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text.replace("\t", " "))
+    """Any stored text as a calendar accepts it (a feed must never fail on what was written)."""
+    return without_control_characters(str(value or ""))
 
 
 def _host() -> str:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 # C0 and C1 control characters, and the Unicode line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# In text on several lines, line breaks and tabs are welcome.
+# What may stay in text on several lines: line breaks (and tabs, turned into spaces).
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _PHONE = re.compile(r"\+?[\d\s.()-]+")
 
@@ -37,22 +37,11 @@ class SingleLine:
         return hash(self.code)
 
 
-@deconstructible
-class PlainText:
-    """Text on several lines: line breaks welcome, other control characters refused."""
-
-    message = _("Ce texte contient un caractère de contrôle invisible : retirez-le.")
-    code = "control_character"
-
-    def __call__(self, value: str) -> None:
-        if value and _CONTROL_IN_TEXT.search(value):
-            raise ValidationError(self.message, code=self.code)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PlainText)
-
-    def __hash__(self) -> int:
-        return hash(self.code)
+def without_control_characters(text: str) -> str:
+    """Text stored before these rules (or imported) made safe for a line-based format such as
+    iCalendar: CR and CRLF become LF, tabs become spaces, other control characters go."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROL_IN_TEXT.sub("", text)
 
 
 def validate_phone(value: str) -> None:
@@ -70,4 +59,3 @@ def validate_postal_code(value: str) -> None:
 
 
 single_line = SingleLine()
-plain_text = PlainText()

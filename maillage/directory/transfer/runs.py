@@ -29,6 +29,7 @@ from maillage.directory.transfer.rows import (
     UnknownFormat,
 )
 from maillage.lib.storage import local_path
+from maillage.lib.uploads import too_large
 from maillage.networks.models import (
     Network,
 )
@@ -47,7 +48,7 @@ def start_import(
 ) -> ImportRun:
     """Store the uploaded file as a pending ImportRun; raise FileTooLarge or UnknownFormat."""
     limit = max_import_bytes()
-    if upload.size is None or upload.size > limit:
+    if too_large(upload, limit):
         raise FileTooLarge(
             _(
                 "Ce fichier dépasse la taille maximale de %(max)s Mo : découpez-le en plusieurs fichiers."
