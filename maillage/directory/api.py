@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import StrictBool
 
 from maillage.accounts.api_auth import token_auth
 from maillage.directory.search.filters import SearchFilters
@@ -22,6 +23,7 @@ from maillage.lib.api import (
     MAX_PAGE_SIZE,
     READ_ERRORS,
     WRITE_ERRORS,
+    ChangesIn,
     ErrorOut,
     Pagination,
     ValidationErrorOut,
@@ -279,10 +281,48 @@ def _count(description: str = "") -> Any:
     return Field(None, ge=0, le=MAX_INT, description=description)
 
 
-class PlacePatchIn(Schema):
+# Fields whose null would mean "empty" rather than "unknown": the model stores "" or a default,
+# so they may be left out but never sent as null (ChangesIn).
+NOT_NULL = frozenset(
+    {
+        "name",
+        "types",
+        "summary",
+        "description",
+        "status",
+        "address",
+        "address_complement",
+        "postal_code",
+        "opening_hours",
+        "opening_hours_note",
+        "access_step_free",
+        "access_toilets",
+        "access_parking",
+        "access_hearing_loop",
+        "access_public_transport",
+        "accessibility_note",
+        "acceslibre_url",
+        "email",
+        "phone",
+        "website",
+        "is_published",
+        "kind",
+        "uses",
+        "price_unit",
+        "is_accessible",
+        "is_bookable",
+        "category",
+        "quantity",
+        "sharing_mode",
+        "conditions",
+    }
+)
+
+
+class PlacePatchIn(ChangesIn):
     """The fields to change (the others stay as they are)."""
 
-    model_config = {"extra": "forbid"}
+    never_null = NOT_NULL
 
     name: str | None = Field(None, min_length=1, max_length=200)
     types: list[PlaceType] | None = Field(None, max_length=len(PlaceType.values))
@@ -299,23 +339,23 @@ class PlacePatchIn(Schema):
         None, description='Par jour (mo…su) : {"mo": "09:00-12:30,14:00-18:00"}.'
     )
     opening_hours_note: str | None = _text(250)
-    access_step_free: bool | None = None
-    access_toilets: bool | None = None
-    access_parking: bool | None = None
-    access_hearing_loop: bool | None = None
-    access_public_transport: bool | None = None
+    access_step_free: StrictBool | None = None
+    access_toilets: StrictBool | None = None
+    access_parking: StrictBool | None = None
+    access_hearing_loop: StrictBool | None = None
+    access_public_transport: StrictBool | None = None
     accessibility_note: str | None = _text(5_000)
     acceslibre_url: str | None = _text(200)
     email: str | None = _text(254, "Contact public du lieu.")
     phone: str | None = _text(30, "Contact public du lieu.")
     website: str | None = _text(200)
-    is_published: bool | None = None
+    is_published: StrictBool | None = None
 
 
-class SpacePatchIn(Schema):
+class SpacePatchIn(ChangesIn):
     """The fields of a space to change (the others stay as they are)."""
 
-    model_config = {"extra": "forbid"}
+    never_null = NOT_NULL
 
     name: str | None = Field(None, min_length=1, max_length=150)
     kind: SpaceKind | None = None
@@ -327,9 +367,9 @@ class SpacePatchIn(Schema):
     price_member_cents: int | None = _count("Prix membres, en centimes.")
     price_network_cents: int | None = _count("Prix membres du réseau, en centimes.")
     price_public_cents: int | None = _count("Prix non-membres, en centimes.")
-    is_accessible: bool | None = None
+    is_accessible: StrictBool | None = None
     accessibility_note: str | None = _text(250)
-    is_bookable: bool | None = None
+    is_bookable: StrictBool | None = None
 
 
 class SpaceIn(SpacePatchIn):
@@ -339,10 +379,10 @@ class SpaceIn(SpacePatchIn):
     kind: SpaceKind  # type: ignore[assignment]
 
 
-class EquipmentPatchIn(Schema):
+class EquipmentPatchIn(ChangesIn):
     """The fields of an item of equipment to change (the others stay as they are)."""
 
-    model_config = {"extra": "forbid"}
+    never_null = NOT_NULL
 
     name: str | None = Field(None, min_length=1, max_length=150)
     category: EquipmentCategory | None = None
@@ -360,50 +400,6 @@ class EquipmentIn(EquipmentPatchIn):
 
     name: str = Field(min_length=1, max_length=150)  # type: ignore[assignment]
     category: EquipmentCategory  # type: ignore[assignment]
-
-
-# Fields whose null means "empty" rather than "unknown": the model stores "" or a default.
-NOT_NULL = {
-    "name",
-    "types",
-    "summary",
-    "description",
-    "status",
-    "address",
-    "address_complement",
-    "postal_code",
-    "opening_hours",
-    "opening_hours_note",
-    "access_step_free",
-    "access_toilets",
-    "access_parking",
-    "access_hearing_loop",
-    "access_public_transport",
-    "accessibility_note",
-    "acceslibre_url",
-    "email",
-    "phone",
-    "website",
-    "is_published",
-    "kind",
-    "uses",
-    "price_unit",
-    "is_accessible",
-    "is_bookable",
-    "category",
-    "quantity",
-    "sharing_mode",
-    "conditions",
-}
-
-
-def _data(payload: Schema) -> dict[str, Any]:
-    """The fields sent, as plain values; refuse null where the field cannot be empty."""
-    data = payload.model_dump(mode="json", exclude_unset=True)
-    for name, value in data.items():
-        if value is None and name in NOT_NULL:
-            raise field_errors(name, _("Ce champ ne peut pas être null : omettez-le."))
-    return data
 
 
 # --- Lookups --------------------------------------------------------------------------------
@@ -485,7 +481,7 @@ def get_place(request: HttpRequest, ref: str) -> Place:
 )
 def patch_place(request: HttpRequest, ref: str, payload: PlacePatchIn) -> Place:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    data = _data(payload)
+    data = payload.changes()
     if "commune" in data and data["commune"] is not None:
         commune = Commune.objects.filter(code_insee=data["commune"].upper()).first()
         if commune is None:
@@ -543,7 +539,7 @@ def get_space(request: HttpRequest, space_id: int) -> Space:
 )
 def create_space(request: HttpRequest, ref: str, payload: SpaceIn) -> tuple[int, Space]:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    space = services.create_space(place=place, by=request.auth, data=_data(payload))
+    space = services.create_space(place=place, by=request.auth, data=payload.changes())
     return 201, space
 
 
@@ -555,7 +551,7 @@ def create_space(request: HttpRequest, ref: str, payload: SpaceIn) -> tuple[int,
 )
 def patch_space(request: HttpRequest, ref: str, space_id: int, payload: SpacePatchIn) -> Space:
     space = selectors.get_space_for_manager(user=request.auth, slug=_slug_for(ref), pk=space_id)
-    return services.update_space(space=space, by=request.auth, data=_data(payload))
+    return services.update_space(space=space, by=request.auth, data=payload.changes())
 
 
 @router.delete(
@@ -608,7 +604,7 @@ def get_equipment(request: HttpRequest, equipment_id: int) -> Equipment:
 )
 def create_equipment(request: HttpRequest, ref: str, payload: EquipmentIn) -> tuple[int, Equipment]:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    item = services.create_equipment(place=place, by=request.auth, data=_data(payload))
+    item = services.create_equipment(place=place, by=request.auth, data=payload.changes())
     return 201, item
 
 
@@ -624,7 +620,7 @@ def patch_equipment(
     item = selectors.get_equipment_for_manager(
         user=request.auth, slug=_slug_for(ref), pk=equipment_id
     )
-    return services.update_equipment(equipment=item, by=request.auth, data=_data(payload))
+    return services.update_equipment(equipment=item, by=request.auth, data=payload.changes())
 
 
 @router.delete(

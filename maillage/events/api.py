@@ -8,6 +8,7 @@ registrants and organisers, like the pages. Writes go through the registration s
 """
 
 import datetime
+import hashlib
 import re
 from typing import Annotated, Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import paginate
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StrictBool
 from pydantic_core import PydanticCustomError
 
 from maillage.accounts.api_auth import token_auth
@@ -239,7 +240,7 @@ class RangeIn(AgendaIn):
 
 class RegistrationIn(Schema):
     occurrence_id: int = Field(ge=1, le=2_000_000_000, description="La séance.")
-    share_contact: bool = Field(
+    share_contact: StrictBool = Field(
         False, description="J'accepte que l'organisation transmette mes coordonnées."
     )
 
@@ -391,7 +392,9 @@ def create_registration(
 ) -> tuple[int, Registration]:
     user = request.auth
     # Keys are per person: someone else's key can neither collide with nor reveal a registration.
-    cache_key = f"events:api:idempotency:{user.pk}:{idempotency_key}"
+    # Hashed: the key is any text the client chose, a cache key must be short and plain.
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+    cache_key = f"events:api:idempotency:{user.pk}:{digest}"
     remembered = cache.get(cache_key)
     if remembered is not None:
         occurrence_id, registration_id = remembered

@@ -5,7 +5,7 @@ the API, installs the handlers and mounts the routers.
 """
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,6 +65,40 @@ def ref_lookup(ref: str) -> dict[str, Any]:
 def field_errors(field: str | None, message: Any, *, location: str = "body") -> ValidationError:
     """A 422 for one field, with a French message (for errors found past the schema)."""
     return ValidationError([{"loc": (location, field), "msg": str(message), "type": "maillage"}])
+
+
+def _without_null(schema: dict[str, Any], model: type) -> None:
+    """Publish the fields of `model.never_null` as "a value or absent", never null."""
+    for name in getattr(model, "never_null", ()):
+        spec = schema.get("properties", {}).get(name)
+        if spec is None:
+            continue
+        if "anyOf" in spec:
+            options = [option for option in spec["anyOf"] if option.get("type") != "null"]
+            if len(options) == 1:
+                del spec["anyOf"]
+                spec.update(options[0])
+            else:
+                spec["anyOf"] = options
+        if "default" in spec and spec["default"] is None:
+            del spec["default"]
+
+
+class ChangesIn(Schema):
+    """The input of a write: unknown fields refused; the fields in `never_null` may be left out
+    but not sent as null (the model stores "" or a default), and the published schema says so.
+    `changes()` gives the fields sent."""
+
+    model_config = {"extra": "forbid", "json_schema_extra": _without_null}
+    never_null: ClassVar[frozenset[str]] = frozenset()
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, as plain values; a 422 on the first null where none may be."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        for name, value in data.items():
+            if value is None and name in self.never_null:
+                raise field_errors(name, _("Ce champ ne peut pas être null : omettez-le."))
+        return data
 
 
 # --- French messages for pydantic's validation errors --------------------------------------
@@ -246,12 +280,36 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)
 
 
+def _anonymous(request: HttpRequest) -> bool:
+    """No token: read as an anonymous visitor (or as the person logged in on the site)."""
+    return True
+
+
+def optional(*auth: Any) -> list[Any]:
+    """An operation's `auth=` that takes a token when one is sent and reads anonymously
+    otherwise (a circle's members-only pages); its schema says both (`security: [{…}, {}]`)."""
+    return [*auth, _anonymous]
+
+
 class MaillageAPI(NinjaAPI):
     """NinjaAPI whose schema documents, on every operation, what any request may meet before
-    reaching it: 414 for an over-long query string (lib/query_limit.py)."""
+    reaching it: 414 for an over-long query string (lib/query_limit.py), and anonymous access
+    where an operation allows it (`optional`)."""
+
+    def _anonymous_operation_ids(self) -> set[str]:
+        found = set()
+        for bound_router in self._get_bound_routers():
+            for path_view in bound_router.path_operations.values():
+                for operation in path_view.operations:
+                    if _anonymous in (operation.auth_callbacks or ()):
+                        found.add(
+                            operation.operation_id or self.get_openapi_operation_id(operation)
+                        )
+        return found
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         schema = super().get_openapi_schema(*args, **kwargs)
+        anonymous = self._anonymous_operation_ids()
         error = {"description": "URI Too Long", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
         }}}}  # fmt: skip
@@ -259,4 +317,8 @@ class MaillageAPI(NinjaAPI):
             for operation in methods.values():
                 if isinstance(operation, dict) and "responses" in operation:
                     operation["responses"].setdefault(414, error)
+                    if operation.get("operationId") in anonymous and {} not in operation.get(
+                        "security", []
+                    ):
+                        operation.setdefault("security", []).append({})
         return schema

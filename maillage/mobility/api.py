@@ -274,7 +274,7 @@ def create_booking(
         Pass.objects.select_related("scheme", "scheme__network").filter(pk=payload.pass_id).first()
     )
     if pass_ is None:
-        raise field_errors("pass_id", _("Ce pass n'existe pas ou n'est pas le vôtre."))
+        raise booking_services.ForgedPass
     # Keys are per person: someone else's key can neither collide with nor reveal a booking.
     key = f"api:{user.pk}:{idempotency_key}"
     started = timezone.now()

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
 from maillage.ledger import services as ledger
@@ -54,6 +55,9 @@ class PassInactive(BookingError):
 
 class ForgedPass(BookingError):
     field = "pass_"
+    # Someone else's pass is as unknown as a missing one: ids cannot be probed.
+    status = 404
+    message = gettext_lazy("Ce pass n'existe pas ou n'est pas le vôtre.")
 
 
 class PastDate(BookingError):
@@ -163,7 +167,7 @@ def book_visit(
     if not idempotency_key or len(idempotency_key) > 100:
         raise BookingError(_("Demande incomplète : rechargez la page et recommencez."))
     if by is not None and pass_.holder_id != by.pk:
-        raise ForgedPass(_("Ce pass n'existe pas ou n'est pas le vôtre."))
+        raise ForgedPass
     offer = HostOffer.objects.filter(place=place).first()
     if offer is not None:
         # A retried request returns what the first one booked, whatever happened since.

@@ -91,6 +91,9 @@ SPACE_CASES = [
         {"price_public_cents": "nombre entier"},
     ),
     ('{"name": "Salle", "kind": "desk", "price_unit": "siècle"}', {"price_unit": "choisissez"}),
+    ('{"name": "Salle", "kind": "desk", "is_accessible": null}', {"is_accessible": "null"}),
+    ('{"name": "Salle", "kind": "desk", "is_bookable": 0}', {"is_bookable": "true ou false"}),
+    ('{"name": "Salle", "kind": "desk", "uses": null}', {"uses": "null"}),
 ]
 
 
@@ -181,3 +184,15 @@ def test_an_unknown_space_kind_filter_is_refused_in_french(client, place):
         }
     ]
     assert "choisissez parmi desk" in response.json()["errors"][0]["message"]
+
+
+def test_the_schema_never_offers_null_where_the_api_refuses_it(client):
+    from maillage.directory.api import NOT_NULL
+
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("PlacePatchIn", "SpacePatchIn", "SpaceIn", "EquipmentPatchIn", "EquipmentIn"):
+        for field, spec in schemas[name]["properties"].items():
+            offers_null = spec.get("type") == "null" or any(
+                option.get("type") == "null" for option in spec.get("anyOf", [])
+            )
+            assert offers_null == (field not in NOT_NULL), (name, field)

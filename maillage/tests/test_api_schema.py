@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 SCHEMA_URL = "/api/v1/openapi.json"
 # Reads that need a token: my passes, bookings, statements; my event registrations.
 # Reads that need a token: a person's own data, or a circle's members-only proposals.
+MEMBERS_READS = ("/api/v1/circles/",)
 PERSONAL_READS = ("/api/v1/mobility/", "/api/v1/events/registrations", "/api/v1/circles/")
 
 
@@ -45,6 +46,11 @@ def test_every_operation_documents_its_refusals(openapi):
         if method != "get":
             assert {"401", "403", "404"} <= codes, (method, path)
             assert operation["security"] == [{"TokenAuth": []}], (method, path)
+        elif operation.get("security") == [{"TokenAuth": []}, {}]:
+            # A members-only read (a circle's programme, decisions, figures): a token when sent,
+            # anonymous otherwise, refused to whoever may not see it.
+            assert {"401", "403", "404"} <= codes, (method, path)
+            assert path.startswith(MEMBERS_READS), (method, path)
         elif "security" in operation:
             # A personal read (my passes, my bookings, a statement) needs a token too.
             assert {"401", "403", "404"} <= codes, (method, path)

@@ -84,15 +84,15 @@ def test_beyond_the_quota_the_booking_is_refused(client, bob, place, membership,
 
 def test_someone_elses_pass_is_refused_as_forged(client, charlie, bob_pass, offer, tuesday):
     response = book(client, bearer(charlie), pass_id=bob_pass.pk, day=tuesday)
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {
-            "location": "body",
-            "field": "pass_id",
-            "message": "Ce pass n'existe pas ou n'est pas le vôtre.",
-        }
-    ]
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Ce pass n'existe pas ou n'est pas le vôtre."}
     assert not Booking.objects.exists()
+
+
+def test_a_missing_pass_answers_as_someone_elses(client, charlie, offer, tuesday):
+    response = book(client, bearer(charlie), pass_id=987_654, day=tuesday)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Ce pass n'existe pas ou n'est pas le vôtre."}
 
 
 @pytest.mark.parametrize(
