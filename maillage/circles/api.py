@@ -27,6 +27,7 @@ from maillage.lib.api import (
     Pagination,
     ValidationErrorOut,
     field_errors,
+    optional,
 )
 from maillage.places.models import Place
 
@@ -35,13 +36,8 @@ router = Router()
 MAX_KEY_LENGTH = 64
 
 
-def _anonymous(request: HttpRequest) -> bool:
-    """No token: read as an anonymous visitor (or as the person logged in on the site)."""
-    return True
-
-
 # A token when sent (members-only pages), nobody otherwise.
-optional_token = [token_auth, _anonymous]
+optional_token = optional(token_auth)
 
 
 def _circle(ref: str) -> Circle:
@@ -51,6 +47,11 @@ def _circle(ref: str) -> Circle:
 
 def _viewer(request: HttpRequest) -> Any:
     return request.auth if request.auth is not True else request.user
+
+
+def _transparent_circle(request: HttpRequest, ref: str) -> Circle:
+    """The circle, for what its transparency setting covers (programme, decisions, figures)."""
+    return selectors.get_circle_for_transparency(user=_viewer(request), slug=_circle(ref).slug)
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -259,11 +260,14 @@ def get_circle(request: HttpRequest, ref: str) -> Circle:
 
 @router.get(
     "/{ref}/actions",
-    response={200: list[ActionOut], **DETAIL_ERRORS},
+    auth=optional_token,
+    response={200: list[ActionOut], **PRIVATE_READ_ERRORS},
     summary="Le programme d'un cercle (ses actions)",
+    description="Réservé aux membres du réseau quand le cercle a choisi `transparency: members`.",
 )
 def list_actions(request: HttpRequest, ref: str) -> Any:
-    return list(Action.objects.filter(circle=_circle(ref)).order_by("title", "pk"))
+    circle = _transparent_circle(request, ref)
+    return list(Action.objects.filter(circle=circle).order_by("title", "pk"))
 
 
 # --- Proposals ------------------------------------------------------------------------------
@@ -397,10 +401,6 @@ def _superseded(circle: Circle) -> set[int]:
     return set(
         _decisions(circle).filter(supersedes__isnull=False).values_list("supersedes_id", flat=True)
     )
-
-
-def _transparent_circle(request: HttpRequest, ref: str) -> Circle:
-    return selectors.get_circle_for_transparency(user=_viewer(request), slug=_circle(ref).slug)
 
 
 @router.get(

@@ -16,7 +16,9 @@ from maillage.circles.models import Circle, Transparency
 from maillage.lib.csvio import csv_response, delimiter_from_query
 
 
-def _circle(request: HttpRequest, slug: str) -> Circle | HttpResponse:
+def circle_for_reader(request: HttpRequest, slug: str) -> Circle | HttpResponse:
+    """The circle for a page its transparency setting covers (transparency, programme): a
+    redirect to log in for an anonymous visitor of a members-only circle, 403 for a non-member."""
     circle = selectors.get_circle(slug=slug)
     if circle.transparency == Transparency.MEMBERS and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -30,7 +32,7 @@ def _year(request: HttpRequest) -> int | None:
 
 
 def circle_transparency(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_for_reader(request, slug)
     if isinstance(circle, HttpResponse):
         return circle
     report = transparency.circle_report(circle=circle, year=_year(request))
@@ -49,7 +51,7 @@ def circle_transparency(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def transparency_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    circle = _circle(request, slug)
+    circle = circle_for_reader(request, slug)
     if isinstance(circle, HttpResponse):
         return circle
     year = _year(request)
@@ -126,7 +128,7 @@ def transparency_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 def transparency_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The yearly report (the year asked, else the latest one with figures)."""
-    circle = _circle(request, slug)
+    circle = circle_for_reader(request, slug)
     if isinstance(circle, HttpResponse):
         return circle
     year = _year(request)

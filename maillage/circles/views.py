@@ -21,6 +21,7 @@ from maillage.circles.forms import (
     RoleRequestForm,
 )
 from maillage.circles.models import Circle, CircleMember, CircleRole, CircleStatus, RoleRequest
+from maillage.circles.transparency_views import circle_for_reader
 from maillage.lib.forms import show_refusal
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.selectors import get_network, is_coordinator, networks_coordinated_by
@@ -89,6 +90,8 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
     circle = selectors.get_circle(slug=slug)
     user = request.user
     sees_people = selectors.can_see_circle_people(user=user, circle=circle)
+    # The network's transparency setting covers the programme and its costs too.
+    sees_programme = selectors.can_see_transparency(user=user, circle=circle)
     prefetch_related_objects([circle], "communes")
     people = selectors.people_by_role(circle=circle)
     my_role = selectors.current_role(user=user, circle=circle)
@@ -107,7 +110,8 @@ def circle_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "my_role_label": CircleRole(my_role).label if my_role else "",
             "sees_people": sees_people,
-            "actions": selectors.programme(circle=circle),
+            "sees_programme": sees_programme,
+            "actions": selectors.programme(circle=circle) if sees_programme else [],
             "my_role": my_role,
             "can_join": selectors.can_join_circle(user=user, circle=circle),
             "can_manage": selectors.can_manage_circle(user=user, circle=circle),
@@ -301,7 +305,9 @@ def _members_queryset(circle: Circle):
 
 
 def action_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    circle = selectors.get_circle(slug=slug)
+    circle = circle_for_reader(request, slug)
+    if isinstance(circle, HttpResponse):
+        return circle
     action = selectors.get_action(circle=circle, pk=pk)
     can_report = selectors.can_report_on_action(user=request.user, action=action)
     return render(

@@ -86,7 +86,7 @@ MEMBERS_ONLY = {
 }
 
 
-@pytest.mark.parametrize("path", ["transparency", "decisions"])
+@pytest.mark.parametrize("path", ["transparency", "decisions", "actions"])
 @pytest.mark.parametrize("name", MEMBERS_ONLY)
 def test_members_only_figures_need_a_token_of_a_network_member(
     client, circle, story, request, path, name, dora, erin, other_circle_member

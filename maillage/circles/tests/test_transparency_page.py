@@ -142,3 +142,24 @@ def test_expense_pages_are_linked_for_members_only(client, circle, story, stewar
     assert expense_url not in client.get(url).content.decode()
     client.force_login(steward)
     assert expense_url in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("name", CIRCLE_PERSONAS)
+def test_a_members_only_circles_action_pages_follow_the_same_rule(
+    circle_client, circle, action, name
+):
+    circle.transparency = Transparency.MEMBERS
+    circle.save()
+    action.expected_cost_cents = 123_400
+    action.save()
+    client = circle_client(name)
+    response = client.get(reverse("circles:action-detail", args=[circle.slug, action.pk]))
+    assert response.status_code == MEMBERS_ONLY[name]
+    circle_page = client.get(reverse("circles:circle-detail", args=[circle.slug]))
+    assert circle_page.status_code == 200  # its name, territory and people stay findable
+    page = circle_page.content.decode()
+    if MEMBERS_ONLY[name] == 200:
+        assert action.title in page and "1\u202f234" in page
+    else:
+        assert action.title not in page and "1\u202f234" not in page
+        assert "réserve le programme" in page
