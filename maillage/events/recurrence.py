@@ -9,8 +9,12 @@ its own survives every re-expansion.
 
 import datetime
 import re
+import types
+from collections.abc import Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import dateutil.rrule
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
 from django.db import transaction
 from django.utils import timezone
@@ -74,7 +78,7 @@ def _rule(rrule: str, dtstart: datetime.datetime):
         raise InvalidRecurrence(
             _("Cette règle de récurrence n'est pas valide (%(rule)s).") % {"rule": text}
         ) from error
-    if getattr(rule, "_freq", None) not in ALLOWED_FREQUENCIES:
+    if not isinstance(rule, dateutil.rrule.rrule) or rule._freq not in ALLOWED_FREQUENCIES:
         raise InvalidRecurrence(
             _(
                 "Une animation se répète au plus une fois par jour : choisissez une fréquence "
@@ -84,14 +88,49 @@ def _rule(rrule: str, dtstart: datetime.datetime):
     return rule
 
 
+class _CalendarEndingIn:
+    """Stands for the `datetime` module inside dateutil's loop, with the end of time moved."""
+
+    def __init__(self, last_year: int) -> None:
+        self.MAXYEAR = last_year
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(datetime, name)
+
+
+def _dates(rule: dateutil.rrule.rrule, *, last_year: int) -> Iterator[datetime.datetime]:
+    """The rule's dates up to the end of `last_year`, in a time bounded by that year.
+
+    dateutil stops looking only at a date past UNTIL or at year 9999: a rule that matches no
+    day (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) walks every day until then, seconds of CPU per
+    request. Its own loop is run here with year 9999 replaced by `last_year` (dateutil reads
+    it from its `datetime` module, the only thing changed); tests hold it to dateutil's
+    answers."""
+    namespace = {**vars(dateutil.rrule), "datetime": _CalendarEndingIn(last_year)}
+    bounded = types.FunctionType(dateutil.rrule.rrule._iter.__code__, namespace, "bounded_iter")
+    return bounded(rule)
+
+
 def validate_rrule(rrule: str, *, starts_at: datetime.datetime) -> str:
     """Return the normalised rule (without "RRULE:") or raise InvalidRecurrence with a French
-    message: unreadable, more often than daily, or yielding no date at all."""
-    rule = _rule(rrule, local_naive(starts_at))
-    if rule.after(local_naive(starts_at), inc=True) is None:
-        raise InvalidRecurrence(_("Cette règle de récurrence ne donne aucune date."))
+    message: unreadable, more often than daily, or no date within HORIZON of the start."""
+    first = local_naive(starts_at)
+    rule = _rule(rrule, first)
+    horizon = first + HORIZON
+    if not any(first <= naive <= horizon for naive in _until(rule, horizon)):
+        raise InvalidRecurrence(
+            _("Cette règle de récurrence ne donne aucune date dans les 18 mois qui suivent.")
+        )
     text = rrule.strip()
     return text[6:] if text.upper().startswith("RRULE:") else text
+
+
+def _until(rule: dateutil.rrule.rrule, end: datetime.datetime) -> Iterator[datetime.datetime]:
+    """The rule's dates up to `end`, found in a time bounded by `end`."""
+    for naive in _dates(rule, last_year=end.year):
+        if naive > end:
+            return
+        yield naive
 
 
 def expand(event: Event, start: datetime.datetime, end: datetime.datetime) -> list[Span]:
@@ -110,7 +149,9 @@ def expand(event: Event, start: datetime.datetime, end: datetime.datetime) -> li
     # Start a duration early so an occurrence already running at `start` is included.
     window_start = max(first, local_naive(start) - duration)
     window_end = local_naive(end)
-    for naive in rule.xafter(window_start, inc=True, count=MAX_OCCURRENCES * 2):
+    for naive in _until(rule, window_end):
+        if naive < window_start:
+            continue
         if naive >= window_end or len(spans) >= MAX_OCCURRENCES:
             break
         if exdate_key(naive) in excluded or naive.date().isoformat() in excluded_days:
