@@ -20,6 +20,9 @@ class Notification(models.Model):
     emailed = models.BooleanField(_("envoyée par e-mail"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    # The thing awaiting someone's action ("circles.expense-review:42"), when there is one:
+    # once it is handled, `mark_handled` marks its notifications read for everybody.
+    key = models.CharField(_("objet à traiter"), max_length=100, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -28,11 +28,14 @@ def notify(
     url: str = "",
     email: bool = True,
     exclude: User | None = None,
+    key: str = "",
 ) -> list[Notification]:
     """Notify each person once (duplicates and `exclude`, usually the author, are skipped).
 
     `title` and `body` are final text: translate them before calling (in the recipient's
-    language if you know it; French otherwise). `url` is a path on this site.
+    language if you know it; French otherwise). `url` is a path on this site. `key` names the
+    thing that awaits an action ("circles.expense-review:42"): `mark_handled(key=…)` marks
+    these notifications read once somebody has dealt with it.
     """
     seen: set[int] = set()
     recipients: list[User] = []
@@ -42,7 +45,15 @@ def notify(
         seen.add(user.pk)
         recipients.append(user)
     rows = Notification.objects.bulk_create(
-        Notification(user=user, topic=topic, title=title[:250], body=body, url=url, emailed=email)
+        Notification(
+            user=user,
+            topic=topic,
+            title=title[:250],
+            body=body,
+            url=url,
+            emailed=email,
+            key=key[:100],
+        )
         for user in recipients
     )
     if email and recipients:
@@ -77,6 +88,16 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def mark_handled(*, key: str) -> int:
+    """Mark read, for every recipient, the unread notifications about this handled thing.
+
+    Return how many. An empty key matches nothing (notifications without a key stay as they are).
+    """
+    if not key:
+        return 0
+    return Notification.objects.filter(key=key, read_at__isnull=True).update(read_at=timezone.now())
 
 
 @task()

@@ -45,7 +45,12 @@ from maillage.circles.selectors import (
 from maillage.ledger import services as ledger
 from maillage.ledger.models import Transfer
 from maillage.lib.money import format_cents
-from maillage.notifications.services import notify
+from maillage.notifications.services import mark_handled, notify
+
+
+def review_key(expense: Expense) -> str:
+    """The key of the stewards' "Dépense à valider" notifications of this expense."""
+    return f"circles.expense-review:{expense.pk}"
 
 
 def grant_in_force(*, proposal: Proposal) -> Decision | None:
@@ -134,6 +139,7 @@ def submit_expense(
             % {"amount": format_cents(amount_cents), "title": proposal.title},
             url=reverse("circles:expense-detail", args=[circle.slug, expense.pk]),
             exclude=by,
+            key=review_key(expense),
         )
     return expense
 
@@ -279,6 +285,8 @@ def reverse_expense_payment(*, expense: Expense, by: User, reason: str) -> Expen
 
 
 def _notify_review(*, expense: Expense, by: User, approved: bool) -> None:
+    # Reviewed: no steward has it to do any more.
+    mark_handled(key=review_key(expense))
     circle = expense.proposal.circle
     people = [u for u in (expense.submitted_by, expense.payee_user) if u is not None]
     if approved:

@@ -2,7 +2,7 @@ from django.core import mail
 
 from maillage.accounts.tests.factories import UserFactory
 from maillage.notifications.models import Notification
-from maillage.notifications.services import mark_read, notify
+from maillage.notifications.services import mark_handled, mark_read, notify
 
 
 def test_notify_creates_one_notification_per_person_and_emails_them(
@@ -36,3 +36,15 @@ def test_mark_read_only_touches_the_persons_notifications(db):
     notify(users=[a, b], topic="t", title="Titre", email=False)
     assert mark_read(user=a) == 1
     assert Notification.objects.filter(read_at__isnull=True).get().user == b
+
+
+def test_mark_handled_reads_the_notifications_of_that_key_for_everybody(db):
+    a, b = UserFactory(), UserFactory()
+    notify(users=[a, b], topic="t", title="À traiter", email=False, key="thing:1")
+    notify(users=[a], topic="t", title="Autre chose", email=False, key="thing:2")
+    notify(users=[a], topic="t", title="Sans objet", email=False)
+
+    assert mark_handled(key="thing:1") == 2
+    assert mark_handled(key="") == 0
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert sorted(unread.values_list("title", flat=True)) == ["Autre chose", "Sans objet"]
