@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,10 +24,12 @@ from maillage.networks.models import (
 from maillage.networks.selectors import (
     LEVEL_RANK,
     ancestor_ids,
+    coordinators,
     is_coordinator,
 )
+from maillage.notifications.services import mark_handled, notify
 from maillage.places.models import Place
-from maillage.places.selectors import can_edit_place
+from maillage.places.selectors import can_edit_place, place_managers
 from maillage.territory.models import Commune, FormerCommuneCode
 
 # Words used by fixed URLs under /reseaux/: no network may take them as its slug.
@@ -390,9 +393,74 @@ def apply_for_membership(
                 by=by,
                 note=motivation.strip(),
             )
+            _notify_application(membership=membership, by=by)
     except IntegrityError:
         raise already_open from None
     return membership
+
+
+def _application_key(membership: Membership) -> str:
+    """The key of the coordinators' notifications of an application awaiting their decision."""
+    return f"networks.membership-application:{membership.pk}"
+
+
+def _coordinator_users(network: Network) -> list[User]:
+    """Who decides on the network's applications: its coordinators, or, if it has none, those
+    of its nearest ancestor that has some."""
+    people = [role.user for role in coordinators(network=network)]
+    if people:
+        return people
+    nearest_first = ancestor_ids(network=network)
+    ancestors = Network.objects.in_bulk(nearest_first)
+    for ancestor_id in nearest_first:
+        people = [role.user for role in coordinators(network=ancestors[ancestor_id])]
+        if people:
+            return people
+    return []
+
+
+def _membership_url(membership: Membership) -> str:
+    return reverse("networks:membership-detail", args=[membership.network.slug, membership.pk])
+
+
+def _notify_application(*, membership: Membership, by: User) -> None:
+    names = {"place": membership.place.name, "network": membership.network.name}
+    motivation = membership.motivation
+    notify(
+        users=_coordinator_users(membership.network),
+        topic="networks.membership",
+        title=_("Demande d'adhésion : « %(place)s » souhaite rejoindre « %(network)s »") % names,
+        body=_("Motivation : %(motivation)s") % {"motivation": motivation}
+        if motivation
+        else _("La demande attend votre décision."),
+        url=_membership_url(membership),
+        exclude=by,
+        key=_application_key(membership),
+    )
+
+
+def _notify_decision(*, membership: Membership, by: User, note: str = "") -> None:
+    """Tell the place's managers (and whoever applied) of the decision; the coordinators have
+    nothing left to do about the application."""
+    mark_handled(key=_application_key(membership))
+    names = {"place": membership.place.name, "network": membership.network.name}
+    if membership.status == MembershipStatus.ACCEPTED:
+        title = _("Adhésion acceptée : « %(place)s » a rejoint « %(network)s »") % names
+        body = note
+    else:
+        title = _("Adhésion refusée : « %(place)s » ne rejoint pas « %(network)s »") % names
+        body = _("Motif : %(reason)s") % {"reason": membership.reason}
+    applicants = place_managers(place=membership.place)
+    if membership.applied_by is not None:
+        applicants.append(membership.applied_by)
+    notify(
+        users=applicants,
+        topic="networks.membership",
+        title=title,
+        body=body,
+        url=_membership_url(membership),
+        exclude=by,
+    )
 
 
 def _transition(
@@ -464,29 +532,35 @@ def start_review(*, membership: Membership, by: User, note: str = "") -> Members
 def accept_membership(*, membership: Membership, by: User, note: str = "") -> Membership:
     """Accept an application; raise NotAllowed or InvalidTransition."""
     _require_coordinator(membership=membership, by=by)
-    return _transition(
-        membership=membership,
-        by=by,
-        allowed_from={MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
-        to=MembershipStatus.ACCEPTED,
-        note=note.strip(),
-        decides=True,
-    )
+    with transaction.atomic():
+        _transition(
+            membership=membership,
+            by=by,
+            allowed_from={MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
+            to=MembershipStatus.ACCEPTED,
+            note=note.strip(),
+            decides=True,
+        )
+        _notify_decision(membership=membership, by=by, note=note.strip())
+    return membership
 
 
 def refuse_membership(*, membership: Membership, by: User, reason: str) -> Membership:
     """Refuse an application with a reason; raise NotAllowed, ReasonRequired or InvalidTransition."""
     _require_coordinator(membership=membership, by=by)
     reason = _require_reason(reason)
-    return _transition(
-        membership=membership,
-        by=by,
-        allowed_from={MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
-        to=MembershipStatus.REFUSED,
-        note=reason,
-        decides=True,
-        sets_reason=True,
-    )
+    with transaction.atomic():
+        _transition(
+            membership=membership,
+            by=by,
+            allowed_from={MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
+            to=MembershipStatus.REFUSED,
+            note=reason,
+            decides=True,
+            sets_reason=True,
+        )
+        _notify_decision(membership=membership, by=by)
+    return membership
 
 
 def suspend_membership(*, membership: Membership, by: User, reason: str) -> Membership:
