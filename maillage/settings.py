@@ -142,6 +142,8 @@ TEMPLATES = [
                 "maillage.context_processors.site",
                 "maillage.notifications.context_processors.unread_notifications",
             ],
+            # French grammar filters (de, depuis, prefixe…) everywhere; its `date` says "1er".
+            "builtins": ["maillage.templatetags.french"],
         },
     },
 ]

@@ -10,6 +10,11 @@ from maillage.api import api
 # The admin signs in through the site's login page, so it shares its throttling of failed attempts.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
+# allauth answers its throttled pages (login, sign-up…) through this handler: ours is styled, in
+# French and says how long to wait. Django's handlers (403, 404, 500) render the templates of the
+# same names in maillage/templates.
+handler429 = "maillage.views.too_many_requests"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -1,9 +1,13 @@
+import math
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 
+from maillage.lib.ratelimit import allauth_retry_after
 from maillage.networks.models import Network
 from maillage.places.models import Place
 
@@ -26,6 +30,17 @@ def favicon(request: HttpRequest) -> HttpResponse:
     Resolved per request, not at import, so a missing static manifest cannot break the URLconf.
     """
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@requires_csrf_token
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 429 page (`handler429`, which allauth calls when it throttles a page): in French,
+    with the time to wait when the counters tell it, also sent as `Retry-After`."""
+    retry_after = allauth_retry_after(request)
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    if retry_after is not None:
+        response["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -87,3 +87,49 @@ def limit_anonymous_action(request: HttpRequest, action: str, **targets: object)
             refused = exc
     if refused is not None:
         raise refused
+
+
+# The allauth pages (login, sign-up, password reset…) throttled per address or per person, by the
+# name of their URL: the 429 page reads their counters to say how long to wait.
+_ALLAUTH_ACTIONS = {
+    "account_login": "login",
+    "account_signup": "signup",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_change_password": "change_password",
+    "account_email": "manage_email",
+    "account_reauthenticate": "reauthenticate",
+    "account_request_login_code": "request_login_code",
+}
+
+
+def allauth_retry_after(request: HttpRequest) -> float | None:
+    """Seconds until an allauth page throttled for this request accepts it again, or None.
+
+    Reads allauth's sliding-window counters (timestamps, newest first) for the rates of the
+    page's action that count per address or per person; None when the page is not one of those
+    or nothing is known. Best effort: allauth's internals may change, so any error is "unknown".
+    """
+    match = getattr(request, "resolver_match", None)
+    action = _ALLAUTH_ACTIONS.get(getattr(match, "url_name", None) or "")
+    if action is None:
+        return None
+    try:
+        from allauth.core.internal import ratelimit as allauth_ratelimit
+
+        now = time.time()
+        waits = []
+        for rate in allauth_ratelimit.get_rates(app="allauth.account", action=action):
+            if rate.per == "user" and not request.user.is_authenticated:
+                continue
+            if rate.per not in ("ip", "user"):
+                continue
+            cache_key = allauth_ratelimit.get_cache_key(
+                request, app="allauth.account", action=action, rate=rate
+            )
+            history = [t for t in cache.get(cache_key, []) if t > now - rate.duration]
+            if len(history) >= rate.amount:
+                waits.append(history[rate.amount - 1] + rate.duration - now)
+    except Exception:  # a private API: "unknown" rather than a broken error page
+        return None
+    return max(waits) if waits else None

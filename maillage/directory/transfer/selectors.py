@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.networks.models import Network
@@ -30,7 +31,14 @@ def can_import(*, user: AnyUser) -> bool:
 def require_importer(*, user: AnyUser) -> None:
     """Raise PermissionDenied unless the person may import."""
     if not can_import(user=user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "L'import de lieux est réservé aux personnes qui coordonnent un réseau : "
+                "elles importent les fiches de tous les lieux du réseau d'un coup. Pour mettre "
+                "à jour la fiche de votre lieu, modifiez-la depuis sa page ; pour un import, "
+                "demandez à la coordination de votre réseau."
+            )
+        )
 
 
 def can_view_run(*, user: AnyUser, run: ImportRun) -> bool:
