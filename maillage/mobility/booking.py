@@ -11,6 +11,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,7 +39,9 @@ from maillage.mobility.selectors import (
     version_on,
 )
 from maillage.mobility.services import MobilityError, today
+from maillage.notifications.services import mark_handled, notify
 from maillage.places.models import Place
+from maillage.places.selectors import place_managers
 
 MAX_DAYS_AHEAD = 365
 # When a visit starts, for the cancellation deadline: 9:00 for a day or a morning, 14:00 after.
@@ -258,7 +261,7 @@ def book_visit(
         )
         now = timezone.now()
         pending = offer.approval_required
-        return Booking.objects.create(
+        booking = Booking.objects.create(
             member_pass=pass_,
             offer=offer,
             host_day=host_day,
@@ -271,6 +274,67 @@ def book_visit(
             decided_at=None if pending else now,
             idempotency_key=idempotency_key,
         )
+        _notify_hosts(booking=booking, place=place, holder=pass_.holder, pending=pending)
+        return booking
+
+
+# --- telling the host -------------------------------------------------------------------------
+
+
+def _approval_key(booking: Booking) -> str:
+    """The key of the hosts' "à valider" notifications of a booking awaiting their answer."""
+    return f"mobility.booking-approval:{booking.pk}"
+
+
+def _when(booking: Booking) -> str:
+    if booking.half == Half.FULL:
+        return _fmt(booking.day)
+    return _("%(day)s (%(half)s)") % {
+        "day": _fmt(booking.day),
+        "half": Half(booking.half).label.lower(),
+    }
+
+
+def _host_day_url(*, place: Place, day: datetime.date) -> str:
+    return reverse("mobility:host-day", args=[place.slug]) + f"?day={day:%Y-%m-%d}"
+
+
+def _notify_hosts(*, booking: Booking, place: Place, holder: User, pending: bool) -> None:
+    """Tell the host place's managers of a new booking (the visitor aside)."""
+    names = {"person": holder.public_name, "place": place.name, "when": _when(booking)}
+    if pending:
+        title = _("Réservation à valider : %(person)s à « %(place)s » le %(when)s") % names
+        body = _("Acceptez ou refusez la demande avant le %(deadline)s.") % {
+            "deadline": date_format(timezone.localtime(booking.approval_due_at), "j F Y à H:i")
+        }
+    else:
+        title = _("Nouvelle réservation : %(person)s à « %(place)s » le %(when)s") % names
+        body = _("Un poste est réservé pour cette visite.")
+    notify(
+        users=place_managers(place=place),
+        topic="mobility.booking",
+        title=title,
+        body=body,
+        url=_host_day_url(place=place, day=booking.day),
+        exclude=holder,
+        key=_approval_key(booking) if pending else "",
+    )
+
+
+def _notify_cancellation(*, booking: Booking, by: User | None) -> None:
+    """Tell the host place's managers that a visit will not happen (the person who cancelled aside)."""
+    mark_handled(key=_approval_key(booking))
+    place = booking.offer.place
+    holder = booking.member_pass.holder
+    names = {"person": holder.public_name, "place": place.name, "when": _when(booking)}
+    notify(
+        users=place_managers(place=place),
+        topic="mobility.booking",
+        title=_("Réservation annulée : %(person)s à « %(place)s » le %(when)s") % names,
+        body=_("Le poste est de nouveau libre."),
+        url=_host_day_url(place=place, day=booking.day),
+        exclude=by,
+    )
 
 
 def _release(booking: Booking) -> None:
@@ -333,6 +397,7 @@ def cancel_booking(
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = timezone.now()
         booking.save(update_fields=["status", "cancelled_at"])
+        _notify_cancellation(booking=booking, by=by)
     return booking
 
 
@@ -347,6 +412,7 @@ def approve_booking(*, booking: Booking, by: User) -> Booking:
         booking.status = Booking.Status.CONFIRMED
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
+        mark_handled(key=_approval_key(booking))
     return booking
 
 
@@ -362,6 +428,7 @@ def refuse_booking(*, booking: Booking, by: User | None = None) -> Booking:
         booking.status = Booking.Status.REFUSED
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
+        mark_handled(key=_approval_key(booking))
     return booking
 
 
