@@ -90,6 +90,31 @@ def reminder_for_token(*, token: str, slug: str, lock: bool = False) -> Freshnes
     return reminder
 
 
+# --- A coordinator's reminder ----------------------------------------------------------------
+
+# A place's managers get at most one reminder a week from the dashboard (the automatic ones
+# count too: they were reminded just as much).
+MANUAL_REMINDER_EVERY = timedelta(days=7)
+
+
+def next_reminder_at(last_sent_at: datetime | None, *, now: datetime) -> datetime | None:
+    """When a new reminder may go, if it may not go now (None: now is fine)."""
+    if last_sent_at is None:
+        return None
+    allowed = last_sent_at + MANUAL_REMINDER_EVERY
+    return allowed if allowed > now else None
+
+
+def member_place(*, network: Network, slug: str) -> Place:
+    """A member place of the network (accepted membership); Http404 otherwise."""
+    return get_object_or_404(
+        Place.objects.filter(
+            memberships__network=network, memberships__status=MembershipStatus.ACCEPTED
+        ).distinct(),
+        slug=slug,
+    )
+
+
 # --- Network dashboard ----------------------------------------------------------------------
 
 AGE_BUCKETS = [
@@ -140,6 +165,8 @@ class PlaceRow:
     reminder_status: str
     reminder_status_label: str
     reminder_sent_at: datetime | None
+    # When the coordinator may send a reminder again (None: now, if the place is stale).
+    next_reminder_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +263,7 @@ def network_freshness(*, network: Network, now: datetime | None = None) -> Netwo
             if place.last_reminder_status
             else "",
             reminder_sent_at=place.last_reminder_at,
+            next_reminder_at=next_reminder_at(place.last_reminder_at, now=now),
         )
         for place in places
     ]

@@ -15,6 +15,7 @@ from django.db.models import F, Min, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
@@ -22,14 +23,22 @@ from maillage.directory.freshness.score import (
     DEFAULT_STALE_AFTER_DAYS,
     freshness_score,
     is_stale,
+    record_is_stale,
 )
-from maillage.directory.freshness.selectors import reminder_for_token
+from maillage.directory.freshness.selectors import (
+    MANUAL_REMINDER_EVERY,
+    next_reminder_at,
+    reminder_for_token,
+)
 from maillage.directory.freshness.tokens import make_token
+from maillage.lib.refusals import Refusal
 from maillage.lib.urls import absolute_url, site_url
-from maillage.networks.models import Network, NetworkRole
-from maillage.networks.selectors import accepted_memberships_prefetch
+from maillage.networks.models import MembershipStatus, Network, NetworkRole
+from maillage.networks.selectors import accepted_memberships_prefetch, is_coordinator
 from maillage.notifications.mail import Mail, deliver_now
+from maillage.notifications.services import notify
 from maillage.places.models import FreshnessReminder, Place, PlaceRole, PlaceStatus
+from maillage.places.selectors import place_managers
 
 logger = logging.getLogger(__name__)
 
@@ -233,6 +242,99 @@ def send_freshness_reminders(
     # unanswered escalate to the coordination after 14 days instead of vanishing.
     _send(messages)
     return report
+
+
+# --- A reminder a coordinator sends from the dashboard ----------------------------------------
+
+
+class ReminderRefused(Refusal):
+    """A coordinator's reminder was not sent; `message` says why."""
+
+    status = 409
+
+
+class ReminderNotAllowed(ReminderRefused):
+    status = 403
+
+
+def send_reminder(
+    *, network: Network, place: Place, by: User, now: datetime | None = None
+) -> FreshnessReminder:
+    """Remind the managers of a stale member place to check its page, at most once a week.
+
+    The managers get a notification (and its e-mail) linking to the place's edit page, with
+    the "still true" link of a new reminder; like the automatic ones, it escalates to the
+    coordination if nobody answers. Raise ReminderNotAllowed (not a coordinator of the network,
+    or not a member place) or ReminderRefused (the page is fresh, nobody manages the place, or
+    a reminder went out less than 7 days ago); nothing is sent then.
+    """
+    now = now or timezone.now()
+    if not is_coordinator(user=by, network=network):
+        raise ReminderNotAllowed(
+            _("Seul·e un·e coordinateur·rice du réseau peut envoyer un rappel.")
+        )
+    if not place.memberships.filter(network=network, status=MembershipStatus.ACCEPTED).exists():
+        raise ReminderNotAllowed(
+            _("« %(place)s » n'est pas un lieu adhérent de ce réseau.") % {"place": place.name}
+        )
+    if not record_is_stale(place.last_confirmed_at, days=network.stale_after_days, now=now):
+        raise ReminderRefused(
+            _("La fiche « %(place)s » est à jour : aucun rappel n'est nécessaire.")
+            % {"place": place.name}
+        )
+    managers = [user for user in place_managers(place=place) if user.is_active]
+    if not managers:
+        raise ReminderRefused(
+            _("Personne ne gère « %(place)s » : il n'y a personne à qui envoyer un rappel.")
+            % {"place": place.name}
+        )
+    with transaction.atomic():
+        # Lock the place: two clicks at once must not send two reminders.
+        Place.objects.select_for_update().filter(pk=place.pk).first()
+        last = (
+            FreshnessReminder.objects.filter(place=place)
+            .order_by("-sent_at")
+            .values_list("sent_at", flat=True)
+            .first()
+        )
+        allowed_from = next_reminder_at(last, now=now)
+        if allowed_from is not None:
+            raise ReminderRefused(
+                _(
+                    "Un rappel a déjà été envoyé pour « %(place)s » le %(sent)s : un nouveau "
+                    "rappel sera possible le %(next)s (au plus un tous les %(days)s jours)."
+                )
+                % {
+                    "place": place.name,
+                    "sent": date_format(timezone.localtime(last), "j F Y"),
+                    "next": date_format(timezone.localtime(allowed_from), "j F Y à H:i"),
+                    "days": MANUAL_REMINDER_EVERY.days,
+                }
+            )
+        reminder = FreshnessReminder.objects.create(
+            place=place,
+            sent_to=", ".join(user.email for user in managers)[:500],
+            sent_at=now,
+        )
+        notify(
+            users=managers,
+            topic="directory.freshness",
+            title=_("Rappel : la fiche « %(place)s » est-elle à jour ?") % {"place": place.name},
+            body=_(
+                "La coordination de « %(network)s » vous demande de vérifier la fiche de "
+                "« %(place)s » et de la corriger si besoin. Si tout est encore exact, "
+                "confirmez-le en un clic : %(confirm)s"
+            )
+            % {
+                "network": network.name,
+                "place": place.name,
+                "confirm": confirm_url(place=place, reminder=reminder),
+            },
+            url=reverse("places:place-edit", args=[place.slug]),
+            exclude=by,
+        )
+    logger.info("freshness reminder for place %s sent by user %s", place.pk, by.pk)
+    return reminder
 
 
 # --- Bounces and escalation -----------------------------------------------------------------

@@ -12,6 +12,11 @@ urlpatterns = [
     ),
     path("reseaux/<slug:slug>/", views.network_dashboard, name="network-dashboard"),
     path(
+        "reseaux/<slug:slug>/lieux/<slug:place_slug>/rappel/",
+        views.network_reminder,
+        name="network-reminder",
+    ),
+    path(
         "reseaux/<slug:slug>/fraicheur.csv",
         views.network_dashboard_csv,
         name="network-dashboard-csv",

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -63,6 +64,23 @@ def network_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": selectors.bar_chart(dashboard.buckets),
     }
     return render(request, "directory/freshness/network_dashboard.html", context)
+
+
+@login_required
+@require_POST
+def network_reminder(request: HttpRequest, slug: str, place_slug: str) -> HttpResponse:
+    network = get_network_for_coordinator(user=request.user, slug=slug)
+    place = selectors.member_place(network=network, slug=place_slug)
+    try:
+        services.send_reminder(network=network, place=place, by=request.user)
+    except services.ReminderRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("Rappel envoyé aux gestionnaires de « %(place)s ».") % {"place": place.name},
+        )
+    return redirect(reverse("freshness:network-dashboard", args=[network.slug]) + "#places-title")
 
 
 @login_required
