@@ -9,6 +9,7 @@ from maillage.circles import budget
 from maillage.circles.meeting_services import ObjectionInput
 from maillage.circles.models import Decision, Envelope, Vote
 from maillage.lib.forms import EurosField
+from maillage.lib.french import de
 from maillage.lib.money import format_cents
 
 
@@ -81,15 +82,17 @@ class DecisionForm(forms.Form):
         vote_choices = [("", _("Ne vote pas")), *Vote.Choice.choices]
         for user in present:
             self.fields[f"vote_{user.pk}"] = forms.ChoiceField(
-                label=_("Vote de %(name)s") % {"name": user}, choices=vote_choices, required=False
+                label=_("Vote %(de_name)s") % {"de_name": de(str(user))},
+                choices=vote_choices,
+                required=False,
             )
             self.fields[f"objection_{user.pk}"] = forms.ChoiceField(
-                label=_("Objection de %(name)s") % {"name": user},
+                label=_("Objection %(de_name)s") % {"de_name": de(str(user))},
                 choices=OBJECTION_CHOICES,
                 required=False,
             )
             self.fields[f"objection_text_{user.pk}"] = forms.CharField(
-                label=_("Motif de l'objection de %(name)s") % {"name": user},
+                label=_("Motif de l'objection %(de_name)s") % {"de_name": de(str(user))},
                 max_length=2000,
                 required=False,
             )

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.accounts.models import User
 from maillage.circles import budget
@@ -339,7 +340,11 @@ def publish_agenda(*, meeting: Meeting, by: User) -> int:
             topic="circles.meeting",
             title=_("Réunion de régulation « %(title)s » : ordre du jour")
             % {"title": meeting.title},
-            body=_("Le %(day)s à %(time)s, %(place)s. %(count)s point(s) à l'ordre du jour.")
+            body=ngettext(
+                "Le %(day)s à %(time)s, %(place)s. %(count)s point à l'ordre du jour.",
+                "Le %(day)s à %(time)s, %(place)s. %(count)s points à l'ordre du jour.",
+                len(items),
+            )
             % {
                 "day": when.strftime("%d/%m/%Y"),
                 "time": when.strftime("%H:%M"),

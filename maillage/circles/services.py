@@ -251,7 +251,7 @@ def leave_circle(*, circle: Circle, user: User) -> CircleMember:
         row = _open_row(circle=circle, user=user)
         if row is None:
             raise NotCircleMember(_("Vous ne faites pas partie de ce cercle."))
-        _close_row(row=row, reason=_("A quitté le cercle"), last_day=timezone.localdate())
+        _close_row(row=row, reason=_("À quitté le cercle"), last_day=timezone.localdate())
         RoleRequest.objects.filter(
             circle=circle, user=user, status=RoleRequest.Status.PENDING
         ).update(status=RoleRequest.Status.WITHDRAWN, decided_at=timezone.now())

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.circles.selectors import get_circle
@@ -139,11 +140,17 @@ def _report(request: HttpRequest, result: ical_import.ImportResult) -> None:
     else:
         messages.success(
             request,
-            _(
-                "Calendrier lu : %(created)s animation(s) ajoutée(s), %(updated)s mise(s) à "
-                "jour, %(cancelled)s annulée(s)."
-            )
-            % {"created": result.created, "updated": result.updated, "cancelled": result.cancelled},
+            _("Calendrier lu : %(created)s, %(updated)s, %(cancelled)s.")
+            % {
+                "created": ngettext(
+                    "%(n)s animation ajoutée", "%(n)s animations ajoutées", result.created
+                )
+                % {"n": result.created},
+                "updated": ngettext("%(n)s mise à jour", "%(n)s mises à jour", result.updated)
+                % {"n": result.updated},
+                "cancelled": ngettext("%(n)s annulée", "%(n)s annulées", result.cancelled)
+                % {"n": result.cancelled},
+            },
         )
 
 

@@ -16,6 +16,7 @@ from maillage.events.models import Invitation
 from maillage.events.registration_views import _registered_message
 from maillage.events.selectors import get_event_for_organiser, upcoming_occurrences, with_labels
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import de
 
 Status = Invitation.Status
 
@@ -86,7 +87,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk, event=event)
     invitation.event = event
     cancelled = services.revoke(invitation=invitation, by=request.user)
-    text = _("Invitation de %(email)s retirée.") % {"email": invitation.email}
+    text = _("Invitation %(de_email)s retirée.") % {"de_email": de(invitation.email)}
     if cancelled:
         text += " " + ngettext(
             "Son inscription est annulée.", "Ses %(count)s inscriptions sont annulées.", cancelled

@@ -18,7 +18,6 @@ from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
@@ -30,6 +29,7 @@ from maillage.events.selectors import (
     is_invited,
     occurrence_key,
 )
+from maillage.lib.french import date_format
 from maillage.lib.refusals import Refusal
 from maillage.lib.urls import absolute_url
 from maillage.networks.selectors import coordinators

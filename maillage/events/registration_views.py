@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.events import registration as services
@@ -24,6 +25,7 @@ from maillage.events.registration_forms import (
 from maillage.events.selectors import can_organise, get_occurrence_for_viewer
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import de
 from maillage.lib.ratelimit import Throttled, limit_anonymous_action
 
 Status = Registration.Status
@@ -261,15 +263,19 @@ def registration_decide(request: HttpRequest, slug: str, key: str, pk: int) -> H
         else:
             name = services.person_name(decided)
             if decided.status == Status.REFUSED:
-                messages.success(request, _("Inscription de %(name)s refusée.") % {"name": name})
+                messages.success(
+                    request, _("Inscription %(de_name)s refusée.") % {"de_name": de(name)}
+                )
             elif decided.status == Status.WAITLISTED:
                 messages.success(
                     request,
-                    _("Inscription de %(name)s validée ; la séance est complète : liste d'attente.")
-                    % {"name": name},
+                    _("Inscription %(de_name)s validée ; la séance est complète : liste d'attente.")
+                    % {"de_name": de(name)},
                 )
             else:
-                messages.success(request, _("Inscription de %(name)s validée.") % {"name": name})
+                messages.success(
+                    request, _("Inscription %(de_name)s validée.") % {"de_name": de(name)}
+                )
     return redirect("events:registrants", slug=slug, key=key)
 
 
@@ -297,8 +303,13 @@ def attendance(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Présences notées : %(present)s présent·e(s), %(absent)s absent·e(s).")
-                % {"present": result.present, "absent": result.absent},
+                _("Présences notées : %(present)s, %(absent)s.")
+                % {
+                    "present": ngettext("%(n)s présent·e", "%(n)s présent·es", result.present)
+                    % {"n": result.present},
+                    "absent": ngettext("%(n)s absent·e", "%(n)s absent·es", result.absent)
+                    % {"n": result.absent},
+                },
             )
             return redirect("events:attendance", slug=slug, key=key)
     elif request.method == "POST":

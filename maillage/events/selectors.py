@@ -27,7 +27,6 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -41,6 +40,7 @@ from maillage.events.models import (
     Occurrence,
     Registration,
 )
+from maillage.lib.french import date_format
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.networks.selectors import networks_coordinated_by, networks_of
 from maillage.places.models import PlaceRole

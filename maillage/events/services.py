@@ -11,7 +11,6 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from maillage.circles.selectors import is_circle, is_steward
 from maillage.events import recurrence, registration
 from maillage.events.models import Audience, Event, EventKind, Occurrence, Registration, TourStop
 from maillage.events.selectors import ACTIVE_REGISTRATION, AnyUser, can_organise, occurrence_key
+from maillage.lib.french import date_format
 from maillage.lib.refusals import Refusal
 from maillage.lib.urls import absolute_url
 from maillage.networks.models import Network

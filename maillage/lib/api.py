@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
@@ -130,7 +131,11 @@ def _message_for(error: dict[str, Any]) -> str:
             _("Ce texte tient en %(max)s caractères au plus.") % {"max": ctx.get("max_length")}
         ),
         "string_too_short": lambda: (
-            _("Ce texte doit compter au moins %(min)s caractère(s).")
+            ngettext(
+                "Ce texte doit compter au moins %(min)s caractère.",
+                "Ce texte doit compter au moins %(min)s caractères.",
+                int(ctx.get("min_length") or 0),
+            )
             % {"min": ctx.get("min_length")}
         ),
         "string_pattern_mismatch": lambda: _("Ce texte n'a pas la forme attendue."),

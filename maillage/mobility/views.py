@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.models import User
@@ -49,7 +49,10 @@ def find_hosts(request: HttpRequest) -> HttpResponse:
                 "name": a.place.name,
                 "url": reverse("mobility:book", args=[a.place.slug]) + f"?day={day.isoformat()}",
                 "commune": a.place.commune.name if a.place.commune else "",
-                "types": _("%(n)s poste(s) libre(s)") % {"n": max(a.free_am, a.free_pm)},
+                "types": ngettext(
+                    "%(n)s poste libre", "%(n)s postes libres", max(a.free_am, a.free_pm)
+                )
+                % {"n": max(a.free_am, a.free_pm)},
             },
         )
         for a in hosts

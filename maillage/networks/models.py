@@ -124,7 +124,7 @@ class MembershipStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Adhérent")
     REFUSED = "refused", _("Refusée")
     SUSPENDED = "suspended", _("Suspendue")
-    LEFT = "left", _("A quitté le réseau")
+    LEFT = "left", _("À quitté le réseau")
 
 
 # A place has at most one membership in one of these states per network at a time.

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
+from maillage.lib.french import de
 from maillage.lib.geo import distance_km
 from maillage.lib.refusals import Refusal
 from maillage.lib.uploads import UnreadableImage, reencode_image, too_large
@@ -189,11 +190,11 @@ def check_location(
         if km > MAX_KM_FROM_COMMUNE:
             raise TooFarFromCommune(
                 _(
-                    "Ce point est à %(km)s km du centre de %(commune)s : un lieu doit se trouver "
+                    "Ce point est à %(km)s km du centre %(de_commune)s : un lieu doit se trouver "
                     "à moins de %(max)s km du centre de sa commune. Vérifiez la commune ou "
                     "déplacez le repère sur la carte."
                 )
-                % {"km": round(km), "commune": commune.name, "max": MAX_KM_FROM_COMMUNE}
+                % {"km": round(km), "de_commune": de(commune.name), "max": MAX_KM_FROM_COMMUNE}
             )
 
 
@@ -207,10 +208,10 @@ def check_postal_code(*, postal_code: str, commune: Commune | None) -> None:
         return
     if postal_code not in commune.postal_code_list:
         raise PostalCodeMismatch(
-            _("Le code postal %(code)s n'est pas celui de %(commune)s (%(codes)s).")
+            _("Le code postal %(code)s n'est pas celui %(de_commune)s (%(codes)s).")
             % {
                 "code": postal_code,
-                "commune": commune.name,
+                "de_commune": de(commune.name),
                 "codes": ", ".join(commune.postal_code_list),
             }
         )

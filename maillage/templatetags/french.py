@@ -67,3 +67,13 @@ def attente(seconds: float | None) -> str:
     if seconds is None:
         return ""
     return french.duree_attente(seconds)
+
+
+@register.filter
+def compte(value: float | int | str | None) -> int:
+    """The count choosing the plural form of a decimal number: its whole part, as French rules
+    (1,5 jour, 2 jours): `{% blocktranslate count n=days|compte %}`."""
+    try:
+        return int(float(value or 0))
+    except (TypeError, ValueError):
+        return 0

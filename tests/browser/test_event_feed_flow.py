@@ -158,7 +158,7 @@ def test_place_manager_imports_the_place_calendar_and_sees_errors(
         page_is_fine(page, screenshot, viewport, "empty")
         page.get_by_label("Adresse du calendrier iCal").fill(feeds.url("/agenda.ics"))
         page.get_by_role("button", name="Ajouter et lire").click()
-        expect(page.get_by_text("1 animation(s) ajoutée(s)")).to_be_visible()
+        expect(page.get_by_text("1 animation ajoutée")).to_be_visible()
         assert Event.objects.get(place=bobine).title == "Repair café"
 
         page.get_by_label("Adresse du calendrier iCal").fill(feeds.url("/page.html"))

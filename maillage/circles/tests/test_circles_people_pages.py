@@ -86,7 +86,7 @@ def test_a_member_leaves_from_the_page(circle_client, circle, participant):
 
     assert current_role(user=participant, circle=circle) is None
     row = CircleMember.objects.get(circle=circle, user=participant)
-    assert row.ended_reason == "A quitté le cercle"
+    assert row.ended_reason == "À quitté le cercle"
 
 
 def test_a_coordinator_ends_a_role_and_the_history_shows_it(circle_client, circle, contributor):

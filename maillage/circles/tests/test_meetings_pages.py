@@ -222,7 +222,7 @@ def test_the_minutes_tell_the_whole_record(
     later_body = client.get(
         reverse("circles:meeting-minutes", args=["douaisis", later.pk])
     ).content.decode()
-    assert "1 pour, 1 contre, 0 abstention(s)" in later_body
+    assert "1 pour, 1 contre, 0 abstention" in later_body
     assert "Rejetée" in later_body
     assert reverse("circles:decision-detail", args=["douaisis", first.pk]) in later_body
     assert "provisoire" in later_body

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from maillage.directory.transfer.rows import (
     ImportRow,
 )
+from maillage.lib.french import de
 from maillage.lib.geo import distance_km
 from maillage.territory.models import Commune, FormerCommuneCode
 from maillage.territory.selectors import normalize_name
@@ -210,12 +211,12 @@ def resolve_commune(
         result.postal_code = codes[0]
         if postal and postal != "0":
             result.repairs.append(
-                _("Code postal « %(raw)s » remplacé par celui de %(name)s : %(code)s.")
-                % {"raw": postal, "name": result.commune.name, "code": codes[0]}
+                _("Code postal « %(raw)s » remplacé par celui %(de_name)s : %(code)s.")
+                % {"raw": postal, "de_name": de(result.commune.name), "code": codes[0]}
             )
     elif postal and postal != "0":
         result.repairs.append(
-            _("Code postal « %(raw)s » qui n'est pas celui de %(name)s : laissé vide.")
-            % {"raw": postal, "name": result.commune.name}
+            _("Code postal « %(raw)s » qui n'est pas celui %(de_name)s : laissé vide.")
+            % {"raw": postal, "de_name": de(result.commune.name)}
         )
     return result

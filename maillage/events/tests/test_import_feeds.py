@@ -224,7 +224,7 @@ def test_the_manager_adds_a_source_and_sees_what_was_read(client, alice, place, 
     url = reverse("events:feed-sources", args=["la-bobine"])
     response = client.post(url, {"url": server.url("/cal.ics")}, follow=True)
     assert response.status_code == 200
-    assert "1 animation(s) ajoutée(s)" in response.content.decode()
+    assert "1 animation ajoutée" in response.content.decode()
     assert Event.objects.filter(place=place, title="Repair café").exists()
 
 

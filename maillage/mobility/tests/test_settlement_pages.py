@@ -101,7 +101,7 @@ def test_the_html_printed_to_pdf_has_the_place_french_dates_and_money(
 ):
     report = settlement.place_statement(place=other_place, network=network_a, month=TUESDAY)
     html = statement_html(place=other_place, network=network_a, report=report)
-    assert "Relevé de Le Hangar — mars 2026" in html
+    assert "Relevé du Hangar — mars 2026" in html
     assert "3 mars 2026" in html
     assert "2,50" in html and "€" in html
     assert "Mois ouvert : relevé provisoire" in html
@@ -121,6 +121,6 @@ def test_the_flows_page_draws_an_accessible_heat_map_next_to_its_table(
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert 'role="img"' in svg and 'aria-labelledby="flows-chart-title flows-chart-desc"' in svg
     assert '<title id="flows-chart-title">' in svg and '<desc id="flows-chart-desc">' in svg
-    assert "La Bobine → Le Hangar : 1 visite(s), 2,50" in svg
+    assert "La Bobine → Le Hangar : 1 visite, 2,50" in svg
     assert "style=" not in svg
     assert "<table>" in page[page.index("</svg>") :]

@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.directory.transfer.readers.profiles import (
     CSV_PROFILES,
@@ -99,8 +100,11 @@ def read_csv(path: Path, *, profiles: list[Profile] = CSV_PROFILES) -> ReadResul
         ) from exc
     if short_rows:
         notices.append(
-            _(
-                "%(n)s ligne(s) ont moins de cellules que d'en-têtes : les cellules absentes sont vides."
+            ngettext(
+                "%(n)s ligne a moins de cellules que d'en-têtes : les cellules absentes sont vides.",
+                "%(n)s lignes ont moins de cellules que d'en-têtes : les cellules absentes sont "
+                "vides.",
+                short_rows,
             )
             % {"n": short_rows}
         )
