@@ -38,6 +38,7 @@ from maillage.demo.selectors import (
 from maillage.directory.freshness.services import recompute_all_freshness
 from maillage.directory.search.services import rebuild_search_index
 from maillage.lib.refusals import Refusal
+from maillage.networks import services as network_services
 from maillage.networks.models import (
     Membership,
     MembershipEvent,
@@ -254,7 +255,9 @@ class _Builder:
         locals_: list[Network],
         managers: dict[int, User],
         coordinators: dict[int, User],
+        newcomers: set[int],
     ) -> None:
+        """Every place joins the region and its circle, but the newcomers, who apply later."""
         circle_of = {local.epci_code: local for local in locals_}  # type: ignore[attr-defined]
         rows: list[tuple[Membership, list[tuple[str, str, User | None, str]]]] = []
 
@@ -295,6 +298,8 @@ class _Builder:
             rows.append((membership, history))
 
         for place in places:
+            if place.pk in newcomers:
+                continue
             add(regional, place, MembershipStatus.ACCEPTED)
             circle = circle_of.get(place.commune.epci_code)
             if circle is not None:
@@ -325,6 +330,33 @@ class _Builder:
             ]
         )
 
+    def applications(
+        self, *, newcomers: list[Place], regional: Network, managers: dict[int, User]
+    ) -> None:
+        """The newcomers apply to the region through the service (its coordinators are told);
+        the second application is already in review."""
+        coordinator = (
+            User.objects.filter(
+                network_roles__network=regional, network_roles__role=NetworkRole.Role.COORDINATOR
+            )
+            .order_by("pk")
+            .first()
+        )
+        for index, place in enumerate(newcomers):
+            membership = network_services.apply_for_membership(
+                place=place,
+                network=regional,
+                by=managers[place.pk],
+                accept_charter=True,
+                motivation=content.MOTIVATIONS[index % len(content.MOTIVATIONS)],
+            )
+            if index == 1 and coordinator is not None:
+                network_services.start_review(
+                    membership=membership,
+                    by=coordinator,
+                    note="Visite du lieu prévue avec le cercle avant la décision.",
+                )
+
     # everything --------------------------------------------------------------------------
 
     def build(self, *, managed_places: int) -> None:
@@ -349,6 +381,8 @@ class _Builder:
             self.rng.sample(places, min(managed_places, len(places))),
             key=lambda p: int(p.external_id.removeprefix(EXTERNAL_PREFIX)),
         )
+        # The last two managed places are not members yet: they apply (see `applications`).
+        newcomers = managed[-2:] if len(managed) >= 4 else []
         doubles = min(3, len(managed) // 2)
         manager_people = [self.person() for _ in range(len(managed) - doubles)]
         place_manager: dict[int, User] = {}
@@ -420,14 +454,18 @@ class _Builder:
             locals_=locals_,
             managers=place_manager,
             coordinators=coordinators,
+            newcomers={place.pk for place in newcomers},
         )
+        self.applications(newcomers=newcomers, regional=regional, managers=place_manager)
+        pending = " et ".join(f"« {place.name} »" for place in newcomers)
 
         self.logins = [
             DemoLogin("Administration", admin.email, "L'administration Django (/admin/)."),
             DemoLogin(
                 "Coordination régionale",
                 regional_coordinator.email,
-                f"Gérer les adhésions de « {regional.name} ».",
+                (f"Examiner les candidatures de {pending}, " if newcomers else "")
+                + f"gérer les adhésions de « {regional.name} ».",
             ),
             DemoLogin(
                 "Coordination nationale",
