@@ -1,8 +1,9 @@
 """What the demo holds: its objects are recognised by their slugs, source and e-mail domain."""
 
 from maillage.accounts.models import Skill, User
+from maillage.mobility.models import Booking, Pass, Scheme
 from maillage.networks.models import Membership, MembershipEvent, Network
-from maillage.places.models import Equipment, Place, Space
+from maillage.places.models import Equipment, Place, PlacePhoto, Space
 
 DEMO_DOMAIN = "demo.maillage.fr"
 SOURCE = "CGET 2019"
@@ -42,4 +43,8 @@ def demo_counts() -> dict[str, int]:
             membership__network__in=networks
         ).count(),
         "skills": Skill.objects.filter(user__in=demo_users()).count(),
+        "photos": PlacePhoto.objects.filter(place__in=places).count(),
+        "schemes": Scheme.objects.filter(network__in=networks).count(),
+        "passes": Pass.objects.filter(scheme__network__in=networks).count(),
+        "bookings": Booking.objects.filter(member_pass__scheme__network__in=networks).count(),
     }

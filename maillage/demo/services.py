@@ -73,6 +73,23 @@ class DemoLogin:
     what_to_try: str
 
 
+def with_notes(logins: list[DemoLogin], notes: dict[str, str]) -> list[DemoLogin]:
+    """The logins with what else each person can try (by e-mail) added to their first line; a
+    person not listed yet gets a line of their own."""
+    merged, noted = [], set()
+    for login in logins:
+        if login.email in notes and login.email not in noted:
+            noted.add(login.email)  # on the person's first line only
+            login = DemoLogin(login.role, login.email, f"{login.what_to_try} {notes[login.email]}")
+        merged.append(login)
+    merged += [
+        DemoLogin("Gestion de lieu", email, note)
+        for email, note in notes.items()
+        if email not in noted
+    ]
+    return merged
+
+
 @dataclass
 class DemoSummary:
     created: bool

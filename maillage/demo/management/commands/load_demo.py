@@ -6,7 +6,10 @@ from django.db import transaction
 
 from maillage.demo.circles import delete_demo_circles, load_demo_circles
 from maillage.demo.events import load_demo_events
-from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError, load_demo
+from maillage.demo.mobility import delete_demo_mobility, load_demo_mobility
+from maillage.demo.photos import delete_demo_photos, load_demo_photos
+from maillage.demo.selectors import demo_counts
+from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError, load_demo, with_notes
 from maillage.lib.progress import ProgressBar
 from maillage.territory.models import Commune
 from maillage.territory.services import load_communes
@@ -20,6 +23,10 @@ LABELS = {
     "memberships": "adhésions",
     "membership_events": "étapes d'adhésion",
     "skills": "compétences",
+    "photos": "photos",
+    "schemes": "formules de mobilité",
+    "passes": "pass mobilité",
+    "bookings": "réservations",
 }
 
 
@@ -57,6 +64,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if options["reset"]:
+                    delete_demo_photos()  # their files are not deleted with the places
+                    delete_demo_mobility()  # its passes and ledger rows protect the demo
                     delete_demo_circles()  # their ledger rows protect the demo network
                 summary = load_demo(
                     reset=options["reset"],
@@ -66,6 +75,10 @@ class Command(BaseCommand):
                 summary.logins += load_demo_circles()
                 # After the circles: the demo codev group is for a circle's members.
                 load_demo_events()
+                summary.logins = with_notes(summary.logins, load_demo_mobility())
+                load_demo_photos()
+                if summary.created:
+                    summary.counts = demo_counts()
                 if options["dry_run"]:
                     transaction.set_rollback(True)
         except DemoError as error:
