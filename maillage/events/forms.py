@@ -4,6 +4,7 @@ Times are typed in Europe/Paris local time (the current time zone) and come out 
 """
 
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -47,6 +48,64 @@ NTH = [
     ("4", _("quatrième")),
     ("-1", _("dernier")),
 ]
+
+
+def nth_of(day: datetime.date) -> str:
+    """Which of its weekdays in the month a date is: "1"…"4", or "-1" for the last one."""
+    if (day + datetime.timedelta(days=7)).month != day.month:
+        return "-1"
+    return str((day.day - 1) // 7 + 1)
+
+
+SIMPLE_RULE = re.compile(
+    r"FREQ=(?P<freq>WEEKLY|MONTHLY)(;INTERVAL=(?P<interval>[0-9]+))?"
+    r";BYDAY=(?P<nth>-1|[1-4])?(?P<weekday>MO|TU|WE|TH|FR|SA|SU)"
+    r"(;UNTIL=(?P<until>[0-9]{8})T235959|;COUNT=(?P<count>[0-9]+))?"
+)
+
+
+def simple_fields(rrule: str) -> dict:
+    """The picker's fields for a rule the picker could have written; "custom" otherwise."""
+    if not rrule:
+        return {"repeat": ""}
+    match = SIMPLE_RULE.fullmatch(rrule.strip().upper())
+    if match is None or (match["freq"] == "WEEKLY") == bool(match["nth"]):
+        return {"repeat": "custom"}
+    until = match["until"]
+    return {
+        "repeat": match["freq"].lower(),
+        "interval": int(match["interval"] or 1),
+        "weekday": match["weekday"],
+        "nth": match["nth"] or "",
+        "until": datetime.date(int(until[:4]), int(until[4:6]), int(until[6:])) if until else None,
+        "count": int(match["count"]) if match["count"] else None,
+    }
+
+
+def build_rrule(cleaned: dict) -> str:
+    """The RRULE the picker's fields describe (the same as events.js writes)."""
+    repeat = cleaned.get("repeat", "")
+    if repeat == "custom":
+        return cleaned.get("rrule", "").strip()
+    if not repeat:
+        return ""
+    starts_at = cleaned.get("starts_at")
+    start = local_naive(starts_at) if starts_at else None
+    weekday = cleaned.get("weekday") or (WEEKDAYS[start.weekday()][0] if start else "MO")
+    interval = cleaned.get("interval") or 1
+    parts = ["FREQ=WEEKLY" if repeat == "weekly" else "FREQ=MONTHLY"]
+    if interval > 1:
+        parts.append(f"INTERVAL={interval}")
+    if repeat == "weekly":
+        parts.append(f"BYDAY={weekday}")
+    else:
+        nth = cleaned.get("nth") or (nth_of(start.date()) if start else "1")
+        parts.append(f"BYDAY={nth}{weekday}")
+    if cleaned.get("until"):
+        parts.append("UNTIL=" + cleaned["until"].strftime("%Y%m%d") + "T235959")
+    elif cleaned.get("count"):
+        parts.append(f"COUNT={cleaned['count']}")
+    return ";".join(parts)
 
 
 def owner_choices(user: User) -> list[tuple[str, str]]:
@@ -104,8 +163,16 @@ class EventForm(forms.Form):
         initial=1,
         help_text=_("semaines ou mois (1 : chaque semaine, chaque mois)."),
     )
-    weekday = forms.ChoiceField(label=_("Jour"), choices=WEEKDAYS, required=False)
-    nth = forms.ChoiceField(label=_("Quel jour du mois"), choices=NTH, required=False)
+    # Blank by default: the day of the start date, whatever it is (a Tuesday start repeats on
+    # Tuesdays unless another day is chosen).
+    weekday = forms.ChoiceField(
+        label=_("Jour"), choices=[("", _("le jour du début")), *WEEKDAYS], required=False
+    )
+    nth = forms.ChoiceField(
+        label=_("Quel jour du mois"),
+        choices=[("", _("comme le début")), *NTH],
+        required=False,
+    )
     until = forms.DateField(
         label=_("Jusqu'au"),
         required=False,
@@ -195,7 +262,7 @@ class EventForm(forms.Form):
             "description": event.description,
             "starts_at": timezone.localtime(event.starts_at).strftime(LOCAL_FORMAT),
             "ends_at": timezone.localtime(event.ends_at).strftime(LOCAL_FORMAT),
-            "repeat": "custom" if event.rrule else "",
+            **simple_fields(event.rrule),
             "rrule": event.rrule,
             "online_url": event.online_url,
             "venue": event.venue.slug if event.venue else None,
@@ -245,36 +312,12 @@ class EventForm(forms.Form):
     def clean_tags(self) -> list[str]:
         return [t.strip()[:50] for t in self.cleaned_data["tags"].split(",") if t.strip()][:20]
 
-    def _build_rrule(self, cleaned: dict) -> str:
-        repeat = cleaned.get("repeat", "")
-        if repeat == "custom":
-            return cleaned.get("rrule", "").strip()
-        if not repeat:
-            return ""
-        starts_at = cleaned.get("starts_at")
-        weekday = cleaned.get("weekday") or (
-            WEEKDAYS[local_naive(starts_at).weekday()][0] if starts_at else "MO"
-        )
-        interval = cleaned.get("interval") or 1
-        parts = ["FREQ=WEEKLY" if repeat == "weekly" else "FREQ=MONTHLY"]
-        if interval > 1:
-            parts.append(f"INTERVAL={interval}")
-        if repeat == "weekly":
-            parts.append(f"BYDAY={weekday}")
-        else:
-            parts.append(f"BYDAY={cleaned.get('nth') or '1'}{weekday}")
-        if cleaned.get("until"):
-            parts.append("UNTIL=" + cleaned["until"].strftime("%Y%m%d") + "T235959")
-        elif cleaned.get("count"):
-            parts.append(f"COUNT={cleaned['count']}")
-        return ";".join(parts)
-
     def clean(self) -> dict:
         cleaned = super().clean()
         if "repeat" in self.fields:
             if cleaned.get("until") and cleaned.get("count"):
                 self.add_error("count", _("Choisissez une date de fin ou un nombre, pas les deux."))
-            cleaned["rrule"] = self._build_rrule(cleaned)
+            cleaned["rrule"] = build_rrule(cleaned)
             if cleaned.get("repeat") == "custom" and not cleaned["rrule"]:
                 self.add_error("rrule", _("Écrivez la règle de récurrence."))
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")

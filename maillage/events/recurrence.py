@@ -125,6 +125,13 @@ def validate_rrule(rrule: str, *, starts_at: datetime.datetime) -> str:
     return text[6:] if text.upper().startswith("RRULE:") else text
 
 
+def first_dates(rrule: str, *, starts_at: datetime.datetime, count: int) -> list[datetime.datetime]:
+    """The first `count` dates of a valid rule (aware), within HORIZON of its start."""
+    first = local_naive(starts_at)
+    dates = (aware(naive) for naive in _until(_rule(rrule, first), first + HORIZON))
+    return [moment for moment, _index in zip(dates, range(count), strict=False)]
+
+
 def _until(rule: dateutil.rrule.rrule, end: datetime.datetime) -> Iterator[datetime.datetime]:
     """The rule's dates up to `end`, found in a time bounded by `end`."""
     for naive in _dates(rule, last_year=end.year):

@@ -35,6 +35,7 @@ register_converter(EventSlugConverter, "event")
 urlpatterns: list[URLPattern] = [
     path("", views.agenda, name="agenda"),
     path("nouvelle/", views.event_create, name="event-create"),
+    path("nouvelle/apercu-repetition/", views.recurrence_preview, name="recurrence-preview"),
     path("<event:slug>/", views.event_detail, name="event-detail"),
     path("<event:slug>/modifier/", views.event_edit, name="event-edit"),
     path("<event:slug>/annuler/", views.event_cancel, name="event-cancel"),

@@ -23,12 +23,15 @@ from maillage.events.forms import (
     EventForm,
     OccurrenceForm,
     StopForm,
+    build_rrule,
     occurrence_initial,
     owner_choices,
     shift_to,
 )
 from maillage.events.invitation_forms import InviteForm
 from maillage.events.models import Audience, Event, EventKind, TourStop
+from maillage.events.recurrence import InvalidRecurrence, first_dates, validate_rrule
+from maillage.events.recurrence_text import describe_rrule
 from maillage.events.selectors import (
     AgendaFilters,
     agenda_occurrences,
@@ -124,6 +127,9 @@ def _detail_context(request: HttpRequest, event: Event, occurrence=None) -> dict
             request=request,
         ),
         "continued_by": list(event.continued_by.all()),
+        "series_text": describe_rrule(event.rrule, starts_at=event.starts_at)
+        if event.rrule
+        else "",
         "box_occurrence": occurrence or (upcoming[0] if upcoming and not event.rrule else None),
         "venue_geojson": _venue_geojson(event),
         "confirmable": {
@@ -183,6 +189,26 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 return redirect("events:tour-stops", event.slug)
             return redirect("events:event-detail", event.slug)
     return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@login_required
+def recurrence_preview(request: HttpRequest) -> HttpResponse:
+    """What the event form's repetition fields mean, in French, with the first dates (htmx)."""
+    form = EventForm(request.GET, user=request.user)
+    form.is_valid()  # only the date and repetition fields matter here
+    cleaned = form.cleaned_data
+    starts_at = cleaned.get("starts_at")
+    context: dict = {"starts_at": starts_at, "rule": "", "text": "", "dates": [], "error": ""}
+    if starts_at and cleaned.get("repeat"):
+        rule = build_rrule(cleaned)
+        try:
+            validate_rrule(rule, starts_at=starts_at)
+        except InvalidRecurrence as refusal:
+            context["error"] = str(refusal)
+        else:
+            context["text"] = describe_rrule(rule, starts_at=starts_at)
+            context["dates"] = first_dates(rule, starts_at=starts_at, count=4)
+    return render(request, "events/_recurrence_preview.html", context)
 
 
 @login_required

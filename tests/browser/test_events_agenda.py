@@ -82,10 +82,9 @@ def test_coordinator_creates_a_monthly_virtual_cafe(
     page.locator("#id_starts_at").fill(f"{tuesday.isoformat()}T09:00")
     page.locator("#id_ends_at").fill(f"{tuesday.isoformat()}T10:00")
     page.get_by_label("Répétition").select_option("monthly")
-    page.get_by_label("Quel jour du mois").select_option("1")
-    page.locator("#id_weekday").select_option("TU")
-    # The picker writes the rule as you choose.
-    expect(page.locator("#rrule-preview")).to_have_text("RRULE : FREQ=MONTHLY;BYDAY=1TU")
+    # The day and its rank come from the start date; the picker says the series in French.
+    expect(page.locator("#rrule-preview")).to_contain_text("Le premier mardi de chaque mois")
+    expect(page.locator("#rrule-preview")).not_to_contain_text("FREQ")
     page.get_by_label("Lien de visio").fill("https://visio.example.org/cafe")
     page_is_fine(page, screenshot, viewport, "form-filled")
     page.get_by_role("button", name="Créer l’animation").click()

@@ -47,7 +47,8 @@
   }
 
   // The recurrence picker: shows the fields the chosen repetition needs and writes its RRULE
-  // into the rule field (the server builds the same rule when JavaScript is off).
+  // into the rule field (the server builds the same rule when JavaScript is off). The French
+  // preview (#rrule-preview) comes from the server through htmx.
   var DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
   function initRecurrence(box) {
@@ -70,7 +71,13 @@
       var parts = [kind === "weekly" ? "FREQ=WEEKLY" : "FREQ=MONTHLY"];
       var interval = parseInt(field("interval").value, 10);
       if (interval > 1) { parts.push("INTERVAL=" + interval); }
-      parts.push("BYDAY=" + (kind === "monthly" ? (field("nth").value || "1") : "") + weekday);
+      var nth = field("nth").value;
+      if (!nth && start && start.value) {
+        var s = new Date(start.value);
+        var week = new Date(s.getTime() + 7 * 86400000);
+        if (!isNaN(s)) { nth = week.getMonth() !== s.getMonth() ? "-1" : String(Math.floor((s.getDate() - 1) / 7) + 1); }
+      }
+      parts.push("BYDAY=" + (kind === "monthly" ? (nth || "1") : "") + weekday);
       var until = field("until").value;
       var count = parseInt(field("count").value, 10);
       if (until) { parts.push("UNTIL=" + until.replace(/-/g, "") + "T235959"); }
@@ -93,8 +100,6 @@
         if (w) { w.hidden = !show[name]; }
       });
       if (kind && kind !== "custom") { rrule.value = build(); }
-      var preview = document.getElementById("rrule-preview");
-      if (preview) { preview.textContent = kind ? "RRULE : " + (rrule.value || "…") : ""; }
     }
 
     box.addEventListener("change", update);
