@@ -9,7 +9,6 @@ late events go to the next open month as usual.
 """
 
 import datetime
-from dataclasses import asdict
 
 from django.db import transaction
 from django.db.models import F
@@ -37,18 +36,15 @@ from maillage.mobility.models import (
     MobilityReason,
     Pass,
     Scheme,
-    SchemeModel,
-    SchemeVersion,
 )
 from maillage.mobility.selectors import is_place_in_network, period_bounds, used_halves, version_on
 from maillage.mobility.services import (
-    InvalidTerms,
     MobilityError,
     NotAMember,
     SchemeTerms,
     _check_pass,
-    _check_terms,
     charge_pass_fee,
+    open_scheme,
     today,
 )
 from maillage.networks.models import Network
@@ -78,21 +74,16 @@ def record_scheme_since(
 ) -> Scheme:
     """A scheme the network already ran, in force since a past date; raise InvalidTerms,
     NotInThePast."""
-    if model not in SchemeModel.values:
-        raise InvalidTerms(_("Modèle de formule inconnu."), field="model")
     _past(since)
-    _check_terms(model=model, terms=terms, effective_from=since)
-    name = name.strip()
-    if Scheme.objects.filter(network=network, name__iexact=name).exists():
-        raise InvalidTerms(_("Le réseau a déjà une formule de ce nom."), field="name")
-    with transaction.atomic():
-        scheme = Scheme.objects.create(
-            network=network, name=name, model=model, description=description, created_by=by
-        )
-        SchemeVersion.objects.create(
-            scheme=scheme, effective_from=since, created_by=by, **asdict(terms)
-        )
-    return scheme
+    return open_scheme(
+        network=network,
+        by=by,
+        name=name,
+        model=model,
+        effective_from=since,
+        terms=terms,
+        description=description,
+    )
 
 
 def record_pass_since(

@@ -166,6 +166,31 @@ def create_scheme(
                 "Une formule ne peut pas entrer en vigueur dans le passé : choisissez une date à partir d'aujourd'hui."
             )
         )
+    return open_scheme(
+        network=network,
+        by=by,
+        name=name,
+        model=model,
+        effective_from=effective_from,
+        terms=terms,
+        description=description,
+    )
+
+
+def open_scheme(
+    *,
+    network: Network,
+    by: User,
+    name: str,
+    model: str,
+    effective_from: datetime.date,
+    terms: SchemeTerms,
+    description: str = "",
+) -> Scheme:
+    """Check the terms and the name, then write the scheme and its first version, whatever the
+    date (`create_scheme` refuses the past; `history.record_scheme_since` requires it)."""
+    if model not in SchemeModel.values:
+        raise InvalidTerms(_("Modèle de formule inconnu."), field="model")
     _check_terms(model=model, terms=terms, effective_from=effective_from)
     name = name.strip()
     if Scheme.objects.filter(network=network, name__iexact=name).exists():
