@@ -26,7 +26,8 @@ api = MaillageAPI(
         "`page_size` ≤ 100) et donnent le nombre total (`count`). Chaque erreur est un objet "
         "JSON dont `detail` explique en français ce qui ne va pas ; une requête refusée (422) "
         "liste aussi `errors`, un message par champ ; une demande que l'état des choses "
-        "empêche (séance complète, clé déjà utilisée) reçoit 409."
+        "empêche (séance complète, clé déjà utilisée) reçoit 409. Un texte contenant le "
+        "caractère nul (\\0), dans un paramètre ou dans le corps, est refusé (422)."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -298,8 +298,8 @@ def optional(*auth: Any) -> list[Any]:
 
 class MaillageAPI(NinjaAPI):
     """NinjaAPI whose schema documents, on every operation, what any request may meet before
-    reaching it: 414 for an over-long query string (lib/query_limit.py), and anonymous access
-    where an operation allows it (`optional`)."""
+    reaching it: 414 for an over-long query string and 422 for a NUL character in what is sent
+    (lib/query_limit.py), and anonymous access where an operation allows it (`optional`)."""
 
     def _anonymous_operation_ids(self) -> set[str]:
         found = set()
@@ -318,10 +318,18 @@ class MaillageAPI(NinjaAPI):
         error = {"description": "URI Too Long", "content": {"application/json": {"schema": {
             "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
         }}}}  # fmt: skip
+        refused = {"description": "Unprocessable Content", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/ValidationErrorOut"},
+        }}}  # fmt: skip
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "ValidationErrorOut",
+            ValidationErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"),
+        )
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
                 if isinstance(operation, dict) and "responses" in operation:
                     operation["responses"].setdefault(414, error)
+                    operation["responses"].setdefault(422, refused)
                     if operation.get("operationId") in anonymous and {} not in operation.get(
                         "security", []
                     ):

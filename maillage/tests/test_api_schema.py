@@ -148,6 +148,10 @@ def _call_and_validate(case, headers: dict[str, str] | None = None) -> None:
         # schemathesis' list of "rejection" statuses does not know 414.
         assert "trop longue" in response.json()["detail"]
         return
+    if response.status_code == 422 and _refuses_a_nul(response.json()):
+        # A NUL character (which schemathesis may put in any text) is refused before any
+        # operation, as every one documents: PostgreSQL text cannot hold it.
+        return
     # The search filters are free text by design (a bad value is ignored with a notice, as on
     # the search page), and every query value travels as text: schemathesis' "this boolean
     # should be refused" cannot apply there. Every other check runs everywhere.
@@ -159,6 +163,10 @@ def _call_and_validate(case, headers: dict[str, str] | None = None) -> None:
         # tokens is tested by the anonymous run and test_api_tokens.
         excluded += [ignored_auth, negative_data_rejection]
     case.validate_response(response, excluded_checks=excluded)
+
+
+def _refuses_a_nul(body: dict) -> bool:
+    return any("caractère nul" in error["message"] for error in body.get("errors", []))
 
 
 def test_an_over_long_query_string_is_a_documented_json_414(client, openapi):
