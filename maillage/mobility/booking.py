@@ -13,13 +13,13 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
 from maillage.ledger import services as ledger
 from maillage.ledger.models import Transfer
+from maillage.lib.french import date_format, de
 from maillage.mobility.models import (
     HOLDING_STATUSES,
     Booking,
@@ -490,9 +490,11 @@ def post_visit_payment(*, booking: Booking, reason: str) -> Transfer | None:
         amount_cents=amount,
         reason=reason,
         idempotency_key=f"visit:{booking.pk}",
-        memo=_("Visite de %(who)s à %(place)s le %(day)s")
+        memo=_("Visite %(de_who)s à %(place)s le %(day)s")
         % {
-            "who": booking.member_pass.holder.display_name or booking.member_pass.holder.email,
+            "de_who": de(
+                booking.member_pass.holder.display_name or booking.member_pass.holder.email
+            ),
             "place": booking.offer.place.name,
             "day": date_format(booking.day, "j F Y"),
         },

@@ -13,10 +13,10 @@ import datetime
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.lib.french import date_format
 from maillage.mobility.booking import (
     DayFull,
     DuplicateBooking,

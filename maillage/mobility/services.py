@@ -5,12 +5,12 @@ from dataclasses import asdict, dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.ledger import services as ledger
 from maillage.ledger.models import Account, Transfer
+from maillage.lib.french import date_format, de
 from maillage.lib.money import format_cents
 from maillage.lib.refusals import Refusal
 from maillage.mobility.models import (
@@ -338,8 +338,8 @@ def grant_pass(*, by: User, scheme: Scheme, holder: User, home_place: Place) -> 
     """Give a pass (no fee) to a person with a role at `home_place`; raise MobilityError."""
     if not PlaceRole.objects.filter(place=home_place, user=holder).exists():
         raise NotAMember(
-            _("Cette personne n'est ni membre ni gestionnaire de %(place)s.")
-            % {"place": home_place.name}
+            _("Cette personne n'est ni membre ni gestionnaire %(de_place)s.")
+            % {"de_place": de(home_place.name)}
         )
     on = today()
     _check_pass(scheme=scheme, holder=holder, home_place=home_place, on=on)

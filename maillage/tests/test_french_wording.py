@@ -34,21 +34,6 @@ BAD = {
     "the first of a month is 1er": re.compile(r"\b1 (?:" + MONTHS + r")\b"),
 }
 
-# Mobility's services, being rewritten elsewhere: to pass through lib.french.de (and
-# lib.french.date_format for "1er") there; remove a line once fixed. Never add one.
-KNOWN = {
-    ("mobility/booking.py", "Visite de %(who)s à %(place)s le %(day)s"),
-    ("mobility/services.py", "Cette personne n'est ni membre ni gestionnaire de %(place)s."),
-    (
-        "mobility/settlement/closing.py",
-        "Le mois de %(month)s est déjà clôturé (le %(day)s par %(who)s) : rien n'a changé.",
-    ),
-    (
-        "mobility/settlement/closing.py",
-        "Le mois de %(month)s n'est pas terminé : il se clôture à partir du %(day)s.",
-    ),
-}
-
 
 def template_texts():
     for path in sorted(ROOT.rglob("templates/**/*")):
@@ -79,8 +64,6 @@ def faults(sources) -> list[str]:
     for where, text in sources:
         for rule, pattern in BAD.items():
             for match in pattern.finditer(text):
-                if (where, text) in KNOWN:
-                    continue
                 start = max(0, match.start() - 30)
                 found.append(f"{where}: {rule}: …{text[start : match.end() + 30]!r}…")
     return found

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.ledger.models import Account
+from maillage.lib.french import de
 from maillage.lib.refusals import Refusal
 from maillage.mobility.models import (
     ClosedMonth,
@@ -156,8 +157,8 @@ def close_month(*, network: Network, month: datetime.date, by: User | None) -> C
     label = _month_label(start)
     if next_month(start) > timezone.localdate():
         raise MonthNotOver(
-            _("Le mois de %(month)s n'est pas terminé : il se clôture à partir du %(day)s.")
-            % {"month": label, "day": _day_label(next_month(start))}
+            _("Le mois %(de_month)s n'est pas terminé : il se clôture à partir du %(day)s.")
+            % {"de_month": de(label), "day": _day_label(next_month(start))}
         )
     existing = closed_month(network=network, month=start)
     if existing is not None:
@@ -288,9 +289,9 @@ def _already_closed(closed: ClosedMonth | None) -> MonthAlreadyClosed:
         return MonthAlreadyClosed(_("Ce mois est déjà clôturé."))
     who = closed.closed_by.display_name if closed.closed_by else _("un coordinateur")
     return MonthAlreadyClosed(
-        _("Le mois de %(month)s est déjà clôturé (le %(day)s par %(who)s) : rien n'a changé.")
+        _("Le mois %(de_month)s est déjà clôturé (le %(day)s par %(who)s) : rien n'a changé.")
         % {
-            "month": _month_label(closed.month),
+            "de_month": de(_month_label(closed.month)),
             "day": _day_label(timezone.localtime(closed.closed_at).date()),
             "who": who,
         }

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.utils.formats import date_format
+from maillage.lib.french import date_format
 
 
 def first_of(day: datetime.date) -> datetime.date:

@@ -89,3 +89,11 @@ def test_bad_offers_are_refused_in_french(other_place, charlie, desks, hours, me
             is_active=True,
         )
     assert not HostOffer.objects.exists()
+
+
+def test_granting_to_a_stranger_of_the_place_names_the_place_in_good_french(
+    dora, alice, other_place, host_membership, scheme
+):
+    with pytest.raises(services.NotAMember) as error:
+        services.grant_pass(by=dora, scheme=scheme, holder=alice, home_place=other_place)
+    assert error.value.message == "Cette personne n'est ni membre ni gestionnaire du Hangar."

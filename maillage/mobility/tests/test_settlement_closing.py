@@ -71,8 +71,14 @@ def test_a_month_not_yet_over_cannot_be_closed(visit, dora, network_a):
     with at(2026, 3, 31, 23), pytest.raises(settlement.MonthNotOver) as error:
         settlement.close_month(network=network_a, month=MARCH, by=dora)
     assert "n'est pas terminé" in error.value.message
-    assert "1 avril 2026" in error.value.message
+    assert "à partir du 1er avril 2026" in error.value.message
     assert not ClosedMonth.objects.exists()
+
+
+def test_the_refusal_elides_de_before_a_month_starting_with_a_vowel(visit, dora, network_a):
+    with at(2026, 4, 15), pytest.raises(settlement.MonthNotOver) as error:
+        settlement.close_month(network=network_a, month=datetime.date(2026, 4, 1), by=dora)
+    assert error.value.message.startswith("Le mois d'avril 2026 n'est pas terminé")
 
 
 def test_a_late_check_in_is_booked_to_the_next_month_and_the_closed_one_never_changes(

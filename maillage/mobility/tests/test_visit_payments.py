@@ -83,3 +83,14 @@ def test_an_uncharged_no_show_pays_nothing(bob, place, membership, network_a, of
     visit = svc.book_visit(pass_=pass_, place=other_place, day=TUESDAY, idempotency_key="k")
     svc.record_no_shows(day=TUESDAY)
     assert not Transfer.objects.caused_by(visit).exists()
+
+
+def test_the_payment_memo_elides_de_before_the_visitors_name(
+    bob, place, membership, network_a, offer, other_place, charlie
+):
+    bob.display_name = "Aurélien"
+    bob.save(update_fields=["display_name"])
+    pass_ = services.subscribe_pass(user=bob, scheme=make_scheme(network_a), home_place=place)
+    visit = svc.book_visit(pass_=pass_, place=other_place, day=TUESDAY, idempotency_key="k")
+    svc.check_in(booking=visit, by=charlie)
+    assert Transfer.objects.caused_by(visit).get().memo.startswith("Visite d'Aurélien à ")
