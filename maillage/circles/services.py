@@ -388,7 +388,7 @@ def resolve_communes(codes: list[str]) -> list[Commune]:
     return list(communes.values())
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class CircleData:
     """What a coordinator types in the circle form (codes and ids are checked by the service)."""
 
@@ -548,7 +548,7 @@ def allowed_action_statuses(status: str) -> list[str]:
     return [value for value in Action.Status.values if value in nexts]
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ActionData:
     title: str
     description: str = ""

@@ -491,7 +491,7 @@ def patch_place(request: HttpRequest, ref: str, payload: PlacePatchIn) -> Place:
                 % {"code": data["commune"]},
             )
         data["commune"] = commune
-    services.update_place(place=place, by=request.auth, data=data)
+    services.update_place(place=place, by=request.auth, data=services.PlaceData.from_mapping(data))
     return _place_detail(request, place.slug)
 
 
@@ -539,7 +539,9 @@ def get_space(request: HttpRequest, space_id: int) -> Space:
 )
 def create_space(request: HttpRequest, ref: str, payload: SpaceIn) -> tuple[int, Space]:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    space = services.create_space(place=place, by=request.auth, data=payload.changes())
+    space = services.create_space(
+        place=place, by=request.auth, data=services.SpaceData.from_mapping(payload.changes())
+    )
     return 201, space
 
 
@@ -551,7 +553,9 @@ def create_space(request: HttpRequest, ref: str, payload: SpaceIn) -> tuple[int,
 )
 def patch_space(request: HttpRequest, ref: str, space_id: int, payload: SpacePatchIn) -> Space:
     space = selectors.get_space_for_manager(user=request.auth, slug=_slug_for(ref), pk=space_id)
-    return services.update_space(space=space, by=request.auth, data=payload.changes())
+    return services.update_space(
+        space=space, by=request.auth, data=services.SpaceData.from_mapping(payload.changes())
+    )
 
 
 @router.delete(
@@ -604,7 +608,9 @@ def get_equipment(request: HttpRequest, equipment_id: int) -> Equipment:
 )
 def create_equipment(request: HttpRequest, ref: str, payload: EquipmentIn) -> tuple[int, Equipment]:
     place = selectors.get_place_for_manager(user=request.auth, slug=_slug_for(ref))
-    item = services.create_equipment(place=place, by=request.auth, data=payload.changes())
+    item = services.create_equipment(
+        place=place, by=request.auth, data=services.EquipmentData.from_mapping(payload.changes())
+    )
     return 201, item
 
 
@@ -620,7 +626,9 @@ def patch_equipment(
     item = selectors.get_equipment_for_manager(
         user=request.auth, slug=_slug_for(ref), pk=equipment_id
     )
-    return services.update_equipment(equipment=item, by=request.auth, data=payload.changes())
+    return services.update_equipment(
+        equipment=item, by=request.auth, data=services.EquipmentData.from_mapping(payload.changes())
+    )
 
 
 @router.delete(

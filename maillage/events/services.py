@@ -70,7 +70,7 @@ class StopRefused(EventError):
     pass
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EventData:
     """What the event form says (times aware; price in cents)."""
 

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.lib.inputs import UNSET, Input, _Unset
 from maillage.lib.refusals import Refusal
 from maillage.networks.models import (
     OPEN_STATUSES,
@@ -19,7 +20,6 @@ from maillage.networks.models import (
     MembershipStatus,
     Network,
     NetworkRole,
-    TransparencyPeople,
 )
 from maillage.networks.selectors import (
     LEVEL_RANK,
@@ -146,70 +146,50 @@ def _check_may_attach(*, by: User, parent: Network | None) -> None:
         )
 
 
-def create_network(
-    *,
-    by: User,
-    name: str,
-    level: str,
-    parent: Network | None = None,
-    summary: str = "",
-    description: str = "",
-    charter: str = "",
-    email: str = "",
-    phone: str = "",
-    website: str = "",
-    transparency_people: str = TransparencyPeople.NAME,
-) -> Network:
-    """Create a network with its author as coordinator; raise NotAllowed or InvalidHierarchy."""
+@dataclass(frozen=True, kw_only=True)
+class NetworkData(Input):
+    """What the network form sets (UNSET: left as it is, or the model's default)."""
+
+    name: str | _Unset = UNSET
+    level: str | _Unset = UNSET
+    parent: Network | _Unset | None = UNSET
+    summary: str | _Unset = UNSET
+    description: str | _Unset = UNSET
+    charter: str | _Unset = UNSET
+    email: str | _Unset = UNSET
+    phone: str | _Unset = UNSET
+    website: str | _Unset = UNSET
+    transparency_people: str | _Unset = UNSET
+
+
+def create_network(*, by: User, data: NetworkData) -> Network:
+    """Create a network with its author as coordinator; raise NotAllowed or InvalidHierarchy.
+    Its name and level are required."""
+    if isinstance(data.name, _Unset) or isinstance(data.level, _Unset):
+        raise TypeError("create_network() needs the network's name and level")
+    parent = None if isinstance(data.parent, _Unset) else data.parent
     _check_may_attach(by=by, parent=parent)
-    _check_hierarchy(network=None, parent=parent, level=level)
+    _check_hierarchy(network=None, parent=parent, level=data.level)
     with transaction.atomic():
-        network = Network.objects.create(
-            name=name,
-            slug=_unique_slug(name),
-            level=level,
-            parent=parent,
-            summary=summary,
-            description=description,
-            charter=charter,
-            transparency_people=transparency_people,
-            email=email,
-            phone=phone,
-            website=website,
-        )
+        network = Network(slug=_unique_slug(data.name))
+        data.assign_to(network)
+        network.save()
         NetworkRole.objects.create(network=network, user=by, role=NetworkRole.Role.COORDINATOR)
     return network
 
 
-EDITABLE_FIELDS = (
-    "name",
-    "level",
-    "parent",
-    "summary",
-    "description",
-    "charter",
-    "email",
-    "phone",
-    "website",
-    "transparency_people",
-)
-
-
-def update_network(*, network: Network, by: User, **changes: object) -> Network:
+def update_network(*, network: Network, by: User, data: NetworkData) -> Network:
     """Change a network's fields; raise NotAllowed or InvalidHierarchy and change nothing then."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise TypeError(f"update_network() got unexpected fields {sorted(unknown)}")
     if not is_coordinator(user=by, network=network):
         raise NotAllowed(_("Seul·e un·e coordinateur·rice peut modifier ce réseau."))
+    changes = data.given()
     parent = changes.get("parent", network.parent)
     level = changes.get("level", network.level)
     if "parent" in changes and parent is not None and parent.pk != network.parent_id:
-        _check_may_attach(by=by, parent=parent)  # type: ignore[arg-type]
-    _check_hierarchy(network=network, parent=parent, level=level)  # type: ignore[arg-type]
+        _check_may_attach(by=by, parent=parent)
+    _check_hierarchy(network=network, parent=parent, level=level)
     with transaction.atomic():
-        for field, value in changes.items():
-            setattr(network, field, value)
+        data.assign_to(network)
         network.save(update_fields=[*changes, "updated_at"])
     return network
 

@@ -58,7 +58,9 @@ def network_create(request: HttpRequest) -> HttpResponse:
     form = NetworkForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
-            network = services.create_network(by=request.user, **form.cleaned_data)
+            network = services.create_network(
+                by=request.user, data=services.NetworkData.from_mapping(form.cleaned_data)
+            )
         except services.NetworkError as error:
             show_refusal(form, error)
         else:
@@ -79,7 +81,11 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_network(network=network, by=request.user, **form.cleaned_data)
+            services.update_network(
+                network=network,
+                by=request.user,
+                data=services.NetworkData.from_mapping(form.cleaned_data),
+            )
         except services.NetworkError as error:
             show_refusal(form, error)
         else:

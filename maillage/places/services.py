@@ -2,7 +2,6 @@
 
 import math
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.models import User
 from maillage.lib.french import de
 from maillage.lib.geo import distance_km
+from maillage.lib.inputs import UNSET, Input, _Unset
 from maillage.lib.refusals import Refusal
 from maillage.lib.uploads import UnreadableImage, reencode_image, too_large
 from maillage.lib.validators import validate_postal_code
@@ -102,58 +102,75 @@ FRANCE_BOXES: dict[str, tuple[float, float, float, float]] = {
 MAX_KM_FROM_COMMUNE = 30
 DUPLICATE_RADIUS_KM = 0.2
 RESERVED_SLUGS = {"nouveau", "mes-lieux"}
-PLACE_FIELDS = [
-    "name",
-    "types",
-    "summary",
-    "description",
-    "status",
-    "address",
-    "address_complement",
-    "postal_code",
-    "commune",
-    "latitude",
-    "longitude",
-    "opening_hours",
-    "opening_hours_note",
-    "access_step_free",
-    "access_toilets",
-    "access_parking",
-    "access_hearing_loop",
-    "access_public_transport",
-    "accessibility_note",
-    "acceslibre_url",
-    "email",
-    "phone",
-    "website",
-    "is_published",
-]
-SPACE_FIELDS = [
-    "name",
-    "kind",
-    "description",
-    "surface_m2",
-    "capacity",
-    "uses",
-    "price_unit",
-    "price_member_cents",
-    "price_network_cents",
-    "price_public_cents",
-    "is_accessible",
-    "accessibility_note",
-    "is_bookable",
-]
-EQUIPMENT_FIELDS = [
-    "name",
-    "category",
-    "description",
-    "quantity",
-    "sharing_mode",
-    "deposit_cents",
-    "price_cents",
-    "price_unit",
-    "conditions",
-]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaceData(Input):
+    """What a place's form or the API sets on a place (UNSET: left as it is)."""
+
+    name: str | _Unset = UNSET
+    types: list[str] | _Unset = UNSET
+    summary: str | _Unset = UNSET
+    description: str | _Unset = UNSET
+    status: str | _Unset = UNSET
+    address: str | _Unset = UNSET
+    address_complement: str | _Unset = UNSET
+    postal_code: str | _Unset = UNSET
+    commune: Commune | _Unset | None = UNSET
+    latitude: float | _Unset | None = UNSET
+    longitude: float | _Unset | None = UNSET
+    opening_hours: Any | _Unset = UNSET
+    opening_hours_note: str | _Unset = UNSET
+    access_step_free: bool | _Unset = UNSET
+    access_toilets: bool | _Unset = UNSET
+    access_parking: bool | _Unset = UNSET
+    access_hearing_loop: bool | _Unset = UNSET
+    access_public_transport: bool | _Unset = UNSET
+    accessibility_note: str | _Unset = UNSET
+    acceslibre_url: str | _Unset = UNSET
+    email: str | _Unset = UNSET
+    phone: str | _Unset = UNSET
+    website: str | _Unset = UNSET
+    is_published: bool | _Unset = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpaceData(Input):
+    """What is set on a space (UNSET: left as it is)."""
+
+    name: str | _Unset = UNSET
+    kind: str | _Unset = UNSET
+    description: str | _Unset = UNSET
+    surface_m2: int | _Unset | None = UNSET
+    capacity: int | _Unset | None = UNSET
+    uses: str | _Unset = UNSET
+    price_unit: str | _Unset = UNSET
+    price_member_cents: int | _Unset | None = UNSET
+    price_network_cents: int | _Unset | None = UNSET
+    price_public_cents: int | _Unset | None = UNSET
+    is_accessible: bool | _Unset = UNSET
+    accessibility_note: str | _Unset = UNSET
+    is_bookable: bool | _Unset = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class EquipmentData(Input):
+    """What is set on an item of shared equipment (UNSET: left as it is)."""
+
+    name: str | _Unset = UNSET
+    category: str | _Unset = UNSET
+    description: str | _Unset = UNSET
+    quantity: int | _Unset = UNSET
+    sharing_mode: str | _Unset = UNSET
+    deposit_cents: int | _Unset | None = UNSET
+    price_cents: int | _Unset | None = UNSET
+    price_unit: str | _Unset = UNSET
+    conditions: str | _Unset = UNSET
+
+
+PLACE_FIELDS = PlaceData.field_names()
+SPACE_FIELDS = SpaceData.field_names()
+EQUIPMENT_FIELDS = EquipmentData.field_names()
 
 
 def is_in_france(lat: float, lon: float) -> bool:
@@ -313,16 +330,10 @@ def _full_clean(instance: Any, **kwargs: Any) -> None:
         raise InvalidPlace(messages[0], field=None if field == NON_FIELD_ERRORS else field) from exc
 
 
-def _assign(instance: Any, data: Mapping[str, Any], fields: list[str]) -> None:
-    for field in fields:
-        if field in data:
-            setattr(instance, field, data[field])
-
-
-def create_place(*, user: User, data: Mapping[str, Any]) -> Place:
+def create_place(*, user: User, data: PlaceData) -> Place:
     """Create a place whose creator becomes its manager; raise a PlaceError subclass if refused."""
     place = Place(created_by=user)
-    _assign(place, data, PLACE_FIELDS)
+    data.assign_to(place)
     with transaction.atomic():
         _validate_place(place)
         place.slug = unique_slug(place.name)
@@ -334,10 +345,10 @@ def create_place(*, user: User, data: Mapping[str, Any]) -> Place:
     return place
 
 
-def update_place(*, place: Place, by: User, data: Mapping[str, Any]) -> Place:
+def update_place(*, place: Place, by: User, data: PlaceData) -> Place:
     """Update a place (the slug stays: links to it keep working); editing confirms it is true."""
     before = {field: getattr(place, field) for field in PLACE_FIELDS}
-    _assign(place, data, PLACE_FIELDS)
+    data.assign_to(place)
     try:
         with transaction.atomic():
             _validate_place(place)
@@ -417,16 +428,16 @@ def _save_space(space: Space) -> Space:
     return space
 
 
-def create_space(*, place: Place, by: User, data: Mapping[str, Any]) -> Space:
+def create_space(*, place: Place, by: User, data: SpaceData) -> Space:
     """Add a space to a place; raise InvalidPrice on a negative price."""
     space = Space(place=place)
-    _assign(space, data, SPACE_FIELDS)
+    data.assign_to(space)
     return _save_space(space)
 
 
-def update_space(*, space: Space, by: User, data: Mapping[str, Any]) -> Space:
+def update_space(*, space: Space, by: User, data: SpaceData) -> Space:
     """Change a space; raise InvalidPrice on a negative price."""
-    _assign(space, data, SPACE_FIELDS)
+    data.assign_to(space)
     return _save_space(space)
 
 
@@ -449,16 +460,16 @@ def _save_equipment(item: Equipment) -> Equipment:
     return item
 
 
-def create_equipment(*, place: Place, by: User, data: Mapping[str, Any]) -> Equipment:
+def create_equipment(*, place: Place, by: User, data: EquipmentData) -> Equipment:
     """Add shared equipment to a place; raise InvalidPrice or InvalidPlace on bad values."""
     item = Equipment(place=place)
-    _assign(item, data, EQUIPMENT_FIELDS)
+    data.assign_to(item)
     return _save_equipment(item)
 
 
-def update_equipment(*, equipment: Equipment, by: User, data: Mapping[str, Any]) -> Equipment:
+def update_equipment(*, equipment: Equipment, by: User, data: EquipmentData) -> Equipment:
     """Change shared equipment; raise InvalidPrice or InvalidPlace on bad values."""
-    _assign(equipment, data, EQUIPMENT_FIELDS)
+    data.assign_to(equipment)
     return _save_equipment(equipment)
 
 

@@ -68,7 +68,9 @@ def place_create(request: HttpRequest) -> HttpResponse:
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            place = services.create_place(user=request.user, data=form.cleaned_data)
+            place = services.create_place(
+                user=request.user, data=services.PlaceData.from_mapping(form.cleaned_data)
+            )
         except services.DuplicatePlace as exc:
             show_refusal(form, exc)
             duplicate = exc.existing
@@ -89,7 +91,11 @@ def place_edit(request: HttpRequest, slug: str) -> HttpResponse:
     duplicate = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_place(place=place, by=request.user, data=form.cleaned_data)
+            services.update_place(
+                place=place,
+                by=request.user,
+                data=services.PlaceData.from_mapping(form.cleaned_data),
+            )
         except services.DuplicatePlace as exc:
             show_refusal(form, exc)
             duplicate = exc.existing
@@ -153,15 +159,17 @@ def manager_remove(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
 
 
 def _edit_item(
-    request: HttpRequest, *, place, instance, form_class, create, update, title, saved
+    request: HttpRequest, *, place, instance, form_class, data_class, create, update, title, saved
 ) -> HttpResponse:
+    """The one form page of a place's spaces and equipment: `data_class` is their service input."""
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
+        data = data_class.from_mapping(form.cleaned_data)
         try:
             if instance is None:
-                create(place=place, by=request.user, data=form.cleaned_data)
+                create(place=place, by=request.user, data=data)
             else:
-                update(instance, by=request.user, data=form.cleaned_data)
+                update(instance, by=request.user, data=data)
         except services.PlaceError as exc:
             show_refusal(form, exc)
         else:
@@ -194,6 +202,7 @@ def space_create(request: HttpRequest, slug: str) -> HttpResponse:
         place=place,
         instance=None,
         form_class=SpaceForm,
+        data_class=services.SpaceData,
         create=services.create_space,
         update=None,
         title=_("Ajouter un espace"),
@@ -209,6 +218,7 @@ def space_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         place=space.place,
         instance=space,
         form_class=SpaceForm,
+        data_class=services.SpaceData,
         create=None,
         update=lambda item, **kw: services.update_space(space=item, **kw),
         title=_("Modifier l'espace « %(name)s »") % {"name": space.name},
@@ -237,6 +247,7 @@ def equipment_create(request: HttpRequest, slug: str) -> HttpResponse:
         place=place,
         instance=None,
         form_class=EquipmentForm,
+        data_class=services.EquipmentData,
         create=services.create_equipment,
         update=None,
         title=_("Ajouter un équipement"),
@@ -252,6 +263,7 @@ def equipment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         place=item.place,
         instance=item,
         form_class=EquipmentForm,
+        data_class=services.EquipmentData,
         create=None,
         update=lambda obj, **kw: services.update_equipment(equipment=obj, **kw),
         title=_("Modifier l'équipement « %(name)s »") % {"name": item.name},

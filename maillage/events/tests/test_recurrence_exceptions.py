@@ -1,6 +1,7 @@
 """Exceptions of a series: cancel one session, edit one, edit this and all following."""
 
 import datetime
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -120,12 +121,14 @@ def test_this_and_following_splits_the_series_and_moves_registrations(weekly, do
     all_sessions = sessions(weekly)
     fifth, sixth = all_sessions[4], all_sessions[5]
     Registration.objects.create(occurrence=sixth, user=bob, status="confirmed")
-    data = EventData.from_event(weekly)
     # From the fifth session (31 March, after the clock change): Wednesdays at 18:00.
-    data.starts_at = paris(2026, 4, 1, 18, 0)
-    data.ends_at = paris(2026, 4, 1, 19, 0)
-    data.rrule = "FREQ=WEEKLY;BYDAY=WE;COUNT=8"
-    data.title = "Café du mercredi soir"
+    data = replace(
+        EventData.from_event(weekly),
+        starts_at=paris(2026, 4, 1, 18, 0),
+        ends_at=paris(2026, 4, 1, 19, 0),
+        rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=8",
+        title="Café du mercredi soir",
+    )
 
     new = split_series(by=dora, occurrence=fifth, data=data)
 
@@ -149,9 +152,8 @@ def test_this_and_following_splits_the_series_and_moves_registrations(weekly, do
 
 @pytest.mark.django_db
 def test_this_and_following_keeps_the_remaining_count(weekly, dora):
-    data = EventData.from_event(weekly)
     third = sessions(weekly)[2]
-    data.starts_at, data.ends_at = third.starts_at, third.ends_at
+    data = replace(EventData.from_event(weekly), starts_at=third.starts_at, ends_at=third.ends_at)
     new = split_series(by=dora, occurrence=third, data=data)
     # Eight sessions in all: two stay in the old series, six go to the new one.
     assert len(sessions(weekly)) == 2

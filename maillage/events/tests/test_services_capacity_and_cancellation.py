@@ -4,6 +4,7 @@ registrations and tells everyone registered, guests by e-mail."""
 
 import datetime
 import zoneinfo
+from dataclasses import replace
 from unittest import mock
 
 import icalendar
@@ -73,9 +74,7 @@ def statuses(occurrence: Occurrence) -> list[str]:
 
 
 def with_capacity(event: Event, capacity: int | None) -> EventData:
-    data = EventData.from_event(Event.objects.get(pk=event.pk))
-    data.capacity = capacity
-    return data
+    return replace(EventData.from_event(Event.objects.get(pk=event.pk)), capacity=capacity)
 
 
 def test_raising_the_event_capacity_promotes_the_waiting_list_of_each_coming_session(
@@ -118,8 +117,7 @@ def test_keeping_the_same_capacity_promotes_nobody(series, dora, people):
     (first,) = sessions(series, 1)
     reg.register(occurrence=first, user=people[0])
     reg.register(occurrence=first, user=people[1])
-    data = with_capacity(series, 1)
-    data.title = "Café du mardi matin"
+    data = replace(with_capacity(series, 1), title="Café du mardi matin")
 
     update_event(by=dora, event=series, data=data)
 

@@ -23,7 +23,9 @@ def test_a_manager_applies_with_the_charter_accepted(application, charlie, netwo
 
 
 def test_the_accepted_charter_is_a_copy(application, network_a, dora):
-    services.update_network(network=network_a, by=dora, charter="Nouvelle charte.")
+    services.update_network(
+        network=network_a, by=dora, data=services.NetworkData(charter="Nouvelle charte.")
+    )
     application.refresh_from_db()
     assert application.charter_text == "Nous partageons nos espaces et nos savoirs."
 

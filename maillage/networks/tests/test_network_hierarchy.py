@@ -10,12 +10,16 @@ Level = Network.Level
 
 @pytest.fixture
 def regional(dora):
-    return services.create_network(by=dora, name="Tiers-Lieux du Nord", level=Level.REGIONAL)
+    return services.create_network(
+        by=dora, data=services.NetworkData(name="Tiers-Lieux du Nord", level=Level.REGIONAL)
+    )
 
 
 def test_anyone_logged_in_creates_a_root_network_and_coordinates_it(db):
     author = UserFactory()
-    network = services.create_network(by=author, name="Les Tiers-Lieux d'Ici", level=Level.LOCAL)
+    network = services.create_network(
+        by=author, data=services.NetworkData(name="Les Tiers-Lieux d'Ici", level=Level.LOCAL)
+    )
     assert network.slug == "les-tiers-lieux-dici"
     assert network.parent is None
     assert selectors.is_coordinator(user=author, network=network)
@@ -24,15 +28,20 @@ def test_anyone_logged_in_creates_a_root_network_and_coordinates_it(db):
 
 def test_slugs_are_unique_and_avoid_reserved_words(db):
     author = UserFactory()
-    first = services.create_network(by=author, name="Nouveau", level=Level.LOCAL)
-    second = services.create_network(by=author, name="Nouveau", level=Level.LOCAL)
+    first = services.create_network(
+        by=author, data=services.NetworkData(name="Nouveau", level=Level.LOCAL)
+    )
+    second = services.create_network(
+        by=author, data=services.NetworkData(name="Nouveau", level=Level.LOCAL)
+    )
     assert first.slug == "nouveau-2"
     assert second.slug == "nouveau-3"
 
 
 def test_coordinator_of_the_parent_creates_a_child_network(regional, dora):
     child = services.create_network(
-        by=dora, name="Collectif douaisien", level=Level.LOCAL, parent=regional
+        by=dora,
+        data=services.NetworkData(name="Collectif douaisien", level=Level.LOCAL, parent=regional),
     )
     assert child.parent == regional
 
@@ -40,59 +49,87 @@ def test_coordinator_of_the_parent_creates_a_child_network(regional, dora):
 def test_a_stranger_cannot_create_a_child_network(regional):
     stranger = UserFactory()
     with pytest.raises(services.NotAllowed, match="coordinateur"):
-        services.create_network(by=stranger, name="Intrus", level=Level.LOCAL, parent=regional)
+        services.create_network(
+            by=stranger,
+            data=services.NetworkData(name="Intrus", level=Level.LOCAL, parent=regional),
+        )
     assert not Network.objects.filter(name="Intrus").exists()
 
 
 def test_an_admin_may_attach_a_child_anywhere(regional, root):
-    child = services.create_network(by=root, name="Sous-réseau", level=Level.LOCAL, parent=regional)
+    child = services.create_network(
+        by=root, data=services.NetworkData(name="Sous-réseau", level=Level.LOCAL, parent=regional)
+    )
     assert child.parent == regional
 
 
 def test_a_child_must_sit_below_its_parent_level(regional, dora):
     with pytest.raises(services.InvalidHierarchy, match="plus local") as refusal:
-        services.create_network(by=dora, name="Égal", level=Level.REGIONAL, parent=regional)
+        services.create_network(
+            by=dora, data=services.NetworkData(name="Égal", level=Level.REGIONAL, parent=regional)
+        )
     assert refusal.value.field == "level"
     with pytest.raises(services.InvalidHierarchy):
-        services.create_network(by=dora, name="Au-dessus", level=Level.NATIONAL, parent=regional)
+        services.create_network(
+            by=dora,
+            data=services.NetworkData(name="Au-dessus", level=Level.NATIONAL, parent=regional),
+        )
     assert Network.objects.count() == 2  # network_a and regional
 
 
 def test_a_network_cannot_become_its_own_ancestor(regional, dora):
     child = services.create_network(
-        by=dora, name="Départ", level=Level.DEPARTMENTAL, parent=regional
+        by=dora, data=services.NetworkData(name="Départ", level=Level.DEPARTMENTAL, parent=regional)
     )
-    grandchild = services.create_network(by=dora, name="Local", level=Level.LOCAL, parent=child)
+    grandchild = services.create_network(
+        by=dora, data=services.NetworkData(name="Local", level=Level.LOCAL, parent=child)
+    )
     with pytest.raises(services.InvalidHierarchy, match="lui-même"):
-        services.update_network(network=regional, by=dora, parent=grandchild)
+        services.update_network(
+            network=regional, by=dora, data=services.NetworkData(parent=grandchild)
+        )
     with pytest.raises(services.InvalidHierarchy, match="lui-même"):
-        services.update_network(network=regional, by=dora, parent=regional)
+        services.update_network(
+            network=regional, by=dora, data=services.NetworkData(parent=regional)
+        )
     regional.refresh_from_db()
     assert regional.parent is None
 
 
 def test_lowering_a_level_below_a_child_is_refused(regional, dora):
-    services.create_network(by=dora, name="Départ", level=Level.DEPARTMENTAL, parent=regional)
+    services.create_network(
+        by=dora, data=services.NetworkData(name="Départ", level=Level.DEPARTMENTAL, parent=regional)
+    )
     with pytest.raises(services.InvalidHierarchy, match="sous-réseau"):
-        services.update_network(network=regional, by=dora, level=Level.LOCAL)
+        services.update_network(
+            network=regional, by=dora, data=services.NetworkData(level=Level.LOCAL)
+        )
     regional.refresh_from_db()
     assert regional.level == Level.REGIONAL
 
 
 def test_coordinator_of_a_parent_manages_its_descendants(regional, dora, root):
-    child = services.create_network(by=root, name="Enfant", level=Level.LOCAL, parent=regional)
+    child = services.create_network(
+        by=root, data=services.NetworkData(name="Enfant", level=Level.LOCAL, parent=regional)
+    )
     assert not child.roles.filter(user=dora).exists()
     assert selectors.is_coordinator(user=dora, network=child)
-    services.update_network(network=child, by=dora, summary="Géré depuis le parent")
+    services.update_network(
+        network=child, by=dora, data=services.NetworkData(summary="Géré depuis le parent")
+    )
     child.refresh_from_db()
     assert child.summary == "Géré depuis le parent"
 
 
 def test_attaching_to_a_parent_requires_coordinating_it(regional):
     other = UserFactory()
-    orphan = services.create_network(by=other, name="Orphelin", level=Level.LOCAL)
+    orphan = services.create_network(
+        by=other, data=services.NetworkData(name="Orphelin", level=Level.LOCAL)
+    )
     with pytest.raises(services.NotAllowed, match="Tiers-Lieux du Nord"):
-        services.update_network(network=orphan, by=other, parent=regional)
+        services.update_network(
+            network=orphan, by=other, data=services.NetworkData(parent=regional)
+        )
     orphan.refresh_from_db()
     assert orphan.parent is None
 
@@ -108,8 +145,12 @@ def test_coordinator_sees_descendants_in_the_networks_they_coordinate(dora, netw
 
 def test_only_coordinators_edit_a_network(network_a, dora, erin):
     with pytest.raises(services.NotAllowed):
-        services.update_network(network=network_a, by=erin, name="Pris par Erin")
-    services.update_network(network=network_a, by=dora, summary="Le réseau du Douaisis")
+        services.update_network(
+            network=network_a, by=erin, data=services.NetworkData(name="Pris par Erin")
+        )
+    services.update_network(
+        network=network_a, by=dora, data=services.NetworkData(summary="Le réseau du Douaisis")
+    )
     network_a.refresh_from_db()
     assert network_a.name == "Réseau A"
     assert network_a.summary == "Le réseau du Douaisis"

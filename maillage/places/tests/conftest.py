@@ -4,6 +4,7 @@ import pytest
 from PIL import Image
 
 from maillage.places.models import PlaceStatus, PlaceType
+from maillage.places.services import PlaceData
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,7 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture
 def place_data(commune):
-    """Valid data for create_place: a place in Douai, near the commune centre."""
+    """Valid input for create_place: a place in Douai, near the commune centre."""
 
     def build(**overrides):
         data = {
@@ -30,7 +31,7 @@ def place_data(commune):
             "opening_hours": {"mo": "09:00-12:30,14:00-18:00"},
         }
         data.update(overrides)
-        return data
+        return PlaceData(**data)
 
     return build
 

@@ -4,6 +4,7 @@ from maillage.places.models import Place, PlaceRole
 from maillage.places.services import (
     DuplicatePlace,
     OutsideFrance,
+    PlaceData,
     PostalCodeMismatch,
     TooFarFromCommune,
     create_place,
@@ -118,14 +119,14 @@ def test_a_postal_code_of_another_commune_is_refused(user, place_data):
 
 def test_a_refused_update_changes_nothing_in_the_database_or_the_object(place_data, alice, place):
     with pytest.raises(OutsideFrance):
-        update_place(place=place, by=alice, data={"latitude": 0.0, "longitude": 0.0})
+        update_place(place=place, by=alice, data=PlaceData(latitude=0.0, longitude=0.0))
 
     place.refresh_from_db()
     assert (place.latitude, place.longitude) == (50.3714, 3.08)
 
 
 def test_an_update_keeps_the_slug_and_confirms_the_place(alice, place):
-    update_place(place=place, by=alice, data={"name": "La Bobine coopérative"})
+    update_place(place=place, by=alice, data=PlaceData(name="La Bobine coopérative"))
 
     place.refresh_from_db()
     assert place.slug == "la-bobine"
@@ -136,7 +137,7 @@ def test_an_update_keeps_the_slug_and_confirms_the_place(alice, place):
 def test_a_place_may_keep_its_own_name_and_position_when_updated(alice, place):
     PlaceFactory(name="Ailleurs", latitude=50.0, longitude=3.0)
 
-    update_place(place=place, by=alice, data={"summary": "Un tiers-lieu à Douai"})
+    update_place(place=place, by=alice, data=PlaceData(summary="Un tiers-lieu à Douai"))
 
     place.refresh_from_db()
     assert place.summary == "Un tiers-lieu à Douai"

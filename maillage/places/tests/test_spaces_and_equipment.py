@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.places.models import Equipment, Space
-from maillage.places.services import InvalidPrice, create_space
+from maillage.places.services import InvalidPrice, SpaceData, create_space
 from maillage.places.tests.factories import EquipmentFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_a_negative_or_unreadable_price_is_refused_next_to_the_field(logged_in, 
 def test_the_service_refuses_a_negative_price_too(alice, place):
     with pytest.raises(InvalidPrice):
         create_space(
-            place=place, by=alice, data={"name": "Salle", "kind": "desk", "price_public_cents": -1}
+            place=place, by=alice, data=SpaceData(name="Salle", kind="desk", price_public_cents=-1)
         )
     assert not Space.objects.exists()
 

@@ -15,6 +15,7 @@ from maillage.directory.freshness.services import recompute_freshness
 from maillage.networks.models import Membership, MembershipStatus
 from maillage.networks.tests.factories import NetworkFactory
 from maillage.places.models import Place
+from maillage.places.services import PlaceData, SpaceData
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 
 from .conftest import NOW
@@ -112,7 +113,7 @@ def test_editing_a_place_through_its_service_confirms_and_rescores(place, alice)
     Place.objects.filter(pk=place.pk).update(last_confirmed_at=None, freshness_score=0)
     place.refresh_from_db()
     with time_machine.travel(NOW, tick=False):
-        update_place(place=place, by=alice, data={"description": "Nouveau texte."})
+        update_place(place=place, by=alice, data=PlaceData(description="Nouveau texte."))
     place.refresh_from_db()
     assert place.last_confirmed_at == NOW
     assert place.freshness_score > 60
@@ -125,7 +126,7 @@ def test_adding_a_space_through_its_service_rescores_the_place(place, alice):
     create_space(
         place=place,
         by=alice,
-        data={"name": "Salle", "kind": "meeting_room", "price_public_cents": 1000},
+        data=SpaceData(name="Salle", kind="meeting_room", price_public_cents=1000),
     )
     place.refresh_from_db()
     # "offer" and "prices" now hold: two more checks, 6 points.

@@ -78,9 +78,13 @@ def test_spaces_equipment_and_types_are_searchable(reindex):
 def test_the_index_follows_the_services(alice, place):
     from maillage.places import services
 
-    services.update_place(place=place, by=alice, data={"summary": "Une ressourcerie joyeuse"})
+    services.update_place(
+        place=place, by=alice, data=services.PlaceData(summary="Une ressourcerie joyeuse")
+    )
     assert names_for("ressourceries") == ["La Bobine"]
     services.create_equipment(
-        place=place, by=alice, data={"name": "Brodeuse numérique", "category": "textile"}
+        place=place,
+        by=alice,
+        data=services.EquipmentData(name="Brodeuse numérique", category="textile"),
     )
     assert names_for("brodeuses") == ["La Bobine"]
