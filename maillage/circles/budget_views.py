@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.circles import budget
 from maillage.circles import budget_services as services
@@ -32,7 +33,9 @@ from maillage.circles.selectors import (
     is_steward,
 )
 from maillage.ledger.selectors import transfers_caused_by
+from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.forms import show_refusal
+from maillage.lib.money import format_cents
 from maillage.lib.uploads import content_type_of, upload_limit
 
 
@@ -322,7 +325,50 @@ def expense_reverse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _expense_page(request, circle, expense, reverse_form=form, status=400)
 
 
-@require_POST
+def _payee_name(expense: Expense) -> str:
+    if expense.payee_kind == "person" and expense.payee_user:
+        return expense.payee_user.display_name or _("(personne)")
+    if expense.payee_kind == "place" and expense.payee_place:
+        return expense.payee_place.name
+    return expense.payee_name
+
+
+def _pay_confirmation(request: HttpRequest, circle, expense: Expense) -> HttpResponse:
+    detail = reverse("circles:expense-detail", args=[circle.slug, expense.pk])
+    amount = format_cents(expense.amount_cents)
+    left = budget.granted_for_proposal(proposal=expense.proposal) - budget.spent_for_proposal(
+        proposal=expense.proposal
+    )
+    payee = _payee_name(expense)
+    return render_confirmation(
+        request,
+        Confirmation(
+            title=_("Payer %(amount)s à %(payee)s ?") % {"amount": amount, "payee": payee},
+            facts=[
+                (_("Montant payé"), amount),
+                (_("Bénéficiaire"), f"{payee} ({expense.get_payee_kind_display()})"),
+                (_("Dépense"), expense.description),
+                (_("Proposition"), expense.proposal.title),
+                (
+                    _("Reste accordé après paiement"),
+                    format_cents(max(left - expense.amount_cents, 0)),
+                ),
+            ],
+            consequences=[
+                _("%(amount)s quittent tout de suite le compte du cercle pour %(payee)s.")
+                % {"amount": amount, "payee": payee},
+                _("La dépense est validée : elle ne peut plus être refusée."),
+                _("Pour revenir en arrière, il faudra contrepasser le paiement (avec un motif)."),
+            ],
+            confirm_label=_("Confirmer : payer %(amount)s") % {"amount": amount},
+            cancel_url=detail,
+            back_url=detail,
+            back_label=expense.description,
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = get_circle_for_steward(user=request.user, slug=slug)
@@ -330,6 +376,11 @@ def expense_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         # Coordinators see the queue; only the circle's soucieux·ses review expenses.
         raise PermissionDenied
     expense = budget.get_expense(circle=circle, pk=pk)
+    if expense.status != Expense.Status.SUBMITTED:
+        messages.error(request, _("Cette dépense a déjà été examinée."))
+        return redirect("circles:expense-detail", slug=circle.slug, pk=expense.pk)
+    if not is_confirmed(request):
+        return _pay_confirmation(request, circle, expense)
     try:
         services.approve_expense(expense=expense, by=request.user)
     except services.BudgetError as error:

@@ -7,9 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.circles import budget
 from maillage.circles import meeting_services as services
@@ -27,7 +30,9 @@ from maillage.circles.selectors import (
     get_meeting_for_member,
     get_meeting_for_runner,
 )
+from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import date_format
 
 
 @login_required
@@ -217,9 +222,56 @@ def meeting_open(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _close_confirmation(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    detail = reverse("circles:meeting-detail", args=[meeting.circle.slug, meeting.pk])
+    decided = Decision.objects.filter(meeting=meeting).count()
+    undecided = (
+        meeting.agenda.exclude(pk__in=Decision.objects.filter(meeting=meeting).values("item_id"))
+        .filter(revises__isnull=True)
+        .count()
+    )
+    consequences = [
+        _("Plus aucune décision ne pourra être prise dans cette réunion."),
+        _("Le compte rendu est arrêté tel qu'il est."),
+    ]
+    if undecided:
+        consequences.append(
+            ngettext(
+                "%(n)d point sans décision retourne en attente d'une prochaine réunion.",
+                "%(n)d points sans décision retournent en attente d'une prochaine réunion.",
+                undecided,
+            )
+            % {"n": undecided}
+        )
+    return render_confirmation(
+        request,
+        Confirmation(
+            title=_("Clore « %(title)s » ?") % {"title": meeting.title},
+            facts=[
+                (_("Réunion"), meeting.title),
+                (_("Date"), date_format(timezone.localtime(meeting.starts_at), "l j F Y, H:i")),
+                (_("Décisions prises"), str(decided)),
+                (_("Points sans décision"), str(undecided)),
+            ],
+            consequences=consequences,
+            confirm_label=_("Confirmer : clore la réunion"),
+            cancel_url=detail,
+            danger=True,
+            back_url=detail,
+            back_label=meeting.title,
+        ),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    if not is_confirmed(request):
+        meeting = get_meeting_for_runner(user=request.user, slug=slug, pk=pk)
+        if meeting.status != Meeting.Status.OPEN:
+            messages.error(request, _("Seule une réunion en cours peut être close."))
+            return redirect("circles:meeting-detail", meeting.circle.slug, meeting.pk)
+        return _close_confirmation(request, meeting)
     return _step(
         request,
         slug,

@@ -8,9 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.lib.confirm import Confirmation, is_confirmed
 from maillage.lib.csvio import csv_response, delimiter_from_query
+from maillage.lib.french import date_format
 from maillage.lib.money import format_cents
 from maillage.mobility import selectors, settlement
 from maillage.networks.selectors import get_network_for_coordinator, is_coordinator
@@ -134,6 +138,7 @@ def statement(
         {
             **statement_context(place=place, network=network, report=report),
             "can_close": is_coordinator(user=request.user, network=network),
+            **_closing_facts(first),
             **_around(first),
         },
     )
@@ -201,6 +206,7 @@ def network_flows(request: HttpRequest, slug: str, year: int, month: int) -> Htt
             "month": first,
             "flows": flows,
             "closed": result.closed,
+            **_closing_facts(first),
             "chart": flows_chart(flows),
             "max_visits": max((f.visits for f in flows), default=0),
             **_around(first),
@@ -208,22 +214,61 @@ def network_flows(request: HttpRequest, slug: str, year: int, month: int) -> Htt
     )
 
 
+def _month_over(first: datetime.date) -> bool:
+    """Whether the month is over, so it may be closed (from the first of the next one)."""
+    return settlement.next_month(first) <= timezone.localdate()
+
+
+def _closing_facts(first: datetime.date) -> dict:
+    return {
+        "month_over": _month_over(first),
+        "closes_on": settlement.next_month(first),
+    }
+
+
 @login_required
 def close_month(request: HttpRequest, slug: str, year: int, month: int) -> HttpResponse:
     network = get_network_for_coordinator(user=request.user, slug=slug)
     first = _month(year, month)
-    if request.method == "POST":
+    status = 200
+    if is_confirmed(request):
         try:
             settlement.close_month(network=network, month=first, by=request.user)
         except settlement.SettlementError as exc:
             messages.error(request, exc.message)
+            status = 400
         else:
             messages.success(request, _("Le mois est clôturé : ses relevés sont figés."))
             return redirect("mobility:flows", network.slug, first.year, first.month)
     result = settlement.settle_month(network=network, month=first)
+    confirmation = None
+    if _month_over(first) and not result.closed:
+        label = date_format(first, "F Y")
+        confirmation = Confirmation(
+            title=_("Clôturer %(month)s") % {"month": label},
+            consequences=[
+                _("Les relevés de tous les lieux pour %(month)s sont figés tels qu'affichés ici.")
+                % {"month": label},
+                _(
+                    "Les arrivées, absences et contrepassations enregistrées ensuite pour des "
+                    "visites de ce mois seront reportées sur le mois ouvert suivant."
+                ),
+                _("Cette action est définitive : un mois clôturé ne se rouvre pas."),
+            ],
+            confirm_label=_("Confirmer : clôturer %(month)s") % {"month": label},
+            cancel_url=reverse("mobility:flows", args=[network.slug, first.year, first.month]),
+            danger=True,
+        )
     return render(
         request,
         "mobility/close_month.html",
-        {"network": network, "month": first, "settlement": result, "closed": result.closed},
-        status=400 if request.method == "POST" else 200,
+        {
+            "network": network,
+            "month": first,
+            "settlement": result,
+            "closed": result.closed,
+            "confirmation": confirmation,
+            **_closing_facts(first),
+        },
+        status=status,
     )

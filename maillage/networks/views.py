@@ -3,16 +3,17 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation, safe_next
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import date_format
 from maillage.networks import selectors, services
 from maillage.networks.forms import (
     ApplyForm,
@@ -22,7 +23,7 @@ from maillage.networks.forms import (
     TerritoryForm,
 )
 from maillage.networks.models import Membership, MembershipStatus
-from maillage.places.selectors import places_geojson, places_managed_by
+from maillage.places.selectors import can_edit_place, places_geojson, places_managed_by
 
 
 def network_list(request: HttpRequest) -> HttpResponse:
@@ -239,17 +240,63 @@ TRANSITIONS: dict[str, tuple[Transition, bool, bool, Promise]] = {
 }
 
 
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
+# The transitions that cannot be undone in one click: they show what will happen first, and
+# from which statuses (from another, the service explains why it cannot be done).
+CONFIRMED: dict[str, set[str]] = {
+    "accepter": {MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW},
+    "quitter": {MembershipStatus.ACCEPTED, MembershipStatus.SUSPENDED},
+}
+
+
+def _transition_confirmation(
+    request: HttpRequest, membership: Membership, action: str
+) -> HttpResponse:
+    network, place = membership.network, membership.place
+    detail = reverse("networks:membership-detail", args=[network.slug, membership.pk])
+    names = {"place": place.name, "network": network.name}
+    facts = [(_("Lieu"), place.name), (_("Réseau"), network.name)]
+    if action == "accepter":
+        facts.append((_("Candidature du"), date_format(membership.applied_at, "j F Y")))
+        if membership.motivation:
+            facts.append((_("Motivation"), membership.motivation))
+        confirmation = Confirmation(
+            title=_("Accepter « %(place)s » dans « %(network)s » ?") % names,
+            facts=facts,
+            consequences=[
+                _(
+                    "« %(place)s » devient membre de « %(network)s » : il apparaît sur la carte "
+                    "et dans la liste du réseau."
+                )
+                % names,
+                _("Les gestionnaires du lieu sont prévenu·es de la décision."),
+                _(
+                    "Une adhésion acceptée ne redevient pas une candidature : pour revenir en "
+                    "arrière, il faudra la suspendre ou marquer le lieu comme parti."
+                ),
+            ],
+            confirm_label=_("Confirmer : accepter l'adhésion"),
+            cancel_url=detail,
+        )
+    else:
+        facts.append((_("Statut"), membership.get_status_display()))
+        confirmation = Confirmation(
+            title=_("« %(place)s » quitte « %(network)s » ?") % names,
+            facts=facts,
+            consequences=[
+                _("Le lieu n'est plus membre du réseau : il disparaît de sa carte et de sa liste."),
+                _("Pour revenir, il faudra déposer une nouvelle candidature."),
+                _("Les coordinateur·rices du réseau et les gestionnaires du lieu sont prévenu·es."),
+            ],
+            confirm_label=_("Confirmer : quitter le réseau"),
+            cancel_url=detail,
+            danger=True,
+        )
+    confirmation.back_url, confirmation.back_label = detail, _("Retour à l'adhésion")
+    return render_confirmation(request, confirmation)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_transition(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404
@@ -258,6 +305,15 @@ def membership_transition(request: HttpRequest, slug: str, pk: int, action: str)
         membership = selectors.get_membership_for_coordinator(user=request.user, slug=slug, pk=pk)
     else:
         membership = selectors.get_membership_for_viewer(user=request.user, slug=slug, pk=pk)
+    if action in CONFIRMED and membership.status in CONFIRMED[action]:
+        if not selectors.is_coordinator(user=request.user, network=membership.network) and (
+            action != "quitter" or not can_edit_place(user=request.user, place=membership.place)
+        ):
+            raise PermissionDenied
+        if not is_confirmed(request):
+            return _transition_confirmation(request, membership, action)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ReasonForm(request.POST)
     form.is_valid()
     text = form.cleaned_data.get("reason", "")
@@ -277,7 +333,7 @@ def membership_transition(request: HttpRequest, slug: str, pk: int, action: str)
     else:
         messages.success(request, done)
     return redirect(
-        _safe_next(request)
+        safe_next(request)
         or reverse("networks:membership-detail", args=[membership.network.slug, pk])
     )
 

@@ -16,7 +16,14 @@ from playwright.sync_api import expect
 
 from maillage.accounts.tests.factories import UserFactory
 from maillage.circles import budget_services, meeting_services
-from maillage.circles.models import CircleRole, Decision, Expense, FunderKind, Proposal
+from maillage.circles.models import (
+    CircleRole,
+    Decision,
+    Expense,
+    FunderKind,
+    Meeting,
+    Proposal,
+)
 from maillage.circles.tests.factories import (
     ONE_PAGE_PDF,
     ActionFactory,
@@ -139,7 +146,12 @@ def test_budget_goes_from_proposal_to_transparency(
     page_is_fine(page, screenshot, viewport, "3-decide")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_text("Décision enregistrée : adoptée.")).to_be_visible()
-    page.get_by_role("button", name="Clore la réunion").click()
+    page.get_by_role("link", name="Clore la réunion…").click()
+    # The confirmation step: what closing does, before it is done.
+    expect(page.get_by_text("Plus aucune décision ne pourra être prise")).to_be_visible()
+    page_is_fine(page, screenshot, viewport, "3b-close-confirm")
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.OPEN
+    page.get_by_role("button", name="Confirmer : clore la réunion").click()
     expect(page.get_by_text("La réunion est close ; son compte rendu est prêt.")).to_be_visible()
     decision = Decision.objects.get(proposal=proposal)
     assert decision.amount_granted_cents == 250_000
@@ -160,7 +172,13 @@ def test_budget_goes_from_proposal_to_transparency(
     # 4. Gaston approves it: the ledger pays Fanny from the circle's account.
     act_as(page, live_server, world["Gaston"])
     page.goto(reverse("circles:expense-detail", args=[slug, expense.pk]))
-    page.get_by_role("button", name="Valider et payer").click()
+    page.get_by_role("link", name=re.compile("^Valider et payer")).click()
+    # The confirmation step shows the amount and what follows; nothing is paid yet.
+    expect(page.locator("h1")).to_have_text(re.compile("^Payer 1\u202f000\u00a0€ à Fanny"))
+    expect(page.get_by_text("quittent tout de suite le compte du cercle")).to_be_visible()
+    page_is_fine(page, screenshot, viewport, "4b-pay-confirm")
+    assert not Transfer.objects.caused_by(expense).exists()
+    page.get_by_role("button", name="Confirmer : payer 1\u202f000\u00a0€").click()
     expect(page.get_by_text("Validée et payée").first).to_be_visible()
     assert Transfer.objects.caused_by(expense).get().authority == decision
 

@@ -201,7 +201,13 @@ def test_a_newcomer_lists_a_place_and_joins_a_regional_network(
     check_accessibility(page)
     assert labels_away_from_their_fields(page) == []
     look("10-dashboard")
-    card.get_by_role("button", name="Accepter").click()
+    card.get_by_role("link", name=re.compile("^Accepter…")).click()
+    # The confirmation step: the application and what accepting does; nothing changed yet.
+    expect(page.locator("h1")).to_contain_text(f"Accepter « {PLACE_NAME} »")
+    expect(page.get_by_text("Ouvrir notre atelier aux lieux de la région.")).to_be_visible()
+    check_accessibility(page)
+    look("10b-accept-confirm")
+    page.get_by_role("button", name="Confirmer : accepter l'adhésion").click()
     expect(page.locator("#status-accepted")).to_contain_text(PLACE_NAME)
     look("11-accepted")
 

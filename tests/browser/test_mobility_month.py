@@ -56,10 +56,13 @@ def test_coordinator_closes_the_month(
     page.goto(reverse("mobility:flows", args=["reseau-hdf", 2026, 3]))
     expect(page.get_by_role("img", name="Matrice des flux")).to_be_visible()
     page_is_fine(page, screenshot, viewport, "flows")
-    page.get_by_role("link", name="Clôturer ce mois").click()
+    page.get_by_role("link", name="Clôturer ce mois…").click()
+    # The confirmation step: the month's figures and what closing does; nothing closed yet.
+    expect(page.get_by_text("un mois clôturé ne se rouvre pas")).to_be_visible()
+    expect(page.locator("dl.facts")).to_contain_text("2,50")
     page_is_fine(page, screenshot, viewport, "close")
-    page.get_by_label("Je confirme la clôture de ce mois").check()
-    page.get_by_role("button", name="Clôturer le mois").click()
+    assert not ClosedMonth.objects.exists()
+    page.get_by_role("button", name="Confirmer : clôturer mars 2026").click()
     expect(page.get_by_text("Le mois est clôturé : ses relevés sont figés.")).to_be_visible()
     expect(page.get_by_text("Mois clôturé le")).to_be_visible()
     assert ClosedMonth.objects.get().visits == 1

@@ -220,8 +220,8 @@ def test_approving_twice_pays_once(circle, granted, contributor, steward, circle
     client = circle_client("steward")
     url = reverse("circles:expense-approve", args=[circle.slug, filed.pk])
 
-    client.post(url)
-    response = client.post(url, follow=True)
+    client.post(url, {"confirm": "oui"})
+    response = client.post(url, {"confirm": "oui"}, follow=True)
 
     assert "déjà été examinée" in response.content.decode()
     assert Transfer.objects.filter(reason=CircleReason.CIRCLE_EXPENSE).count() == 1

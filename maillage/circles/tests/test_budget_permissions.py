@@ -69,6 +69,8 @@ GET_MATRIX = {
     "expense-list": QUEUE,
     "expense-detail": MEMBERS,
     "expense-receipt": MEMBERS,
+    # The payment's confirmation page: only the circle's soucieux·ses review expenses.
+    "expense-approve": [LOGIN, 403, 403, 200, 403, 403, 403, 403],
 }
 
 POST_MATRIX = {
@@ -76,7 +78,7 @@ POST_MATRIX = {
     # Bob wrote the proposal: only he withdraws it.
     "proposal-withdraw": ([LOGIN, DONE, 403, 403, 403, 403, 403, 403], {}),
     # Fanny filed the expense: the soucieux Gaston reviews it, coordinators only look.
-    "expense-approve": ([LOGIN, 403, 403, DONE, 403, 403, 403, 403], {}),
+    "expense-approve": ([LOGIN, 403, 403, DONE, 403, 403, 403, 403], {"confirm": "oui"}),
     "expense-reject": ([LOGIN, 403, 403, DONE, 403, 403, 403, 403], {"reason": "Illisible"}),
 }
 
@@ -118,7 +120,7 @@ def test_budget_actions_answer_each_persona_as_expected(
 
 def test_budget_actions_refuse_get(circle, state, circle_client):
     client = circle_client("steward")
-    for name in POST_MATRIX:
+    for name in set(POST_MATRIX) - set(GET_MATRIX):
         assert client.get(_url(name, state, circle)).status_code == 405
 
 

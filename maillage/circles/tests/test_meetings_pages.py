@@ -170,9 +170,12 @@ def test_closing_sends_undecided_proposals_back_and_stops_decisions(
     svc.add_agenda_item(meeting=open_meeting, by=steward, proposal=later)
     svc.publish_agenda(meeting=open_meeting, by=steward)
     grant(open_meeting, steward, proposal, envelope, 100_000)
-    circle_client("steward").post(
-        reverse("circles:meeting-close", args=["douaisis", open_meeting.pk])
-    )
+    url = reverse("circles:meeting-close", args=["douaisis", open_meeting.pk])
+    summary = circle_client("steward").get(url).content.decode()
+    assert "1 point sans décision retourne en attente" in summary
+    open_meeting.refresh_from_db()
+    assert open_meeting.status == Meeting.Status.OPEN  # the summary changes nothing
+    circle_client("steward").post(url, {"confirm": "oui"})
     open_meeting.refresh_from_db()
     later.refresh_from_db()
     assert open_meeting.status == Meeting.Status.CLOSED

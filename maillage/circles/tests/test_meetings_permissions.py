@@ -58,6 +58,8 @@ def _urls(meeting, decision, item):
         "meeting-publish": (reverse("circles:meeting-publish", args=args), "post", RUN_POST),
         "meeting-open": (reverse("circles:meeting-open", args=args), "post", RUN_POST),
         "meeting-close": (reverse("circles:meeting-close", args=args), "post", RUN_POST),
+        # The confirmation step before closing.
+        "meeting-close-page": (reverse("circles:meeting-close", args=args), "get", RUN_GET),
         "decision-detail": (
             reverse("circles:decision-detail", args=["douaisis", decision.pk]),
             "get",
@@ -78,6 +80,7 @@ URL_NAMES = [
     "meeting-publish",
     "meeting-open",
     "meeting-close",
+    "meeting-close-page",
     "decision-detail",
 ]
 
@@ -89,7 +92,7 @@ def test_permission_matrix(circle_client, decided, steward, action, persona, nam
     item = meeting.agenda.create(proposal=decision.proposal, position=5)
     url, method, expected = _urls(meeting, decision, item)[name]
     client = circle_client(persona)
-    response = client.get(url) if method == "get" else client.post(url, {})
+    response = client.get(url) if method == "get" else client.post(url, {"confirm": "oui"})
     assert response.status_code == expected[persona], (persona, name)
     if response.status_code == 302 and persona == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))

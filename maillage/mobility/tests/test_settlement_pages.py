@@ -56,21 +56,51 @@ def test_only_coordinators_can_post_a_closing(persona_client, visit, after_march
 def test_the_coordinator_closes_the_month_with_the_button(client, dora, visit, after_march):
     client.force_login(dora)
     page = client.get(CLOSE_URL).content.decode()
-    assert "Clôturer le mois" in page and "2,50" in page and 'name="confirm"' in page
-    response = client.post(CLOSE_URL, {"confirm": "on"}, follow=True)
+    assert "Confirmer : clôturer mars 2026" in page and "2,50" in page
+    assert 'name="confirm" value="oui"' in page
+    assert client.post(CLOSE_URL).status_code == 200  # a bare POST only shows the summary
+    assert not ClosedMonth.objects.exists()
+    response = client.post(CLOSE_URL, {"confirm": "oui"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("mobility:flows", args=["reseau-a", 2026, 3])
     assert "Le mois est clôturé" in response.content.decode()
     assert ClosedMonth.objects.get().amount_cents == 250
-    again = client.post(CLOSE_URL, {"confirm": "on"})
+    again = client.post(CLOSE_URL, {"confirm": "oui"})
     assert again.status_code == 400
     assert "est déjà clôturé" in again.content.decode()
     assert ClosedMonth.objects.count() == 1
 
 
+FLOWS_URL = reverse("mobility:flows", args=["reseau-a", 2026, 3])
+
+
+def test_the_current_month_is_not_offered_for_closing(client, dora, alice, visit):
+    client.force_login(dora)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 10, tzinfo=PARIS), tick=False):
+        flows = client.get(FLOWS_URL).content.decode()
+        page = client.get(CLOSE_URL).content.decode()
+    assert "Clôturer ce mois" not in flows
+    assert "il pourra être clôturé à partir du 1er avril 2026" in flows
+    assert 'name="confirm"' not in page
+    assert "il pourra être clôturé à partir du 1er avril 2026" in page
+
+
+def test_a_past_open_month_is_offered_for_closing(client, dora, visit, after_march):
+    client.force_login(dora)
+    assert "Clôturer ce mois…" in client.get(FLOWS_URL).content.decode()
+    assert "Clôturer ce mois…" in client.get(STATEMENT_URL).content.decode()
+
+
+def test_a_closed_month_is_not_offered_again(client, dora, visit, network_a, after_march):
+    settlement.close_month(network=network_a, month=TUESDAY, by=dora)
+    client.force_login(dora)
+    assert "Clôturer ce mois" not in client.get(FLOWS_URL).content.decode()
+    assert 'name="confirm"' not in client.get(CLOSE_URL).content.decode()
+
+
 def test_closing_an_unfinished_month_shows_a_french_error(client, dora, visit):
     client.force_login(dora)
     with time_machine.travel(datetime.datetime(2026, 3, 20, 10, tzinfo=PARIS), tick=False):
-        response = client.post(CLOSE_URL, {"confirm": "on"})
+        response = client.post(CLOSE_URL, {"confirm": "oui"})
     assert response.status_code == 400
     assert "n&#x27;est pas terminé" in response.content.decode()
     assert not ClosedMonth.objects.exists()

@@ -86,7 +86,7 @@ def post_url(name: str, membership: Membership) -> str:
 )
 def test_post_permission_matrix(persona_client, membership, url_name, persona, expected):
     response = persona_client(persona).post(
-        post_url(url_name, membership), {"reason": "Cotisation impayée."}
+        post_url(url_name, membership), {"reason": "Cotisation impayée.", "confirm": "oui"}
     )
     assert outcome(response) == expected
     status = Membership.objects.get(pk=membership.pk).status
@@ -98,7 +98,8 @@ def test_a_coordinator_of_network_b_cannot_act_on_network_a(persona_client, memb
     client = persona_client("erin")
     for action in ["examiner", "accepter", "refuser", "suspendre", "reintegrer", "quitter"]:
         url = reverse("networks:membership-transition", args=["reseau-a", membership.pk, action])
-        assert client.post(url, {"reason": "x"}).status_code == 403
+        assert client.post(url, {"reason": "x", "confirm": "oui"}).status_code == 403
+        assert client.get(url).status_code in (403, 405)
     response = client.post(
         reverse("networks:network-edit", args=["reseau-a"]), {"name": "Pris", "level": "local"}
     )

@@ -217,7 +217,9 @@ def test_an_invalid_transition_is_explained_with_the_current_status(persona_clie
 
 def test_next_never_redirects_off_site(persona_client, membership):
     url = reverse("networks:membership-transition", args=["reseau-a", membership.pk, "quitter"])
-    response = persona_client("alice").post(url, {"next": "https://evil.example/"})
+    response = persona_client("alice").post(
+        url, {"next": "https://evil.example/", "confirm": "oui"}
+    )
     assert response["Location"] == reverse(
         "networks:membership-detail", args=["reseau-a", membership.pk]
     )
@@ -229,7 +231,7 @@ def test_my_memberships_lists_my_places_and_lets_me_leave(persona_client, member
     assert "Réseau A" in page.content.decode()
     assert "Quitter" in page.content.decode()
     leave = reverse("networks:membership-transition", args=["reseau-a", membership.pk, "quitter"])
-    response = client.post(leave, {"next": reverse("networks:my-memberships")})
+    response = client.post(leave, {"next": reverse("networks:my-memberships"), "confirm": "oui"})
     assert response["Location"] == reverse("networks:my-memberships")
     assert Membership.objects.get(pk=membership.pk).status == MembershipStatus.LEFT
 
@@ -243,3 +245,39 @@ def test_membership_history_shows_every_step(persona_client, network_a, other_pl
     assert "Candidature déposée" in html
     assert "Impayé." in html
     assert "Suspendue" in html
+
+
+def test_accepting_shows_what_will_happen_before_accepting(persona_client, application):
+    client = persona_client("dora")
+    url = reverse("networks:membership-transition", args=["reseau-a", application.pk, "accepter"])
+
+    page = client.get(url + "?next=" + reverse("networks:membership-list", args=["reseau-a"]))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Accepter « Le Hangar » dans « Réseau A » ?" in text
+    assert "Nous voulons partager notre atelier." in text
+    assert 'name="confirm" value="oui"' in text
+    assert 'name="next" value="/reseaux/reseau-a/adhesions/"' in text
+    assert client.post(url).status_code == 200  # a bare POST only shows the summary again
+    assert Membership.objects.get(pk=application.pk).status == MembershipStatus.APPLIED
+
+    response = client.post(url, {"confirm": "oui"})
+
+    assert response.status_code == 302
+    assert Membership.objects.get(pk=application.pk).status == MembershipStatus.ACCEPTED
+
+
+def test_leaving_asks_first(persona_client, membership):
+    client = persona_client("alice")
+    url = reverse("networks:membership-transition", args=["reseau-a", membership.pk, "quitter"])
+
+    page = client.get(url)
+
+    assert "Pour revenir, il faudra déposer une nouvelle candidature." in page.content.decode()
+    assert Membership.objects.get(pk=membership.pk).status == MembershipStatus.ACCEPTED
+
+
+def test_a_member_who_cannot_leave_gets_no_confirmation(persona_client, membership):
+    url = reverse("networks:membership-transition", args=["reseau-a", membership.pk, "quitter"])
+    assert persona_client("bob").get(url).status_code == 403
