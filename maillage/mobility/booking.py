@@ -337,6 +337,29 @@ def _notify_cancellation(*, booking: Booking, by: User | None) -> None:
     )
 
 
+def _notify_visitor(*, booking: Booking, by: User | None) -> None:
+    """Tell the visitor the host's answer to their request (or that nobody answered in time)."""
+    place = booking.offer.place
+    names = {"place": place.name, "when": _when(booking)}
+    if booking.status == Booking.Status.CONFIRMED:
+        title = _("Réservation acceptée : « %(place)s » le %(when)s") % names
+        body = _("Votre poste est réservé. Bonne visite !")
+    elif by is None:
+        title = _("Demande expirée : « %(place)s » le %(when)s") % names
+        body = _("Le lieu n'a pas répondu à temps : le jour vous est rendu.")
+    else:
+        title = _("Réservation refusée : « %(place)s » le %(when)s") % names
+        body = _("Le lieu ne peut pas vous accueillir ce jour-là : le jour vous est rendu.")
+    notify(
+        users=[booking.member_pass.holder],
+        topic="mobility.booking",
+        title=title,
+        body=body,
+        url=reverse("mobility:pass-detail", args=[booking.member_pass_id]),
+        exclude=by,
+    )
+
+
 def _release(booking: Booking) -> None:
     """Give the booking's desk back to its host day (call under the booking's lock)."""
     takes_am = booking.half in (Half.FULL, Half.AM)
@@ -413,6 +436,7 @@ def approve_booking(*, booking: Booking, by: User) -> Booking:
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
         mark_handled(key=_approval_key(booking))
+        _notify_visitor(booking=booking, by=by)
     return booking
 
 
@@ -429,6 +453,7 @@ def refuse_booking(*, booking: Booking, by: User | None = None) -> Booking:
         booking.decided_at = timezone.now()
         booking.save(update_fields=["status", "decided_at"])
         mark_handled(key=_approval_key(booking))
+        _notify_visitor(booking=booking, by=by)
     return booking
 
 

@@ -430,14 +430,56 @@ def _notify_decision(*, membership: Membership, by: User, note: str = "") -> Non
     else:
         title = _("Adhésion refusée : « %(place)s » ne rejoint pas « %(network)s »") % names
         body = _("Motif : %(reason)s") % {"reason": membership.reason}
-    applicants = place_managers(place=membership.place)
-    if membership.applied_by is not None:
-        applicants.append(membership.applied_by)
     notify(
-        users=applicants,
+        users=_place_people(membership),
         topic="networks.membership",
         title=title,
         body=body,
+        url=_membership_url(membership),
+        exclude=by,
+    )
+
+
+def _place_people(membership: Membership) -> list[User]:
+    """Who speaks for the place in the network: its managers and whoever applied."""
+    people = place_managers(place=membership.place)
+    if membership.applied_by is not None:
+        people.append(membership.applied_by)
+    return people
+
+
+def _notify_suspension(*, membership: Membership, by: User) -> None:
+    names = {"place": membership.place.name, "network": membership.network.name}
+    notify(
+        users=_place_people(membership),
+        topic="networks.membership",
+        title=_("Adhésion suspendue : « %(place)s » dans « %(network)s »") % names,
+        body=_("Motif : %(reason)s") % {"reason": membership.reason},
+        url=_membership_url(membership),
+        exclude=by,
+    )
+
+
+def _notify_reinstatement(*, membership: Membership, by: User) -> None:
+    names = {"place": membership.place.name, "network": membership.network.name}
+    notify(
+        users=_place_people(membership),
+        topic="networks.membership",
+        title=_("Adhésion rétablie : « %(place)s » est de nouveau membre de « %(network)s »")
+        % names,
+        url=_membership_url(membership),
+        exclude=by,
+    )
+
+
+def _notify_departure(*, membership: Membership, by: User) -> None:
+    """The coordinators and the place's people all hear of it, except who did it."""
+    names = {"place": membership.place.name, "network": membership.network.name}
+    notify(
+        users=[*_coordinator_users(membership.network), *_place_people(membership)],
+        topic="networks.membership",
+        title=_("Départ : « %(place)s » a quitté « %(network)s »") % names,
+        body=_("Enregistré par %(who)s.") % {"who": by.public_name},
         url=_membership_url(membership),
         exclude=by,
     )
@@ -547,26 +589,32 @@ def suspend_membership(*, membership: Membership, by: User, reason: str) -> Memb
     """Suspend an accepted member with a reason; raise NotAllowed, ReasonRequired or InvalidTransition."""
     _require_coordinator(membership=membership, by=by)
     reason = _require_reason(reason)
-    return _transition(
-        membership=membership,
-        by=by,
-        allowed_from={MembershipStatus.ACCEPTED},
-        to=MembershipStatus.SUSPENDED,
-        note=reason,
-        sets_reason=True,
-    )
+    with transaction.atomic():
+        _transition(
+            membership=membership,
+            by=by,
+            allowed_from={MembershipStatus.ACCEPTED},
+            to=MembershipStatus.SUSPENDED,
+            note=reason,
+            sets_reason=True,
+        )
+        _notify_suspension(membership=membership, by=by)
+    return membership
 
 
 def reinstate_membership(*, membership: Membership, by: User, note: str = "") -> Membership:
     """Lift a suspension; raise NotAllowed or InvalidTransition."""
     _require_coordinator(membership=membership, by=by)
-    return _transition(
-        membership=membership,
-        by=by,
-        allowed_from={MembershipStatus.SUSPENDED},
-        to=MembershipStatus.ACCEPTED,
-        note=note.strip(),
-    )
+    with transaction.atomic():
+        _transition(
+            membership=membership,
+            by=by,
+            allowed_from={MembershipStatus.SUSPENDED},
+            to=MembershipStatus.ACCEPTED,
+            note=note.strip(),
+        )
+        _notify_reinstatement(membership=membership, by=by)
+    return membership
 
 
 def leave_network(*, membership: Membership, by: User, note: str = "") -> Membership:
@@ -578,13 +626,16 @@ def leave_network(*, membership: Membership, by: User, note: str = "") -> Member
         raise NotAllowed(
             _("Seul·e un·e gestionnaire du lieu ou un·e coordinateur·rice du réseau peut le faire.")
         )
-    return _transition(
-        membership=membership,
-        by=by,
-        allowed_from={MembershipStatus.ACCEPTED, MembershipStatus.SUSPENDED},
-        to=MembershipStatus.LEFT,
-        note=note.strip(),
-    )
+    with transaction.atomic():
+        _transition(
+            membership=membership,
+            by=by,
+            allowed_from={MembershipStatus.ACCEPTED, MembershipStatus.SUSPENDED},
+            to=MembershipStatus.LEFT,
+            note=note.strip(),
+        )
+        _notify_departure(membership=membership, by=by)
+    return membership
 
 
 def accept_places_in_bulk(

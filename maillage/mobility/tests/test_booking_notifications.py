@@ -136,3 +136,49 @@ def test_an_answered_request_is_read_for_every_host(
 
     assert not unread_requests().exists()
     assert Notification.objects.filter(title__startswith="Réservation à valider").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "title", "body"),
+    [
+        (
+            "approve",
+            "Réservation acceptée : « Le Hangar » le mercredi 4 mars 2026",
+            "Votre poste est réservé. Bonne visite !",
+        ),
+        (
+            "refuse",
+            "Réservation refusée : « Le Hangar » le mercredi 4 mars 2026",
+            "Le lieu ne peut pas vous accueillir ce jour-là : le jour vous est rendu.",
+        ),
+        (
+            "expire",
+            "Demande expirée : « Le Hangar » le mercredi 4 mars 2026",
+            "Le lieu n'a pas répondu à temps : le jour vous est rendu.",
+        ),
+    ],
+)
+def test_the_visitor_hears_the_hosts_answer(
+    bob_pass, approval, other_place, bob, charlie, frozen, answer, title, body
+):
+    visit = book(bob_pass, other_place)
+
+    if answer == "approve":
+        svc.approve_booking(booking=visit, by=charlie)
+        svc.approve_booking(booking=visit, by=charlie)  # a second click tells nothing new
+    elif answer == "refuse":
+        svc.refuse_booking(booking=visit, by=charlie)
+    else:
+        frozen.move_to(datetime.datetime(2026, 3, 3, 11, 0, tzinfo=PARIS))
+        svc.expire_pending()
+
+    note = Notification.objects.get(user=bob)
+    assert (note.title, note.body) == (title, body)
+    assert note.url == reverse("mobility:pass-detail", args=[bob_pass.pk])
+    assert not Notification.objects.filter(user=charlie, title=title).exists()
+
+
+def test_a_visitor_is_not_told_of_a_cancellation_they_made(bob_pass, approval, other_place, bob):
+    visit = book(bob_pass, other_place)
+    svc.cancel_booking(booking=visit, by=bob)
+    assert not Notification.objects.filter(user=bob).exists()

@@ -124,3 +124,61 @@ def test_a_refused_decision_changes_no_notification(other_place, network_a, char
         services.refuse_membership(membership=membership, by=dora, reason=" ")
     assert application_notes().filter(read_at__isnull=True).count() == 1
     assert Notification.objects.count() == 1
+
+
+def test_a_suspension_tells_the_places_managers_why(
+    other_place, network_a, charlie, co_manager, dora
+):
+    membership = apply(other_place, network_a, charlie)
+    services.accept_membership(membership=membership, by=dora)
+
+    services.suspend_membership(membership=membership, by=dora, reason="Cotisation impayée.")
+
+    notes = Notification.objects.filter(title__startswith="Adhésion suspendue")
+    assert set(notes.values_list("user", flat=True)) == {charlie.pk, co_manager.pk}
+    note = notes.get(user=charlie)
+    assert note.title == "Adhésion suspendue : « Le Hangar » dans « Réseau A »"
+    assert note.body == "Motif : Cotisation impayée."
+    assert note.url == reverse("networks:membership-detail", args=["reseau-a", membership.pk])
+
+
+def test_lifting_a_suspension_tells_the_places_managers(other_place, network_a, charlie, dora):
+    membership = apply(other_place, network_a, charlie)
+    services.accept_membership(membership=membership, by=dora)
+    services.suspend_membership(membership=membership, by=dora, reason="Impayé.")
+
+    services.reinstate_membership(membership=membership, by=dora)
+
+    note = Notification.objects.get(title__startswith="Adhésion rétablie")
+    assert note.user == charlie
+
+
+def test_a_place_leaving_tells_the_coordinators_and_not_who_left(
+    other_place, network_a, charlie, co_manager, dora, second_coordinator
+):
+    membership = apply(other_place, network_a, charlie)
+    services.accept_membership(membership=membership, by=dora)
+
+    services.leave_network(membership=membership, by=charlie)
+
+    notes = Notification.objects.filter(title__startswith="Départ")
+    assert set(notes.values_list("user", flat=True)) == {
+        dora.pk,
+        second_coordinator.pk,
+        co_manager.pk,
+    }
+    note = notes.get(user=dora)
+    assert note.title == "Départ : « Le Hangar » a quitté « Réseau A »"
+    assert note.body == "Enregistré par Charlie."
+
+
+def test_a_coordinator_marking_a_place_as_gone_tells_its_managers(
+    other_place, network_a, charlie, dora, second_coordinator
+):
+    membership = apply(other_place, network_a, charlie)
+    services.accept_membership(membership=membership, by=dora)
+
+    services.leave_network(membership=membership, by=dora)
+
+    notes = Notification.objects.filter(title__startswith="Départ")
+    assert set(notes.values_list("user", flat=True)) == {charlie.pk, second_coordinator.pk}
