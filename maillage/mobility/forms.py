@@ -215,6 +215,9 @@ class SubscribeForm(forms.Form):
     def __init__(self, *args: object, choices: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["scheme"].choices = choices
+        if len(choices) == 1:
+            # The only choice is the answer: chosen already, one click less.
+            self.initial.setdefault("scheme", choices[0][0])
 
 
 class GrantForm(forms.Form):

@@ -256,6 +256,18 @@ def passes_of(*, user: AnyUser) -> list[Pass]:
     )
 
 
+def own_place_ids(*, user: AnyUser) -> set[int]:
+    """The places a person works from (a role there, or the home place of a pass): they need
+    no booking there, so the find-a-desk page does not offer them."""
+    if not user.is_authenticated:
+        return set()
+    roles = PlaceRole.objects.filter(user=user).values_list("place_id", flat=True)
+    homes = Pass.objects.filter(holder=user, status=Pass.Status.ACTIVE).values_list(
+        "home_place_id", flat=True
+    )
+    return set(roles) | set(homes)
+
+
 def active_passes_of(*, user: AnyUser) -> QuerySet[Pass]:
     if not user.is_authenticated:
         return Pass.objects.none()

@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.accounts.models import User
+from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import date_format
 from maillage.lib.geo import feature_collection, point_feature
 from maillage.mobility import booking as booking_services
 from maillage.mobility import selectors, services
@@ -40,7 +42,9 @@ def _day_from(request: HttpRequest) -> tuple[FindForm, object]:
 
 def find_hosts(request: HttpRequest) -> HttpResponse:
     form, day = _day_from(request)
-    hosts = selectors.available_hosts(day=day)
+    hosts = selectors.available_hosts(
+        day=day, exclude_place_ids=selectors.own_place_ids(user=request.user)
+    )
     geojson = feature_collection(
         point_feature(
             lat=a.place.latitude,
@@ -213,14 +217,68 @@ HOST_ACTIONS = {
     "accepter": (booking_services.approve_booking, gettext_lazy("Réservation confirmée.")),
     "refuser": (booking_services.refuse_booking, gettext_lazy("Réservation refusée.")),
 }
+# The answers to a request cannot be taken back: they show what will happen first.
+ANSWERS = {"accepter", "refuser"}
+
+
+def _answer_confirmation(request: HttpRequest, visit: Booking, action: str) -> HttpResponse:
+    """The host's answer to a request, before it is given: who, when, what follows."""
+    holder = visit.member_pass.holder
+    who = holder.display_name or holder.email
+    day_url = reverse("mobility:host-day", args=[visit.offer.place.slug]) + (
+        f"?day={visit.day:%Y-%m-%d}"
+    )
+    names = {"who": who, "day": date_format(visit.day, "l j F Y")}
+    facts = [
+        (_("Visiteur"), who),
+        (_("Lieu d'attache"), visit.member_pass.home_place.name),
+        (_("Jour"), names["day"]),
+        (_("Durée"), visit.get_half_display()),
+        (_("Formule"), visit.member_pass.scheme.name),
+    ]
+    if action == "accepter":
+        confirmation = Confirmation(
+            title=_("Accepter la visite de %(who)s le %(day)s ?") % names,
+            facts=facts,
+            consequences=[
+                _("Un poste est réservé pour cette visite et la personne est prévenue."),
+                _(
+                    "Vous ne pourrez plus la refuser : seule la personne pourra annuler, dans "
+                    "le délai de sa formule."
+                ),
+            ],
+            confirm_label=_("Confirmer : accepter la visite"),
+            cancel_url=day_url,
+        )
+    else:
+        confirmation = Confirmation(
+            title=_("Refuser la visite de %(who)s le %(day)s ?") % names,
+            facts=facts,
+            consequences=[
+                _("La demande est refusée : le poste et le jour de son pass sont rendus."),
+                _("La personne est prévenue. Une demande refusée ne peut pas être rétablie."),
+            ],
+            confirm_label=_("Confirmer : refuser la visite"),
+            cancel_url=day_url,
+            danger=True,
+        )
+    confirmation.back_url, confirmation.back_label = day_url, _("Visiteurs du jour")
+    return render_confirmation(request, confirmation)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def booking_host_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in HOST_ACTIONS:
         raise Http404
     visit = selectors.get_booking_for_host(user=request.user, pk=pk)
+    if action in ANSWERS and visit.status == Booking.Status.PENDING and not is_confirmed(request):
+        return _answer_confirmation(request, visit, action)
+    if request.method != "POST":
+        return redirect(
+            reverse("mobility:host-day", args=[visit.offer.place.slug])
+            + f"?day={visit.day:%Y-%m-%d}"
+        )
     service, done = HOST_ACTIONS[action]
     try:
         service(booking=visit, by=request.user)

@@ -218,6 +218,53 @@ def test_a_host_answers_a_request(client, charlie, bob_pass, offer, other_place,
     client.force_login(charlie)
     page = client.get(reverse("mobility:host-day", args=["le-hangar"])).content.decode()
     assert "Demandes à valider" in page
-    client.post(reverse("mobility:booking-host-action", args=[visit.pk, action]))
+    url = reverse("mobility:booking-host-action", args=[visit.pk, action])
+    summary = client.get(url).content.decode()
+    assert "Bob" in summary and "La Bobine" in summary and 'name="confirm" value="oui"' in summary
+    client.post(url)  # a bare POST only shows the summary again
+    visit.refresh_from_db()
+    assert visit.status == "pending"
+    client.post(url, {"confirm": "oui"})
     visit.refresh_from_db()
     assert visit.status == {"accepter": "confirmed", "refuser": "refused"}[action]
+
+
+def test_the_only_scheme_on_offer_is_already_chosen(client, bob, scheme, membership):
+    client.force_login(bob)
+    form = client.get(reverse("mobility:pass-subscribe")).context["form"]
+    assert form["scheme"].value() == str(scheme.pk)
+    assert "checked" in str(form["scheme"])
+
+
+def test_with_two_schemes_none_is_chosen_for_the_member(client, bob, scheme, membership):
+    from maillage.mobility.models import SchemeModel
+    from maillage.mobility.tests.conftest import make_scheme
+
+    make_scheme(scheme.network, SchemeModel.PREFERENTIAL)
+    client.force_login(bob)
+    form = client.get(reverse("mobility:pass-subscribe")).context["form"]
+    assert form["scheme"].value() is None
+    assert "checked" not in str(form["scheme"])
+
+
+def test_the_find_page_does_not_offer_the_visitors_own_place(
+    client, charlie, bob, bob_pass, offer, tuesday
+):
+    # Charlie manages Le Hangar: booking a desk there makes no sense for him.
+    client.force_login(charlie)
+    page = client.get(reverse("mobility:find"), {"day": tuesday.isoformat()}).content.decode()
+    assert "Le Hangar" not in page
+    # Bob, member of La Bobine, sees Le Hangar.
+    client.force_login(bob)
+    page = client.get(reverse("mobility:find"), {"day": tuesday.isoformat()}).content.decode()
+    assert "Le Hangar" in page
+
+
+def test_the_find_page_does_not_offer_a_pass_home_place(
+    client, bob, bob_pass, offer, other_place, tuesday
+):
+    bob_pass.home_place = other_place  # a pass held from Le Hangar, without a role there
+    bob_pass.save(update_fields=["home_place"])
+    client.force_login(bob)
+    page = client.get(reverse("mobility:find"), {"day": tuesday.isoformat()}).content.decode()
+    assert "Le Hangar" not in page
