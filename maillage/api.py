@@ -8,6 +8,7 @@ token authentication in `accounts/api_auth.py`.
 """
 
 from maillage.circles.api import router as circles_router
+from maillage.commons.api import router as commons_router
 from maillage.directory.api import router as places_router
 from maillage.events.api import router as events_router
 from maillage.lib.api import MaillageAPI, install_error_handlers
@@ -41,3 +42,4 @@ api.add_router("/communes", territory_router, tags=["Communes"])
 api.add_router("/mobility", mobility_router, tags=["Mobilité"])
 api.add_router("/circles", circles_router, tags=["Cercles territoriaux"])
 api.add_router("/events", events_router, tags=["Animations"])
+api.add_router("/commons", commons_router, tags=["Communs"])

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "maillage.mobility",
     "maillage.circles",
     "maillage.events",
+    "maillage.commons",
     "maillage.notifications",
     "maillage.demo",
 ]

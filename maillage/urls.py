@@ -33,6 +33,7 @@ urlpatterns = [
     path("reseaux/", include("maillage.networks.urls")),
     path("mobilite/", include("maillage.mobility.urls")),
     path("cercles/", include("maillage.circles.urls")),
+    path("communs/", include("maillage.commons.urls")),
     path("agenda/", include("maillage.events.urls")),
     path("notifications/", include("maillage.notifications.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.

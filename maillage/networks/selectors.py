@@ -80,6 +80,21 @@ def networks_coordinated_by(*, user: AnyUser) -> QuerySet[Network]:
     return Network.objects.filter(pk__in=direct | descendant_ids(network_ids=direct))
 
 
+def networks_guided_by(*, user: AnyUser) -> QuerySet[Network]:
+    """The networks whose commons and orientations this person curates: as a guide
+    (aiguilleur·se) or as a coordinator, directly or through an ancestor (all, for an admin)."""
+    if not user.is_authenticated:
+        return Network.objects.none()
+    if user.is_superuser:
+        return Network.objects.all()
+    direct = set(
+        NetworkRole.objects.filter(
+            user=user, role__in=[NetworkRole.Role.GUIDE, NetworkRole.Role.COORDINATOR]
+        ).values_list("network_id", flat=True)
+    )
+    return Network.objects.filter(pk__in=direct | descendant_ids(network_ids=direct))
+
+
 def get_network_for_coordinator(*, user: AnyUser, slug: str) -> Network:
     """Return the network for administration; raise Http404 if unknown, PermissionDenied if not a coordinator."""
     network = get_object_or_404(Network.objects.select_related("parent"), slug=slug)

@@ -1,0 +1,212 @@
+"""The commons catalogue: open resources that lead to action — how to take them up, the places
+that use them, and above all the people to call."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Nature(models.TextChoices):
+    TOOL = "tool", _("Outil numérique")
+    METHOD = "method", _("Méthode ou guide")
+    COMMUNITY = "community", _("Communauté d'entraide")
+    LEGAL = "legal", _("Modèle juridique")
+    TRAINING = "training", _("Formation")
+    HARDWARE = "hardware", _("Matériel ou plans ouverts")
+    OTHER = "other", _("Autre")
+
+
+class Action(models.TextChoices):
+    """What a commons helps a place do (the Fabrique à communs' five verbs)."""
+
+    MANAGE = "gerer", _("Gérer")
+    DEVELOP = "developper", _("Développer")
+    WORK = "travailler", _("Travailler")
+    ANIMATE = "animer", _("Animer")
+    DOCUMENT = "documenter", _("Documenter")
+
+
+class Domain(models.TextChoices):
+    GOVERNANCE = "gouvernance", _("Gouvernance")
+    ECONOMY = "economie", _("Modèle économique")
+    ACCOUNTING = "comptabilite", _("Comptabilité et gestion")
+    COMMUNICATION = "communication", _("Communication")
+    BOOKING = "reservation", _("Réservation et accueil")
+    MAPPING = "cartographie", _("Cartographie")
+    MAKING = "fabrication", _("Fabrication")
+    KNOWLEDGE = "connaissances", _("Partage de connaissances")
+    EVENTS = "evenements", _("Événements")
+    COLLABORATION = "collaboration", _("Travail collaboratif")
+
+
+class Commons(models.Model):
+    name = models.CharField(_("nom"), max_length=150)
+    slug = models.SlugField(_("adresse"), max_length=160, unique=True)
+    summary = models.CharField(_("en une phrase"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    how_to_start = models.TextField(
+        _("comment s'en saisir"),
+        blank=True,
+        help_text=_("Les premiers pas : par où commencer, combien de temps, avec quelle aide."),
+    )
+    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
+    licence = models.CharField(
+        _("licence"),
+        max_length=40,
+        help_text=_("Identifiant SPDX (AGPL-3.0, CC-BY-SA-4.0…)."),
+    )
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    domains = models.JSONField(_("domaines"), default=list, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    # The network whose guides curate the entry (a commons itself belongs to its community).
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.PROTECT,
+        related_name="commons",
+        verbose_name=_("réseau qui le référence"),
+    )
+    is_published = models.BooleanField(_("publié"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("commun")
+        verbose_name_plural = _("communs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("commons:detail", args=[self.slug])
+
+    def action_labels(self) -> list[tuple[str, str]]:
+        return [(a, str(Action(a).label)) for a in self.actions if a in Action.values]
+
+    def domain_labels(self) -> list[tuple[str, str]]:
+        return [(d, str(Domain(d).label)) for d in self.domains if d in Domain.values]
+
+
+class Link(models.Model):
+    class Kind(models.TextChoices):
+        SOURCE = "source", _("Sources")
+        DOCUMENTATION = "documentation", _("Documentation")
+        COMMUNITY = "community", _("Communauté (forum, salon)")
+        OTHER = "other", _("Autre")
+
+    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("type"), max_length=15, choices=Kind.choices)
+    url = models.URLField(_("adresse"))
+    label = models.CharField(_("libellé"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Maintainer(models.Model):
+    """Who keeps the commons alive: a person or a place (one of the two)."""
+
+    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="maintainers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(
+        _("nom"), max_length=150, blank=True, help_text=_("Une structure hors de Maillage.")
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False)
+                | models.Q(place__isnull=False)
+                | ~models.Q(name=""),
+                name="maintainer_names_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.place or self.name or self.user)
+
+
+class Contact(models.Model):
+    """A person to call about the commons — who said so themselves (their consent), with what
+    they can help with. Withdrawing deletes the row."""
+
+    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="contacts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commons_contacts"
+    )
+    helps_with = models.CharField(_("ce pour quoi je peux aider"), max_length=300)
+    consented_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commons", "user"], name="one_contact_per_person")
+        ]
+        ordering = ["consented_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.commons}"
+
+
+class Usage(models.Model):
+    """A place declares that it uses the commons (by one of its managers)."""
+
+    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="usages")
+    place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    since = models.DateField(_("depuis"), null=True, blank=True)
+    testimonial = models.TextField(_("témoignage"), max_length=1000, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commons", "place"], name="one_usage_per_place")
+        ]
+        ordering = ["-declared_at"]
+
+    def __str__(self) -> str:
+        return f"{self.place} → {self.commons}"
+
+
+class Contribution(models.Model):
+    """The log of what was given to the commons: it shows a living community."""
+
+    class Kind(models.TextChoices):
+        CODE = "code", _("Code ou plans")
+        DOCUMENTATION = "documentation", _("Documentation")
+        TRANSLATION = "translation", _("Traduction")
+        ANIMATION = "animation", _("Animation, formation")
+        FUNDING = "funding", _("Financement")
+        FEEDBACK = "feedback", _("Retour d'usage")
+        OTHER = "other", _("Autre")
+
+    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="contributions")
+    kind = models.CharField(_("nature"), max_length=15, choices=Kind.choices)
+    summary = models.CharField(_("ce qui a été fait"), max_length=300)
+    happened_on = models.DateField(_("date"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary

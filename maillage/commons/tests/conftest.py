@@ -1,0 +1,27 @@
+import pytest
+
+from maillage.accounts.tests.factories import UserFactory
+from maillage.commons.tests.factories import CommonsFactory
+from maillage.networks.models import NetworkRole
+
+
+@pytest.fixture
+def gaelle(network_a):
+    """Guide (aiguilleuse) of network A."""
+    user = UserFactory(email="gaelle@example.org", display_name="Gaëlle")
+    NetworkRole.objects.create(network=network_a, user=user, role=NetworkRole.Role.GUIDE)
+    return user
+
+
+@pytest.fixture
+def paheko(network_a):
+    return CommonsFactory(
+        name="Paheko",
+        slug="paheko",
+        summary="Gestion d'association : adhérents, cotisations, comptabilité.",
+        description="Logiciel libre de gestion pour les associations.",
+        licence="AGPL-3.0",
+        actions=["gerer"],
+        domains=["comptabilite"],
+        network=network_a,
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from maillage.commons import views
+
+app_name = "commons"
+# Fixed words ("nouveau", "export") come before the slug routes; the services reserve them.
+urlpatterns = [
+    path("", views.commons_list, name="list"),
+    path("nouveau/", views.commons_create, name="create"),
+    path("export.<str:fmt>", views.commons_export, name="export"),
+    path("<slug:slug>/", views.commons_detail, name="detail"),
+    path("<slug:slug>/modifier/", views.commons_edit, name="edit"),
+    path("<slug:slug>/liens/ajouter/", views.link_add, name="link-add"),
+    path("<slug:slug>/mon-lieu-l-utilise/", views.usage_declare, name="usage-declare"),
+    path("<slug:slug>/usages/<int:pk>/retirer/", views.usage_withdraw, name="usage-withdraw"),
+    path("<slug:slug>/je-peux-aider/", views.help_offer, name="help-offer"),
+    path("<slug:slug>/je-peux-aider/retirer/", views.help_withdraw, name="help-withdraw"),
+    path("<slug:slug>/contributions/ajouter/", views.contribution_log, name="contribution-log"),
+]

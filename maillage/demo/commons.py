@@ -1,0 +1,267 @@
+"""The demo's commons catalogue: real, publicly documented commons of the field (names, licences
+and links as their projects publish them), used by demo places, with people to call — and one
+with nobody to call, so the guide sees the gap."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.accounts.models import User
+from maillage.commons import services as commons_services
+from maillage.commons.models import Commons
+from maillage.demo.selectors import REGIONAL_SLUG, demo_networks, demo_places
+from maillage.networks.models import Network, NetworkRole
+from maillage.places.models import Place, PlaceRole
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    summary: str
+    nature: str
+    licence: str
+    actions: tuple[str, ...]
+    domains: tuple[str, ...]
+    website: str
+    source: str = ""
+    how_to_start: str = ""
+
+
+COMMONS = [
+    Spec(
+        "Movilab",
+        "Le wiki où les tiers-lieux documentent leurs pratiques, leurs modèles et leurs communs.",
+        "community",
+        "CC-BY-SA-4.0",
+        ("documenter", "animer"),
+        ("connaissances",),
+        "https://movilab.org",
+        how_to_start="Créez un compte, puis une page pour votre lieu ; reprenez la trame d'une "
+        "page existante. Comptez une demi-journée pour la première page.",
+    ),
+    Spec(
+        "Fab-manager",
+        "Gestion d'un fablab : réservation des machines, formations, abonnements et facturation.",
+        "tool",
+        "AGPL-3.0",
+        ("gerer", "travailler"),
+        ("reservation", "fabrication"),
+        "https://www.fab-manager.com",
+        "https://github.com/sleede/fab-manager",
+        how_to_start="Une instance hébergée ou installée sur un serveur (Docker). Comptez deux à "
+        "trois semaines pour paramétrer machines, formations et tarifs.",
+    ),
+    Spec(
+        "GoGoCarto",
+        "Cartes collaboratives de structures et d'initiatives, avec formulaires et modération.",
+        "tool",
+        "AGPL-3.0",
+        ("documenter", "animer"),
+        ("cartographie",),
+        "https://gogocarto.fr",
+    ),
+    Spec(
+        "Decidim",
+        "Plateforme de participation : assemblées, propositions, débats, budgets participatifs.",
+        "tool",
+        "AGPL-3.0",
+        ("gerer", "animer"),
+        ("gouvernance",),
+        "https://decidim.org",
+        "https://github.com/decidim/decidim",
+    ),
+    Spec(
+        "Cobudget",
+        "Budgets contributifs : les membres répartissent ensemble une enveloppe entre projets.",
+        "tool",
+        "AGPL-3.0",
+        ("gerer", "developper"),
+        ("gouvernance", "economie"),
+        "https://cobudget.com",
+        "https://github.com/cobudget/cobudget",
+    ),
+    Spec(
+        "Paheko",
+        "Gestion d'association : adhérents, cotisations, comptabilité en partie double.",
+        "tool",
+        "AGPL-3.0",
+        ("gerer",),
+        ("comptabilite",),
+        "https://paheko.cloud",
+        how_to_start="Ouvrez un essai hébergé, importez vos adhérents depuis un tableur, puis "
+        "saisissez un mois de comptes avec quelqu'un qui connaît l'outil.",
+    ),
+    Spec(
+        "Dolibarr",
+        "Progiciel de gestion : devis, factures, stocks, tiers et comptabilité.",
+        "tool",
+        "GPL-3.0-or-later",
+        ("gerer", "developper"),
+        ("comptabilite",),
+        "https://www.dolibarr.org",
+        "https://github.com/Dolibarr/dolibarr",
+    ),
+    Spec(
+        "Nextcloud",
+        "Fichiers, agendas et contacts partagés, hébergés par le lieu ou un chaton.",
+        "tool",
+        "AGPL-3.0",
+        ("travailler", "gerer"),
+        ("collaboration",),
+        "https://nextcloud.com",
+        "https://github.com/nextcloud/server",
+    ),
+    Spec(
+        "Mobilizon",
+        "Publier et partager des événements hors des grandes plateformes.",
+        "tool",
+        "AGPL-3.0",
+        ("animer",),
+        ("evenements", "communication"),
+        "https://joinmobilizon.org",
+        "https://framagit.org/framasoft/mobilizon",
+    ),
+    Spec(
+        "Original Prusa i3",
+        "Les plans ouverts d'une imprimante 3D répandue dans les fablabs.",
+        "hardware",
+        "GPL-3.0",
+        ("travailler",),
+        ("fabrication",),
+        "https://www.prusa3d.com",
+        "https://github.com/prusa3d/Original-Prusa-i3",
+    ),
+    Spec(
+        "OpenStreetMap",
+        "La carte libre du monde : y inscrire son lieu le rend trouvable partout.",
+        "community",
+        "ODbL-1.0",
+        ("documenter",),
+        ("cartographie",),
+        "https://www.openstreetmap.org",
+    ),
+    Spec(
+        "Sociocratie 3.0",
+        "Des patrons pour s'organiser et décider ensemble, à adopter un par un.",
+        "method",
+        "CC-BY-SA-4.0",
+        ("gerer", "animer"),
+        ("gouvernance",),
+        "https://sociocracy30.org",
+    ),
+]
+# (commons, what they help with) for the first managers of demo places and the guide.
+HELPERS = [
+    ("Paheko", "Passer d'un tableur à Paheko, paramétrer les cotisations"),
+    ("Fab-manager", "Installer et paramétrer l'outil, former l'équipe d'accueil"),
+    ("Nextcloud", "Choisir un hébergeur, organiser les dossiers partagés"),
+    ("Movilab", "Écrire la première page de votre lieu"),
+    ("Decidim", "Lancer une première concertation"),
+    ("Sociocratie 3.0", "Animer une première élection sans candidat"),
+]
+USED_BY = {
+    "Nextcloud": 5,
+    "Paheko": 4,
+    "Movilab": 6,
+    "Fab-manager": 2,
+    "Original Prusa i3": 3,
+    "Mobilizon": 1,
+}
+
+
+def _people() -> tuple[Network, User, list[tuple[User, Place]]] | None:
+    network = Network.objects.filter(slug=REGIONAL_SLUG).first()
+    if network is None:
+        return None
+    guide = (
+        User.objects.filter(
+            network_roles__network=network, network_roles__role=NetworkRole.Role.GUIDE
+        )
+        .order_by("pk")
+        .first()
+    )
+    if guide is None:
+        return None
+    managers = [
+        (role.user, role.place)
+        for role in PlaceRole.objects.filter(place__in=demo_places(), role=PlaceRole.Role.MANAGER)
+        .select_related("user", "place")
+        .order_by("place__external_id", "user_id")
+    ]
+    return network, guide, managers
+
+
+def load_demo_commons(*, now: datetime.datetime | None = None) -> dict[str, str]:
+    """Build the demo catalogue once; return what the guide can try, by e-mail."""
+    found = _people()
+    if found is None or Commons.objects.filter(network__in=demo_networks()).exists():
+        return {}
+    network, guide, managers = found
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        entries = {}
+        for spec in COMMONS:
+            commons = commons_services.create_commons(
+                by=guide,
+                data=commons_services.CommonsData(
+                    name=spec.name,
+                    summary=spec.summary,
+                    nature=spec.nature,
+                    licence=spec.licence,
+                    actions=list(spec.actions),
+                    domains=list(spec.domains),
+                    website=spec.website,
+                    how_to_start=spec.how_to_start,
+                    network=network,
+                ),
+            )
+            if spec.source:
+                commons_services.add_link(commons=commons, by=guide, kind="source", url=spec.source)
+            entries[spec.name] = commons
+        for index, (name, helps_with) in enumerate(HELPERS):
+            person = managers[index % len(managers)][0] if managers else guide
+            commons_services.offer_help(commons=entries[name], by=person, helps_with=helps_with)
+        commons_services.offer_help(
+            commons=entries["Movilab"], by=guide, helps_with="Vous orienter vers les bonnes pages"
+        )
+        cursor = 0
+        for name, count in USED_BY.items():
+            for manager, place in managers[cursor : cursor + count]:
+                commons_services.declare_usage(
+                    commons=entries[name],
+                    place=place,
+                    by=manager,
+                    since=today.replace(day=1) - datetime.timedelta(days=365 + 30 * cursor),
+                    testimonial=""
+                    if cursor % 2
+                    else "Adopté en quelques semaines, avec l'aide "
+                    "d'un lieu voisin qui l'utilisait déjà.",
+                )
+            cursor += count
+        if managers:
+            manager, place = managers[0]
+            commons_services.log_contribution(
+                commons=entries["Movilab"],
+                by=manager,
+                kind="documentation",
+                summary="Page du lieu et retour d'expérience sur l'accueil des coworkers",
+                happened_on=today - datetime.timedelta(days=40),
+                place=place,
+            )
+            commons_services.log_contribution(
+                commons=entries["Paheko"],
+                by=manager,
+                kind="feedback",
+                summary="Modèle de plan comptable pour un tiers-lieu associatif",
+                happened_on=today - datetime.timedelta(days=12),
+            )
+    return {
+        guide.email: "Enrichir le catalogue des communs : GoGoCarto n'a encore personne à appeler."
+    }
+
+
+def delete_demo_commons() -> None:
+    """The catalogue's entries protect their network: delete them before the demo networks."""
+    Commons.objects.filter(network__in=demo_networks()).delete()

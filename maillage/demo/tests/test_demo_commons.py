@@ -1,0 +1,48 @@
+"""The guide has a catalogue to work on first start: real commons with their licences and links,
+used by demo places, people to call — and one commons with nobody to call."""
+
+import pytest
+
+from maillage.commons.models import Commons, Contact, Usage
+from maillage.commons.selectors import CommonsFilters, search_commons
+from maillage.demo.commons import COMMONS, delete_demo_commons, load_demo_commons
+from maillage.demo.services import load_demo, with_notes
+
+
+@pytest.fixture
+def demo(census_csv, demo_communes):
+    summary = load_demo(census_path=census_csv, local_networks=2)
+    summary.logins = with_notes(summary.logins, load_demo_commons())
+    return summary
+
+
+def test_the_catalogue_holds_real_commons_with_spdx_licences(demo):
+    names = set(Commons.objects.values_list("name", flat=True))
+
+    assert names == {spec.name for spec in COMMONS}
+    assert (
+        Commons.objects.get(name="Decidim").links.get().url == "https://github.com/decidim/decidim"
+    )
+    assert Commons.objects.get(name="OpenStreetMap").licence == "ODbL-1.0"
+
+
+def test_places_use_commons_and_people_are_there_to_call(demo):
+    assert Usage.objects.exists()
+    assert Contact.objects.filter(commons__name="Paheko").exists()
+    gap = search_commons(CommonsFilters(q="GoGoCarto")).commons
+    assert [c.contact_count for c in gap] == [0]
+
+
+def test_the_guide_is_told_what_to_try(demo):
+    guide = next(login for login in demo.logins if login.role == "Aiguilleuse")
+
+    assert "communs" in guide.what_to_try
+
+
+def test_loading_twice_changes_nothing_and_reset_removes_the_catalogue(demo):
+    before = Commons.objects.count()
+
+    assert load_demo_commons() == {}
+    assert Commons.objects.count() == before
+    delete_demo_commons()
+    assert not Commons.objects.exists()
