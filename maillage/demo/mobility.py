@@ -196,6 +196,7 @@ def load_demo_mobility(*, now: datetime.datetime | None = None) -> dict[str, str
         return {}
     network, coordinator = context
     if any(scheme.name == SCHEMES[0].name for scheme in network_schemes(network=network)):
+        keep_a_request_pending(network=network, now=now)
         return {}
     today = timezone.localdate(now or timezone.now())
     this_month = today.replace(day=1)
@@ -310,6 +311,59 @@ def load_demo_mobility(*, now: datetime.datetime | None = None) -> dict[str, str
                 booking_services.cancel_booking(booking=booked, by=holder.holder)
 
     return _notes(story, hosts, last_month)
+
+
+def keep_a_request_pending(*, network: Network, now: datetime.datetime | None = None) -> bool:
+    """Give the demo host that approves each booking a request to answer again, if none waits.
+
+    A request expires when its host does not answer within the offer's delay (48 hours), so
+    the one built with the demo would be gone two days after `make run`; each `load_demo` (each
+    `make run`) books a new one for the coming days, for the same coworker (the first pass of
+    the network). Nothing happens while a request still waits. Return whether one was booked.
+    """
+    moment = now or timezone.now()
+    today = timezone.localdate(moment)
+    offer = (
+        HostOffer.objects.filter(
+            place__in=demo_places(),
+            approval_required=True,
+            is_active=True,
+            place__memberships__network=network,
+        )
+        .select_related("place")
+        .order_by("pk")
+        .first()
+    )
+    if (
+        offer is None
+        or Booking.objects.filter(
+            offer=offer, status=Booking.Status.PENDING, approval_due_at__gt=moment
+        ).exists()
+    ):
+        return False
+    pass_ = (
+        Pass.objects.filter(scheme__network=network, status=Pass.Status.ACTIVE)
+        .exclude(home_place=offer.place)
+        .select_related("holder", "scheme", "home_place")
+        .order_by("pk")
+        .first()
+    )
+    if pass_ is None:
+        return False
+    start = today + datetime.timedelta(days=2)
+    for day in _open_days(offer, start, start + datetime.timedelta(days=14)):
+        try:
+            booking_services.book_visit(
+                pass_=pass_,
+                place=offer.place,
+                day=day,
+                idempotency_key=f"demo-mobility-{network.pk}-request-{today:%Y%m%d}-{day:%Y%m%d}",
+                by=pass_.holder,
+            )
+        except booking_services.BookingError:
+            continue
+        return True
+    return False
 
 
 def _notes(story: _Story, hosts: list[Place], last_month: datetime.date) -> dict[str, str]:

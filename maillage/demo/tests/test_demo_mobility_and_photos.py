@@ -155,3 +155,25 @@ def test_a_reset_deletes_mobility_and_photos_then_builds_them_again(
 
     assert demo_counts() == counts
     assert check_ledger().ok
+
+
+def test_each_load_gives_the_approving_host_a_request_again_once_the_last_expired(demo):
+    import time_machine
+
+    from maillage.mobility import booking as booking_services
+
+    weréso = offer_of(place=Place.objects.get(name="Weréso"))
+    coworker = login_of(demo, "Coworker").email
+    later = timezone.now() + datetime.timedelta(days=3)
+    with time_machine.travel(later, tick=False):
+        assert booking_services.expire_pending() == 1
+        assert pending_bookings(offer=weréso) == []
+
+        assert load_demo_mobility() == {}  # what `make run` does on each start
+
+        waiting = pending_bookings(offer=weréso)
+        assert [b.member_pass.holder.email for b in waiting] == [coworker]
+        assert waiting[0].day > timezone.localdate() and waiting[0].approval_due_at > later
+        counts = demo_counts()
+        assert load_demo_mobility() == {}  # one waits: nothing more
+        assert demo_counts() == counts
