@@ -121,8 +121,13 @@ def event_uid(event: Event) -> str:
 
 
 def occurrence_uid(occurrence: Occurrence) -> str:
-    """A stable UID for one session exported on its own (download, private feed)."""
-    return f"seance-{occurrence.pk}@{_host()}"
+    """The UID of one session, the same in every feed: its event's.
+
+    A public feed shows a series as one VEVENT (its event's UID) whose sessions are told apart
+    by their RECURRENCE-ID; a session exported on its own (download, private feed) keeps that
+    UID and RECURRENCE-ID, so a calendar subscribed to both feeds sees one session, not two.
+    """
+    return event_uid(occurrence.event)
 
 
 def event_url(event: Event) -> str:
@@ -250,6 +255,8 @@ def occurrence_vevent(occurrence: Occurrence, *, with_online_link: bool) -> ical
     vevent = _base_vevent(
         event, uid=occurrence_uid(occurrence), start=occurrence.starts_at, end=occurrence.ends_at
     )
+    if event.rrule:
+        vevent.add("recurrence-id", _local(occurrence.original_start))
     vevent.add("summary", _text(occurrence.title_override or event.title))
     online_url = event.online_url if with_online_link else ""
     vevent.add("description", _text(_describe(event, note=occurrence.note, online_url=online_url)))
