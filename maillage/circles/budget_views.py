@@ -106,11 +106,40 @@ def envelope_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def envelope_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = get_circle_for_manager(user=request.user, slug=slug)
     envelope = get_object_or_404(Envelope, circle=circle, pk=pk)
+    if envelope.cancelled_at is None and not is_confirmed(request):
+        page = reverse("circles:budget", args=[circle.slug])
+        amount = format_cents(envelope.amount_cents)
+        return render_confirmation(
+            request,
+            Confirmation(
+                title=_("Annuler l'enveloppe de %(amount)s (%(funder)s) ?")
+                % {"amount": amount, "funder": envelope.funder},
+                facts=[
+                    (_("Financeur"), str(envelope.funder)),
+                    (_("Montant"), amount),
+                    (_("Année"), str(envelope.year)),
+                ],
+                consequences=[
+                    _("%(amount)s sortent du budget du cercle par un virement inverse.")
+                    % {"amount": amount},
+                    _(
+                        "Une enveloppe annulée ne se rétablit pas : il faudrait l'enregistrer à nouveau."
+                    ),
+                ],
+                confirm_label=_("Confirmer : annuler l'enveloppe"),
+                cancel_url=page,
+                danger=True,
+                back_url=page,
+                back_label=_("Budget du cercle"),
+            ),
+        )
+    if request.method != "POST":
+        return redirect("circles:budget", slug=circle.slug)
     try:
         services.cancel_envelope(envelope=envelope, by=request.user)
     except services.BudgetError as error:
@@ -190,13 +219,41 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "circles/proposal_detail.html", context)
 
 
-@require_POST
+WITHDRAWABLE = (Proposal.Status.SUBMITTED, Proposal.Status.SCHEDULED)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def proposal_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     circle = get_circle_for_member(user=request.user, slug=slug)
     proposal = budget.get_proposal(circle=circle, pk=pk)
     if proposal.author_id != request.user.pk:
         raise PermissionDenied
+    detail = reverse("circles:proposal-detail", args=[circle.slug, proposal.pk])
+    if proposal.status in WITHDRAWABLE and not is_confirmed(request):
+        return render_confirmation(
+            request,
+            Confirmation(
+                title=_("Retirer « %(title)s » ?") % {"title": proposal.title},
+                facts=[
+                    (_("Proposition"), proposal.title),
+                    (_("Montant demandé"), format_cents(proposal.amount_cents)),
+                ],
+                consequences=[
+                    _("La proposition quitte la file des décisions du cercle."),
+                    _(
+                        "Un retrait est définitif : pour la présenter de nouveau, il faudra la déposer à nouveau."
+                    ),
+                ],
+                confirm_label=_("Confirmer : retirer ma proposition"),
+                cancel_url=detail,
+                danger=True,
+                back_url=detail,
+                back_label=proposal.title,
+            ),
+        )
+    if request.method != "POST":
+        return redirect(detail)
     try:
         services.withdraw_proposal(proposal=proposal, by=request.user)
     except services.BudgetError as error:

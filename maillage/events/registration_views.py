@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.events import registration as services
 from maillage.events import reminders
@@ -23,9 +24,10 @@ from maillage.events.registration_forms import (
     RegisterForm,
 )
 from maillage.events.selectors import can_organise, get_occurrence_for_viewer
+from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
-from maillage.lib.french import de
+from maillage.lib.french import date_format, de
 from maillage.lib.ratelimit import Throttled, limit_anonymous_action
 
 Status = Registration.Status
@@ -243,12 +245,74 @@ def registrants(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     )
 
 
-@require_POST
+def _decision_confirmation(
+    request: HttpRequest, registration: Registration, *, approve: bool, slug: str, key: str
+) -> HttpResponse:
+    """An organiser's decision on a registration, before it is taken: who, which session."""
+    occurrence = registration.occurrence
+    name = services.person_name(registration)
+    back = reverse("events:registrants", args=[slug, key])
+    left = services.seats_left(occurrence)
+    facts = [
+        (_("Personne"), name),
+        (_("Séance"), services.session_label(occurrence)),
+        (_("Inscription le"), date_format(timezone.localtime(registration.created_at), "j F Y")),
+        (
+            _("Places restantes"),
+            str(left) if left is not None else _("sans limite"),
+        ),
+    ]
+    if approve:
+        confirmation = Confirmation(
+            title=_("Valider l'inscription %(de_name)s ?") % {"de_name": de(name)},
+            facts=facts,
+            consequences=[
+                _(
+                    "La personne obtient une place, ou la liste d'attente si la séance est "
+                    "complète, et en est prévenue."
+                ),
+                _("La décision ne pourra plus être changée ici."),
+            ],
+            confirm_label=_("Confirmer : valider l'inscription"),
+            cancel_url=back,
+            hidden={"decision": "approve"},
+        )
+    else:
+        confirmation = Confirmation(
+            title=_("Refuser l'inscription %(de_name)s ?") % {"de_name": de(name)},
+            facts=facts,
+            consequences=[
+                _("La personne est prévenue du refus."),
+                _(
+                    "Une inscription refusée ne peut pas être rétablie : il faudrait s'inscrire à nouveau."
+                ),
+            ],
+            confirm_label=_("Confirmer : refuser l'inscription"),
+            cancel_url=back,
+            hidden={"decision": "refuse"},
+            danger=True,
+        )
+    confirmation.back_url, confirmation.back_label = back, _("Inscrit·es")
+    return render_confirmation(request, confirmation)
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def registration_decide(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
     occurrence = _occurrence_for_organiser(request, slug, key)
     registration = get_object_or_404(Registration, pk=pk, occurrence=occurrence)
     registration.occurrence = occurrence
+    asked = DecisionForm(request.POST if request.method == "POST" else request.GET)
+    if asked.is_valid() and registration.status == Status.PENDING and not is_confirmed(request):
+        return _decision_confirmation(
+            request,
+            registration,
+            approve=asked.cleaned_data["decision"] == "approve",
+            slug=slug,
+            key=key,
+        )
+    if request.method != "POST":
+        return redirect("events:registrants", slug=slug, key=key)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez de valider ou de refuser l'inscription."))

@@ -69,14 +69,17 @@ GET_MATRIX = {
     "expense-list": QUEUE,
     "expense-detail": MEMBERS,
     "expense-receipt": MEMBERS,
+    # The confirmation pages: cancelling an envelope (managers), a payment (soucieux·ses).
+    "envelope-cancel": MANAGERS,
+    "proposal-withdraw": [LOGIN, 200, 403, 403, 403, 403, 403, 403],  # Bob wrote it
     # The payment's confirmation page: only the circle's soucieux·ses review expenses.
     "expense-approve": [LOGIN, 403, 403, 200, 403, 403, 403, 403],
 }
 
 POST_MATRIX = {
-    "envelope-cancel": ([LOGIN, 403, 403, 403, 403, DONE, 403, DONE], {}),
+    "envelope-cancel": ([LOGIN, 403, 403, 403, 403, DONE, 403, DONE], {"confirm": "oui"}),
     # Bob wrote the proposal: only he withdraws it.
-    "proposal-withdraw": ([LOGIN, DONE, 403, 403, 403, 403, 403, 403], {}),
+    "proposal-withdraw": ([LOGIN, DONE, 403, 403, 403, 403, 403, 403], {"confirm": "oui"}),
     # Fanny filed the expense: the soucieux Gaston reviews it, coordinators only look.
     "expense-approve": ([LOGIN, 403, 403, DONE, 403, 403, 403, 403], {"confirm": "oui"}),
     "expense-reject": ([LOGIN, 403, 403, DONE, 403, 403, 403, 403], {"reason": "Illisible"}),

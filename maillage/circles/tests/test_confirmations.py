@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from maillage.circles.budget_services import circle_account
-from maillage.circles.models import CircleReason, Expense, Meeting
+from maillage.circles.models import CircleReason, Expense, Meeting, Proposal
 from maillage.circles.tests.test_budget_services import (
     expense,
     grant,
@@ -111,3 +111,33 @@ def test_a_meeting_not_in_progress_offers_no_closing(circle_client, open_meeting
     response = circle_client("steward").get(url, follow=True)
 
     assert "Seule une réunion en cours peut être close." in response.content.decode()
+
+
+def test_cancelling_an_envelope_asks_first(circle, circle_client):
+    envelope = record(circle, 100_000, funder="FEDER")
+    url = reverse("circles:envelope-cancel", args=[circle.slug, envelope.pk])
+    client = circle_client("coordinator")
+
+    summary = client.get(url).content.decode()
+
+    assert "Annuler l&#x27;enveloppe de 1\u202f000\xa0€ (FEDER) ?" in summary
+    envelope.refresh_from_db()
+    assert envelope.cancelled_at is None
+    client.post(url, {"confirm": "oui"})
+    envelope.refresh_from_db()
+    assert envelope.cancelled_at is not None
+
+
+def test_withdrawing_a_proposal_asks_first(circle, action, participant, circle_client):
+    proposal = propose(circle, action, participant)
+    url = reverse("circles:proposal-withdraw", args=[circle.slug, proposal.pk])
+    client = circle_client("participant")
+
+    summary = client.get(url).content.decode()
+
+    assert "Un retrait est définitif" in summary
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    client.post(url, {"confirm": "oui"})
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.WITHDRAWN

@@ -244,9 +244,14 @@ def test_organisers_approve_from_the_registrants_page(network_a, persona_client,
 
     page = client.get(url("registrants", occurrence))
     assert "Valider" in page.content.decode()
-    response = client.post(
-        url("registration-decide", occurrence, registration.pk), {"decision": "approve"}
-    )
+    decide = url("registration-decide", occurrence, registration.pk)
+    summary = client.get(decide, {"decision": "approve"}).content.decode()
+    assert "Valider l&#x27;inscription de Bob ?" in summary
+    assert 'name="decision" value="approve"' in summary
+    client.post(decide, {"decision": "approve"})  # without the flag: the summary again
+    registration.refresh_from_db()
+    assert registration.status == Status.PENDING
+    response = client.post(decide, {"decision": "approve", "confirm": "oui"})
 
     assert response.status_code == 302
     registration.refresh_from_db()
@@ -451,3 +456,19 @@ def test_links_in_the_mail_follow_the_served_address(
 
     assert "http://127.0.0.1:8100/agenda/" in mail.outbox[0].body
     assert ":8000" not in mail.outbox[0].body
+
+
+def test_refusing_a_registration_asks_first(network_a, persona_client, bob):
+    occurrence = make_occurrence(capacity=3, network=network_a, requires_approval=True)
+    registration = svc.register(occurrence=occurrence, user=bob)
+    client = persona_client("dora")
+    decide = url("registration-decide", occurrence, registration.pk)
+
+    summary = client.get(decide, {"decision": "refuse"}).content.decode()
+
+    assert "ne peut pas être rétablie" in summary
+    registration.refresh_from_db()
+    assert registration.status == Status.PENDING
+    client.post(decide, {"decision": "refuse", "confirm": "oui"})
+    registration.refresh_from_db()
+    assert registration.status == Status.REFUSED
