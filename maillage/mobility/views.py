@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from maillage.accounts.models import User
 from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.forms import show_refusal
-from maillage.lib.french import date_format
+from maillage.lib.french import date_format, de
 from maillage.lib.geo import feature_collection, point_feature
 from maillage.mobility import booking as booking_services
 from maillage.mobility import selectors, services
@@ -228,7 +228,7 @@ def _answer_confirmation(request: HttpRequest, visit: Booking, action: str) -> H
     day_url = reverse("mobility:host-day", args=[visit.offer.place.slug]) + (
         f"?day={visit.day:%Y-%m-%d}"
     )
-    names = {"who": who, "day": date_format(visit.day, "l j F Y")}
+    names = {"de_who": de(who), "day": date_format(visit.day, "l j F Y")}
     facts = [
         (_("Visiteur"), who),
         (_("Lieu d'attache"), visit.member_pass.home_place.name),
@@ -238,7 +238,7 @@ def _answer_confirmation(request: HttpRequest, visit: Booking, action: str) -> H
     ]
     if action == "accepter":
         confirmation = Confirmation(
-            title=_("Accepter la visite de %(who)s le %(day)s ?") % names,
+            title=_("Accepter la visite %(de_who)s le %(day)s ?") % names,
             facts=facts,
             consequences=[
                 _("Un poste est réservé pour cette visite et la personne est prévenue."),
@@ -252,7 +252,7 @@ def _answer_confirmation(request: HttpRequest, visit: Booking, action: str) -> H
         )
     else:
         confirmation = Confirmation(
-            title=_("Refuser la visite de %(who)s le %(day)s ?") % names,
+            title=_("Refuser la visite %(de_who)s le %(day)s ?") % names,
             facts=facts,
             consequences=[
                 _("La demande est refusée : le poste et le jour de son pass sont rendus."),
