@@ -57,8 +57,10 @@ class Confirmation:
 def render_confirmation(
     request: HttpRequest, confirmation: Confirmation, *, status: int = 200
 ) -> HttpResponse:
-    """The confirmation page; `next` (when safe) is carried to the confirmed POST."""
+    """The confirmation page; `next` (when safe) is carried to the confirmed POST, and
+    "Annuler" goes back there."""
     target = safe_next(request)
     if target and "next" not in confirmation.hidden:
         confirmation.hidden["next"] = target
+        confirmation.cancel_url = target
     return render(request, "confirm.html", {"confirmation": confirmation}, status=status)
