@@ -235,6 +235,11 @@ MAILLAGE_RATE_LIMITS = {
         "email": env_str("GUEST_REGISTRATION_RATE_EMAIL", "3/h"),
         "occurrence": env_str("GUEST_REGISTRATION_RATE_SESSION", "60/h"),
     },
+    # An orientation request without an account e-mails a confirmation link to the address typed.
+    "orientation_request": {
+        "ip": env_str("ORIENTATION_REQUEST_RATE_IP", "10/h"),
+        "email": env_str("ORIENTATION_REQUEST_RATE_EMAIL", "3/h"),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.commons import licences
-from maillage.commons.models import Action, Commons, Contribution, Domain, Link
+from maillage.commons.models import Action, Commons, Contribution, Domain, Link, Maturity
 from maillage.places.models import Place
+from maillage.territory.models import Commune
+from maillage.territory.selectors import search_communes
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -110,3 +112,93 @@ class ContributionForm(forms.Form):
     def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = places  # type: ignore[attr-defined]
+
+
+class RequestForm(forms.Form):
+    need = forms.CharField(
+        label=_("Votre besoin, avec vos mots"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Ce que vous cherchez à faire, ce qui coince, ce que vous avez déjà essayé."),
+    )
+    commune = forms.CharField(
+        label=_("Votre commune (nom ou code postal)"),
+        max_length=100,
+        help_text=_("Pour trouver le réseau le plus proche et des lieux voisins."),
+    )
+    maturity = forms.ChoiceField(
+        label=_("Où en êtes-vous ?"), choices=Maturity.choices, widget=forms.RadioSelect
+    )
+    action = forms.ChoiceField(
+        label=_("Il s'agit surtout de…"), choices=[("", _("Je ne sais pas")), *Action.choices],
+        required=False,
+    )  # fmt: skip
+    domain = forms.ChoiceField(
+        label=_("Domaine"), choices=[("", _("Je ne sais pas")), *Domain.choices], required=False
+    )
+    team_skills = forms.CharField(
+        label=_("Les compétences de votre équipe"), max_length=500, required=False
+    )
+    time_available = forms.CharField(
+        label=_("Le temps que vous pouvez y consacrer"), max_length=200, required=False
+    )
+    budget = forms.CharField(label=_("Le budget possible"), max_length=200, required=False)
+    name = forms.CharField(label=_("Votre nom"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Votre adresse e-mail"),
+        help_text=_("Un lien de confirmation vous y sera envoyé, puis la réponse."),
+    )
+
+    def __init__(self, *args: Any, anonymous: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not anonymous:
+            del self.fields["name"]
+            del self.fields["email"]
+
+    def clean_commune(self) -> Commune:
+        text = self.cleaned_data["commune"]
+        found = search_communes(query=text, limit=1)
+        if not found:
+            raise forms.ValidationError(
+                _("Commune introuvable : écrivez son nom ou son code postal.")
+            )
+        return found[0]
+
+
+class AnswerForm(forms.Form):
+    commons = forms.TypedMultipleChoiceField(
+        label=_("Communs"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    contacts = forms.TypedMultipleChoiceField(
+        label=_("Personnes à appeler"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    places = forms.TypedMultipleChoiceField(
+        label=_("Lieux qui l'utilisent"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(
+        label=_("Votre message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args: Any, ranked: list, all_commons: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ranked_ids = [r.commons.pk for r in ranked]
+        others = [c for c in all_commons if c.pk not in ranked_ids]
+        self.fields["commons"].choices = [  # type: ignore[attr-defined]
+            (r.commons.pk, r.commons.name) for r in ranked
+        ] + [(c.pk, c.name) for c in others]
+        self.fields["contacts"].choices = [  # type: ignore[attr-defined]
+            (c.pk, f"{c.user.public_name} — {r.commons.name} : {c.helps_with}")
+            for r in ranked
+            for c in r.contacts
+        ]
+        places: dict[int, str] = {}
+        for r in ranked:
+            for p, km in r.places_near:
+                places.setdefault(p.pk, f"{p.name} — {r.commons.name}, {km:.0f} km")
+        self.fields["places"].choices = list(places.items())  # type: ignore[attr-defined]

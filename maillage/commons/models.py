@@ -210,3 +210,150 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# --- Aiguillage: orientation requests, answered by guides, followed up at 30 and 90 days -------
+
+
+class Maturity(models.TextChoices):
+    IDEA = "idea", _("Une idée")
+    PROJECT = "project", _("En projet")
+    YOUNG = "young", _("Ouvert depuis moins de 2 ans")
+    ESTABLISHED = "established", _("Installé")
+
+
+class OrientationRequest(models.Model):
+    """Someone's need, in their own words, waiting for a guide of the right network."""
+
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("Adresse à confirmer")
+        NEW = "new", _("Nouvelle")
+        CLAIMED = "claimed", _("Prise en charge")
+        ANSWERED = "answered", _("Orientée")
+        CLOSED = "closed", _("Terminée")
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="orientation_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orientation_requests",
+    )
+    name = models.CharField(_("votre nom"), max_length=150, blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    # The secret of the links sent by e-mail: verification, the orientation page, follow-ups.
+    token = models.CharField(max_length=43, unique=True)
+    need = models.TextField(_("votre besoin"), max_length=3000)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices, blank=True)
+    domain = models.CharField(_("domaine"), max_length=15, choices=Domain.choices, blank=True)
+    commune = models.ForeignKey(
+        "territory.Commune", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    maturity = models.CharField(_("où en êtes-vous ?"), max_length=12, choices=Maturity.choices)
+    team_skills = models.CharField(_("compétences dans l'équipe"), max_length=500, blank=True)
+    time_available = models.CharField(_("temps disponible"), max_length=200, blank=True)
+    budget = models.CharField(_("budget possible"), max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    guide = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guided_requests",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.need[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("commons:request-detail", args=[self.pk])
+
+    @property
+    def contact_email(self) -> str:
+        return self.requester.email if self.requester else self.email
+
+    @property
+    def display_name(self) -> str:
+        if self.requester:
+            return self.requester.public_name
+        return self.name or self.email
+
+
+class Suggestion(models.Model):
+    """One thing a guide points the requester to: a commons, a person to call, or a place."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("À décider")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Déclinée")
+
+    request = models.ForeignKey(
+        OrientationRequest, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    commons = models.ForeignKey(
+        Commons, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.CharField(_("pourquoi"), max_length=300, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    # An introduction needs both consents: the requester's (decision) and the person's.
+    contact_consent = models.CharField(
+        max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    introduced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commons__isnull=False)
+                | models.Q(contact__isnull=False)
+                | models.Q(place__isnull=False),
+                name="suggestion_points_somewhere",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.commons or self.contact or self.place)
+
+
+class FollowUp(models.Model):
+    """A check-in at 30 or 90 days after the orientation, answered in one click."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Oui")
+        PARTLY = "partly", _("En partie")
+        NO = "no", _("Non")
+
+    request = models.ForeignKey(
+        OrientationRequest, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    after_days = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=6, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    guide_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "after_days"], name="one_follow_up_per_mark")
+        ]
+
+    def __str__(self) -> str:
+        return f"J+{self.after_days}"

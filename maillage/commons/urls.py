@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maillage.commons import orientation_views as aiguillage
 from maillage.commons import views
 
 app_name = "commons"
@@ -8,6 +9,19 @@ urlpatterns = [
     path("", views.commons_list, name="list"),
     path("nouveau/", views.commons_create, name="create"),
     path("export.<str:fmt>", views.commons_export, name="export"),
+    path("aiguillage/demander/", aiguillage.request_create, name="request-create"),
+    path("aiguillage/confirmer/<str:token>/", aiguillage.request_confirm, name="request-confirm"),
+    path("aiguillage/suivi/<str:token>/", aiguillage.orientation_page, name="orientation"),
+    path(
+        "aiguillage/suivi/<str:token>/bilan/<int:pk>/<str:answer>/",
+        aiguillage.follow_up_answer,
+        name="follow-up-answer",
+    ),
+    path("aiguillage/file/", aiguillage.queue, name="queue"),
+    path("aiguillage/demandes/<int:pk>/", aiguillage.request_detail, name="request-detail"),
+    path("aiguillage/mises-en-relation/<int:pk>/", aiguillage.introduction, name="introduction"),
+    path("aiguillage/tableau-de-bord/", aiguillage.dashboard, name="dashboard"),
+    path("aiguillage/tableau-de-bord.csv", aiguillage.dashboard_csv, name="dashboard-csv"),
     path("<slug:slug>/", views.commons_detail, name="detail"),
     path("<slug:slug>/modifier/", views.commons_edit, name="edit"),
     path("<slug:slug>/liens/ajouter/", views.link_add, name="link-add"),

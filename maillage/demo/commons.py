@@ -257,11 +257,106 @@ def load_demo_commons(*, now: datetime.datetime | None = None) -> dict[str, str]
                 summary="Modèle de plan comptable pour un tiers-lieu associatif",
                 happened_on=today - datetime.timedelta(days=12),
             )
+        _requests(network=network, guide=guide, entries=entries, managers=managers, today=today)
     return {
-        guide.email: "Enrichir le catalogue des communs : GoGoCarto n'a encore personne à appeler."
+        guide.email: "Traiter la file d'aiguillage (Communs → File d'aiguillage) et enrichir le "
+        "catalogue : GoGoCarto n'a encore personne à appeler."
     }
 
 
+# (need, maturity, domain, requester e-mail or None for a member, days ago, state)
+REQUESTS = [
+    ("Nous ouvrons un café associatif et cherchons comment tenir nos comptes et nos adhésions "
+     "sans y passer nos soirées.", "project", "comptabilite", "lina.porteuse@example.net", 3, "new"),
+    ("Notre fablab veut ouvrir la réservation des machines en ligne, avec les formations "
+     "obligatoires avant la découpeuse laser.", "young", "reservation", None, 12, "new"),
+    ("Comment décider à trente bénévoles sans réunions interminables ?", "young", "gouvernance",
+     "collectif.grange@example.net", 35, "new"),
+    ("Mettre nos événements en ligne ailleurs que sur les réseaux sociaux.", "established",
+     "evenements", None, 5, "claimed"),
+    ("Partager nos documents entre trois lieux du même collectif.", "established",
+     "collaboration", "coop.trois.lieux@example.net", 45, "answered"),
+    ("Nous voulons une comptabilité propre avant notre première subvention.", "young",
+     "comptabilite", None, 100, "answered-late"),
+]  # fmt: skip
+
+
+def _requests(
+    *,
+    network: Network,
+    guide: User,
+    entries: dict[str, Commons],
+    managers: list[tuple[User, Place]],
+    today: datetime.date,
+) -> None:
+    """Requests in every state: new (one waiting 12 days, one 35), claimed, answered with a
+    check-in answered and another not, and an introduction waiting for a person's consent."""
+    from maillage.commons import orientation
+    from maillage.commons.models import Contact, FollowUp, OrientationRequest, Suggestion
+
+    members = list(
+        PlaceRole.objects.filter(place__in=demo_places(), role=PlaceRole.Role.MEMBER)
+        .select_related("user", "place")
+        .order_by("user_id")
+    )
+    now = timezone.now()
+    for index, (need, maturity, domain, address, days_ago, state) in enumerate(REQUESTS):
+        member = members[index % len(members)] if members else None
+        commune = member.place.commune if member else None
+        requester = None if address or member is None else member.user
+        email = address or ("" if requester else "porteur.de.projet@example.net")
+        request = orientation.file_request(
+            by=requester,
+            data=orientation.RequestData(
+                need=need,
+                maturity=maturity,
+                domain=domain,
+                commune=commune,
+                email=email or "",
+                name="" if requester else email.split("@")[0].replace(".", " ").title(),
+            ),
+        )
+        if request.status == OrientationRequest.Status.UNVERIFIED:
+            orientation.confirm_request(token=request.token)
+        # The demo's history: these requests were filed days ago.
+        created = now - datetime.timedelta(days=days_ago)
+        OrientationRequest.objects.filter(pk=request.pk).update(network=network, created_at=created)
+        request.refresh_from_db()
+        if state == "claimed":
+            orientation.claim(request=request, by=guide)
+        elif state.startswith("answered"):
+            ranked_commons = [entries[name] for name in ("Nextcloud", "Paheko") if name in entries]
+            chosen = ranked_commons[:1] if state == "answered" else ranked_commons[1:]
+            contacts = list(Contact.objects.filter(commons__in=chosen)[:1])
+            answered_on = today - datetime.timedelta(days=days_ago - 2)
+            orientation.answer(
+                request=request,
+                by=guide,
+                message="Voici des pistes, et quelqu'un qui s'en sert près de chez vous.",
+                commons_ids=[c.pk for c in chosen],
+                contact_ids=[c.pk for c in contacts],
+                place_ids=[],
+                today=answered_on,
+            )
+            OrientationRequest.objects.filter(pk=request.pk).update(
+                answered_at=now - datetime.timedelta(days=days_ago - 2)
+            )
+            suggestions = list(Suggestion.objects.filter(request=request))
+            for suggestion in suggestions:
+                # The requester said yes to everything: a person's consent is what waits.
+                orientation.decide(suggestion=suggestion, accept=True)
+            for follow_up in FollowUp.objects.filter(request=request, due_on__lte=today):
+                answered = state == "answered-late" and follow_up.after_days == 30
+                FollowUp.objects.filter(pk=follow_up.pk).update(
+                    sent_at=now - datetime.timedelta(days=(today - follow_up.due_on).days),
+                    answer=FollowUp.Answer.PARTLY if answered else "",
+                    answered_at=now if answered else None,
+                )
+
+
 def delete_demo_commons() -> None:
-    """The catalogue's entries protect their network: delete them before the demo networks."""
+    """The catalogue's entries and requests protect their network: delete them first."""
+    from maillage.commons.models import OrientationRequest
+
+    OrientationRequest.objects.filter(network__in=demo_networks()).delete()
     Commons.objects.filter(network__in=demo_networks()).delete()

@@ -36,7 +36,7 @@ def test_places_use_commons_and_people_are_there_to_call(demo):
 def test_the_guide_is_told_what_to_try(demo):
     guide = next(login for login in demo.logins if login.role == "Aiguilleuse")
 
-    assert "communs" in guide.what_to_try
+    assert "File d'aiguillage" in guide.what_to_try
 
 
 def test_loading_twice_changes_nothing_and_reset_removes_the_catalogue(demo):
@@ -46,3 +46,20 @@ def test_loading_twice_changes_nothing_and_reset_removes_the_catalogue(demo):
     assert Commons.objects.count() == before
     delete_demo_commons()
     assert not Commons.objects.exists()
+
+
+def test_the_guide_has_a_queue_in_every_state(demo):
+    from maillage.accounts.models import User
+    from maillage.commons.models import FollowUp, OrientationRequest, Suggestion
+    from maillage.commons.orientation_selectors import queue_for
+
+    guide = User.objects.get(email=next(x.email for x in demo.logins if x.role == "Aiguilleuse"))
+    queue = queue_for(user=guide)
+    statuses = {r.status for r in queue}
+
+    assert {"new", "claimed", "answered"} <= statuses
+    assert {"à traiter", "sans suite"} <= {r.flag for r in queue}
+    assert FollowUp.objects.filter(answered_at__isnull=False).exists()
+    assert FollowUp.objects.filter(sent_at__isnull=False, answered_at__isnull=True).exists()
+    assert Suggestion.objects.filter(contact__isnull=False, contact_consent="pending").exists()
+    assert not OrientationRequest.objects.filter(status="unverified").exists()
