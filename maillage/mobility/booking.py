@@ -391,6 +391,24 @@ def visit_starts_at(booking: Booking) -> datetime.datetime:
     )
 
 
+def cancellation_deadline(booking: Booking) -> datetime.datetime:
+    """The last moment the holder may cancel a confirmed booking (the scheme's notice before
+    the visit starts). Reads the scheme's `prefetched_versions` when it has them."""
+    version = version_on(scheme=booking.member_pass.scheme, day=booking.day)
+    hours = version.cancellation_deadline_hours if version else 0
+    return visit_starts_at(booking) - datetime.timedelta(hours=hours)
+
+
+def can_cancel(booking: Booking, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the holder may still cancel: a request always, a confirmed visit until the
+    deadline; what `cancel_booking` would refuse is not offered."""
+    if booking.status == Booking.Status.PENDING:
+        return True
+    if booking.status != Booking.Status.CONFIRMED:
+        return False
+    return (now or timezone.now()) <= cancellation_deadline(booking)
+
+
 def cancel_booking(
     *, booking: Booking, by: User | None = None, ignore_deadline: bool = False
 ) -> Booking:
@@ -406,9 +424,7 @@ def cancel_booking(
         if booking.status not in (Booking.Status.PENDING, Booking.Status.CONFIRMED):
             raise NotCancellable(_("Cette réservation ne peut plus être annulée."))
         if booking.status == Booking.Status.CONFIRMED and not ignore_deadline:
-            version = version_on(scheme=booking.member_pass.scheme, day=booking.day)
-            hours = version.cancellation_deadline_hours if version else 0
-            deadline = visit_starts_at(booking) - datetime.timedelta(hours=hours)
+            deadline = cancellation_deadline(booking)
             if timezone.now() > deadline:
                 raise NotCancellable(
                     _(

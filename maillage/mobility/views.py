@@ -149,15 +149,28 @@ def pass_subscribe(request: HttpRequest) -> HttpResponse:
 def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pass_ = selectors.get_pass_for_viewer(user=request.user, pk=pk)
     today = services.today()
+    bookings = selectors.pass_bookings(pass_=pass_)
+    is_holder = pass_.holder_id == request.user.pk
+    cancellable: set[int] = set()
+    if is_holder:
+        # One read of the scheme's versions for every deadline; a visit past its deadline
+        # offers no "Annuler" (the service would refuse it).
+        scheme = pass_.scheme
+        scheme.prefetched_versions = list(scheme.versions.order_by("-effective_from"))
+        for visit in bookings:
+            visit.member_pass = pass_
+            if booking_services.can_cancel(visit):
+                cancellable.add(visit.pk)
     return render(
         request,
         "mobility/pass_detail.html",
         {
             "pass": pass_,
             "usage": selectors.pass_usage(pass_=pass_, day=today),
-            "bookings": selectors.pass_bookings(pass_=pass_),
+            "bookings": bookings,
             "transfers": selectors.pass_transfers(pass_=pass_),
-            "is_holder": pass_.holder_id == request.user.pk,
+            "is_holder": is_holder,
+            "cancellable": cancellable,
             "today": today,
         },
     )

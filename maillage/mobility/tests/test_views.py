@@ -268,3 +268,25 @@ def test_the_find_page_does_not_offer_a_pass_home_place(
     client.force_login(bob)
     page = client.get(reverse("mobility:find"), {"day": tuesday.isoformat()}).content.decode()
     assert "Le Hangar" not in page
+
+
+def test_a_visit_past_its_cancellation_deadline_offers_no_cancel(
+    client, bob, bob_pass, offer, other_place
+):
+    import zoneinfo
+
+    import time_machine
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    monday = datetime.date(2026, 3, 2)
+    with time_machine.travel(datetime.datetime(2026, 2, 27, 10, tzinfo=paris), tick=False):
+        visit = svc.book_visit(pass_=bob_pass, place=other_place, day=monday, idempotency_key="k")
+        client.force_login(bob)
+        page = client.get(bob_pass.get_absolute_url()).content.decode()
+        assert reverse("mobility:booking-cancel", args=[visit.pk]) in page
+    # The visit starts at 9:00 on Monday: on Monday at 8:00 the notice has run out.
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 8, tzinfo=paris), tick=False):
+        with pytest.raises(svc.NotCancellable):
+            svc.cancel_booking(booking=visit, by=bob)
+        page = client.get(bob_pass.get_absolute_url()).content.decode()
+        assert reverse("mobility:booking-cancel", args=[visit.pk]) not in page
