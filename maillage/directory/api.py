@@ -231,7 +231,13 @@ class PlaceSearchIn(Schema):
     """The filters of the search page (/rechercher/), with the same names and the same rules:
     an unknown or unreadable value is ignored and explained in `notices`, never refused."""
 
-    q: str | None = Field(None, description="Mots cherchés (accents et pluriels ignorés).")
+    q: str | None = Field(
+        None,
+        description=(
+            "Mots cherchés (accents et pluriels ignorés). Un type de lieu ou une commune parmi "
+            "eux devient un filtre (voir `notices`, et `literal`)."
+        ),
+    )
     type: list[str] = Field(
         [], description="Type de lieu (répétable) : " + ", ".join(PlaceType.values)
     )
@@ -255,6 +261,10 @@ class PlaceSearchIn(Schema):
     lon: str | None = Field(None, description="Longitude d'origine (avec lat).")
     radius_km: str | None = Field(None, description="Rayon autour de l'origine (km).")
     sort: str | None = Field(None, description="Tri : relevance, distance, freshness, name.")
+    literal: str | None = Field(
+        None,
+        description="1 : chercher les mots tels quels (sans en tirer un type ou une commune).",
+    )
     page: int = Field(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1.")
     page_size: int = Field(
         20, ge=1, le=MAX_PAGE_SIZE, description=f"Lieux par page (au plus {MAX_PAGE_SIZE})."
@@ -454,7 +464,7 @@ def list_places(request: HttpRequest, params: Query[PlaceSearchIn]) -> dict[str,
         "count": found.total,
         "page": params.page,
         "page_size": params.page_size,
-        "notices": notices,
+        "notices": notices + found.notices,
         "items": items,
     }
 

@@ -96,3 +96,53 @@ def tokens(text: str) -> list[str]:
 def stem_text(text: str) -> str:
     """The text as its stems joined by spaces: what the search index stores."""
     return " ".join(tokens(text))
+
+
+# --- word families (the directory's full-text search) ---------------------------------------
+
+# Words written in one or in two: both become the one-word form.
+COMPOUNDS: dict[tuple[str, str], str] = {
+    ("fab", "lab"): "fablab",
+    ("fab", "labs"): "fablab",
+    ("co", "working"): "coworking",
+    ("hacker", "space"): "hackerspace",
+    ("maker", "space"): "makerspace",
+}
+# A family stem shorter than this keeps its ending.
+MIN_FAMILY = 4
+
+
+def family(word_stem: str) -> str:
+    """One step further than `stem`: a verb's or noun's family ("découpe", "découper",
+    "découpeuse" → "decoup"; "réparer", "réparation" → "repar")."""
+    if word_stem.endswith("er") and len(word_stem) - 2 >= MIN_FAMILY:
+        return word_stem[:-2]
+    if word_stem.endswith("e") and len(word_stem) - 1 >= MIN_FAMILY:
+        return word_stem[:-1]
+    return word_stem
+
+
+def family_tokens(text: str) -> list[str]:
+    """The word families of a text, compounds joined ("fab lab" → "fablab"), stop words out.
+
+    The places' search index and its queries both go through this, so a word matches only
+    whole words of its family, never a longer word it happens to begin ("repar" is not
+    "reparsac").
+    """
+    words = [word for word in _WORD.findall(unaccent(text)) if word not in STOP_WORDS]
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = (words[i], words[i + 1]) if i + 1 < len(words) else None
+        if pair is not None and pair in COMPOUNDS:
+            joined.append(COMPOUNDS[pair])
+            i += 2
+            continue
+        joined.append(words[i])
+        i += 1
+    return [family(stem(word)) for word in joined]
+
+
+def family_text(text: str) -> str:
+    """The text as its word families joined by spaces: what the places' index stores."""
+    return " ".join(family_tokens(text))

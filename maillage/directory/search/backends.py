@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import translation
 
-from maillage.lib.french_stem import stem_text, tokens
+from maillage.lib.french_stem import family_text, family_tokens
 from maillage.places.models import EquipmentCategory, PlaceType, SpaceKind
 
 # The indexed columns, most telling first; their weights in ranking.
@@ -109,13 +109,13 @@ def documents(
             (
                 pk,
                 {
-                    "name": stem_text(name),
-                    "summary": stem_text(summary),
-                    "description": stem_text(description),
-                    "commune": stem_text(commune or ""),
-                    "types": stem_text(" ".join(type_labels.get(t, "") for t in types or [])),
-                    "spaces": stem_text(" ".join(spaces.get(pk, []))),
-                    "equipment": stem_text(" ".join(equipment.get(pk, []))),
+                    "name": family_text(name),
+                    "summary": family_text(summary),
+                    "description": family_text(description),
+                    "commune": family_text(commune or ""),
+                    "types": family_text(" ".join(type_labels.get(t, "") for t in types or [])),
+                    "spaces": family_text(" ".join(spaces.get(pk, []))),
+                    "equipment": family_text(" ".join(equipment.get(pk, []))),
                 },
             )
         )
@@ -221,21 +221,24 @@ def rebuild(
 
 
 def query_tokens(text: str) -> list[str]:
-    """The stems of a query, without repeats (each one must match, as a prefix)."""
-    return list(dict.fromkeys(tokens(text)))
+    """The word families of a query, without repeats (each one must match a whole word)."""
+    return list(dict.fromkeys(family_tokens(text)))
 
 
-def _expression(connection: BaseDatabaseWrapper, stems: list[str]) -> str:
+def _expression(connection: BaseDatabaseWrapper, stems: list[str] | tuple[str, ...]) -> str:
     # Stems are [0-9a-z]+ only (see french_stem), so they need no escaping in either syntax.
+    # No prefix: "repar" must not find "reparsac" (word families are in the stems already).
     if connection.vendor == "sqlite":
-        return " AND ".join(f'"{s}"*' for s in stems)
-    return " & ".join(f"{s}:*" for s in stems)
+        return " AND ".join(f'"{s}"' for s in stems)
+    return " & ".join(stems)
 
 
-def scores(text: str, *, using: str = "default") -> dict[int, float]:
-    """Every matching place id with its relevance (higher is better)."""
+def scores(
+    text: str, *, using: str = "default", stems: list[str] | tuple[str, ...] | None = None
+) -> dict[int, float]:
+    """Every place matching all the words (or these stems), with its relevance (higher first)."""
     connection = connections[using]
-    stems = query_tokens(text)
+    stems = query_tokens(text) if stems is None else stems
     if not stems or not is_supported(connection):
         return {}
     expression = _expression(connection, stems)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from maillage.directory.search.understanding import Understanding, understand
 from maillage.lib.money import parse_euros
 from maillage.places.models import EquipmentCategory, PlaceStatus, PlaceType, SharingMode, SpaceKind
 from maillage.territory.models import Commune
@@ -30,6 +31,8 @@ MAX_RADIUS_KM = 2000
 MAX_Q_LENGTH = 200
 MAX_SKILL_LENGTH = 100
 MAX_PAGE = 10_000
+# The radius around a commune named among the words ("coworking saint malo").
+UNDERSTOOD_RADIUS_KM = 10
 
 # The keys a search URL may carry for places (anything else is ignored silently: utm_*, htmx's
 # own…). "skill" is read too, but only the search page's people section uses it, not the API.
@@ -51,6 +54,7 @@ QUERY_KEYS = (
     "radius_km",
     "sort",
     "page",
+    "literal",
 )
 
 
@@ -90,7 +94,11 @@ class SearchFilters:
     radius_km: int | None = None
     sort: str = ""
     page: int = 1
+    # Search the words as typed: no type or commune read from them.
+    literal: bool = False
     origin: Origin | None = field(default=None, compare=False)
+    # How the words were read, when some became filters (see `understanding`).
+    understood: Understanding | None = field(default=None, compare=False)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -163,11 +171,31 @@ class SearchFilters:
                 network = ""
         values["network"] = network
 
+        values["literal"] = get("literal").lower() in ("1", "true", "oui", "on")
         values["near"] = get("near")[:100]
         values["lat"], values["lon"] = _position(get("lat"), get("lon"), notices)
+        understood = None
+        if values["q"] and not values["literal"]:
+            reading = understand(
+                values["q"],
+                find_types=not values["types"],
+                find_commune=not values["near"] and values["lat"] is None,
+            )
+            if reading.changed:
+                understood = reading
+                values["q"] = reading.words
+                if reading.types:
+                    values["types"] = reading.types
+        values["understood"] = understood
         origin = None
         if values["lat"] is not None and values["lon"] is not None:
             origin = Origin(values["lat"], values["lon"], _("votre position"))
+        elif understood is not None and understood.commune is not None:
+            commune = understood.commune
+            values["near"] = (
+                understood.commune_words if understood.commune_words.isdigit() else commune.name
+            )
+            origin = Origin(commune.latitude, commune.longitude, commune.name)
         elif values["near"]:
             commune = resolve_commune(values["near"])
             if commune is None:
@@ -190,7 +218,12 @@ class SearchFilters:
             if not values["near"] and values["lat"] is None:
                 notices.append(_("Un rayon demande une commune ou votre position : rayon ignoré."))
             radius = None
+        if radius is None and understood is not None and understood.commune is not None:
+            radius = UNDERSTOOD_RADIUS_KM
+            values["understood"] = replace(understood, radius_km=radius)
         values["radius_km"] = radius
+        if values["understood"] is not None:
+            notices.append(_describe_understanding(values["understood"], values["q"]))
 
         sort = get("sort")
         if sort and sort not in Sort.ALL:
@@ -211,13 +244,13 @@ class SearchFilters:
 
     @property
     def effective_sort(self) -> str:
-        """The sort in force: the chosen one, else relevance with words, distance with a point, name."""
+        """The sort in force: the chosen one, else distance with a point, relevance with words, name."""
         if self.sort:
             return self.sort
-        if self.q:
-            return Sort.RELEVANCE
         if self.origin is not None:
             return Sort.DISTANCE
+        if self.q:
+            return Sort.RELEVANCE
         return Sort.NAME
 
     @property
@@ -295,7 +328,23 @@ class SearchFilters:
             pairs.append(("sort", self.sort))
         if page and self.page > 1:
             pairs.append(("page", str(self.page)))
+        if self.literal:
+            pairs.append(("literal", "1"))
         return pairs
+
+    def as_typed_query(self) -> str:
+        """The query searching the words as typed, when some were read as filters."""
+        u = self.understood
+        if u is None:
+            return self.to_query(page=False)
+        changes: dict[str, Any] = {"q": u.typed, "literal": True, "understood": None}
+        if u.types:
+            changes["types"] = ()
+        if u.commune is not None:
+            changes.update(near="", origin=None)
+            if u.radius_km is not None:
+                changes["radius_km"] = None
+        return self.with_(**changes).to_query(page=False)
 
     def to_query(self, *, page: bool = True) -> str:
         """The filters as a query string (without "?"), for shareable URLs."""
@@ -321,6 +370,31 @@ def resolve_commune(text: str) -> Commune | None:
     if not wanted:
         return None
     return communes.filter(search_name=wanted).order_by("-population").first()
+
+
+def _describe_understanding(u: Understanding, words: str) -> str:
+    """ "Recherche comprise ainsi : …" — what became a filter and what is still searched."""
+    labels = dict(PlaceType.choices)
+    parts = []
+    if u.types:
+        parts.append(
+            _("type « %(types)s »") % {"types": " ou ".join(str(labels[code]) for code in u.types)}
+        )
+    if u.commune is not None:
+        if u.radius_km is not None:
+            parts.append(
+                _("à moins de %(km)s km de %(commune)s")
+                % {"km": u.radius_km, "commune": u.commune.name}
+            )
+        else:
+            parts.append(_("autour de %(commune)s") % {"commune": u.commune.name})
+    if words:
+        parts.append(_("mots « %(words)s »") % {"words": words})
+    if u.dropped:
+        parts.append(
+            _("« %(words)s » ignoré (tous les lieux le sont)") % {"words": ", ".join(u.dropped)}
+        )
+    return _("Recherche comprise ainsi : %(parts)s.") % {"parts": " ; ".join(parts)}
 
 
 def _get_list(query: Any, key: str) -> list[str]:

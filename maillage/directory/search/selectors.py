@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import connections, router
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from maillage.directory.search import backends
@@ -48,6 +48,8 @@ from maillage.places.models import (
 
 PAGE_SIZE = 20
 MAX_NETWORK_OPTIONS = 30
+# Fewer places than this holding every word: the places holding some of them follow.
+FEW_RESULTS = 3
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,25 @@ class SearchResults:
     page_count: int
     facets: list[Facet] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    # Some words only: the places holding every word (`complete` of them) come first.
+    partial: bool = False
+    complete: int = 0
+
+    @property
+    def notices(self) -> list[str]:
+        """What the results are, when not what was asked (French, for the page and the API)."""
+        if not self.partial:
+            return []
+        if not self.complete:
+            return [_("Aucun lieu ne contient tous les mots ; voici les plus proches.")]
+        return [
+            ngettext(
+                "Un seul lieu contient tous les mots ; suivent les plus proches.",
+                "Seuls %(n)s lieux contiennent tous les mots ; suivent les plus proches.",
+                self.complete,
+            )
+            % {"n": self.complete}
+        ]
 
     @property
     def has_previous(self) -> bool:
@@ -149,6 +170,9 @@ class Matcher:
         self.table = index.space_table(self.thresholds)
         self.scores: dict[int, float] = {}  # place id → relevance, with words
         self.text: TextMatch | None = None
+        self.stems: tuple[str, ...] = ()
+        # Place position → how many of the words it holds, once widened to some words.
+        self.word_counts: dict[int, int] | None = None
         self.own: dict[str, int] = {}  # filter → its places, for the single-field filters
         self._space: dict[tuple[Any, ...], int] = {}
         self._equipment: dict[tuple[Any, ...], int] = {}
@@ -176,12 +200,45 @@ class Matcher:
             stems = tuple(backends.query_tokens(q))
             if not stems:
                 return  # only stop words ("de la"): nothing narrows
+            self.stems = stems
             self.text = self.index.text_match(stems, lambda: backends.scores(q, using=using))
             self.scores = self.text.scores
             self.own["q"] = self.text.bits
         else:
             ids = Place.objects.published().filter(name__icontains=q).values_list("pk", flat=True)
             self.own["q"] = self.index.bits(ids)
+
+    def widen_text(self) -> bool:
+        """Match the places holding any of the words, those holding most of them first.
+
+        Return whether that gives more places than every word did (else nothing changes).
+        """
+        if self.text is None or len(self.stems) < 2:
+            return False
+        using = router.db_for_read(Place)
+        index = self.index
+        before = self.base().bit_count()
+        counts: dict[int, int] = {}
+        scores: dict[int, float] = {}
+        bits = 0
+        for stem in self.stems:
+            one = index.text_match(
+                (stem,), lambda stem=stem: backends.scores("", using=using, stems=(stem,))
+            )
+            bits |= one.bits
+            for n in one.order:
+                counts[n] = counts.get(n, 0) + 1
+            for pk, score in one.scores.items():
+                scores[pk] = scores.get(pk, 0.0) + score
+        if (self.base("q") & bits).bit_count() <= before:
+            return False
+        ids, names = index.ids, index.names
+        order = sorted(counts, key=lambda n: (-counts[n], -scores[ids[n]], names[n], ids[n]))
+        self.text = TextMatch(bits=bits, scores=scores, order=order)
+        self.scores = scores
+        self.own["q"] = bits
+        self.word_counts = counts
+        return True
 
     def _within(self, radius_km: float) -> int:
         origin = self.filters.origin
@@ -272,7 +329,13 @@ def search(
     match = matcher(filters)
     index = match.index
     matching = match.base()
-    total = matching.bit_count()
+    total = complete = matching.bit_count()
+    partial = False
+    if total < FEW_RESULTS and match.widen_text():
+        partial = True
+        matching = match.base()
+        total = matching.bit_count()
+    counts = match.word_counts or {}
     page_count = max(1, math.ceil(total / page_size))
     page = min(filters.page, page_count)
     wanted = page * page_size
@@ -290,7 +353,12 @@ def search(
             first = heapq.nsmallest(
                 wanted,
                 positions,
-                key=lambda n: (distances.get(ids[n], math.inf), names[n], ids[n]),
+                key=lambda n: (
+                    -counts.get(n, 0),  # with some words only: those holding most first
+                    distances.get(ids[n], math.inf),
+                    names[n],
+                    ids[n],
+                ),
             )
         else:  # relevance, but no word to rank by (stop words only): by name
             first = heapq.nsmallest(wanted, positions, key=lambda n: (names[n], ids[n]))
@@ -329,7 +397,13 @@ def search(
             km = distance_km(origin.lat, origin.lon, place.latitude, place.longitude)
         results.append(Result(place=place, distance_km=km))
     found = SearchResults(
-        filters=filters, results=results, total=total, page=page, page_count=page_count
+        filters=filters,
+        results=results,
+        total=total,
+        page=page,
+        page_count=page_count,
+        partial=partial,
+        complete=complete,
     )
     if facets:
         found.facets = facet_counts(filters, match=match)
