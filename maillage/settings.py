@@ -141,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.context_processors.site",
+                "maillage.context_processors.navigation",
                 "maillage.notifications.context_processors.unread_notifications",
             ],
             # French grammar filters (de, depuis, prefixe…) everywhere; its `date` says "1er".

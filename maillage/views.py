@@ -7,9 +7,14 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from maillage.events.selectors import AgendaFilters, agenda_occurrences, with_labels
 from maillage.lib.ratelimit import allauth_retry_after
-from maillage.networks.models import Network
+from maillage.networks.selectors import public_networks
 from maillage.places.models import Place
+from maillage.places.selectors import places_geojson
+
+HOME_EVENTS = 5
+"""How many coming animations the home page shows (the agenda has the rest)."""
 
 
 @never_cache
@@ -44,9 +49,19 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The front door: search, the map of the places, the next animations and every network."""
+    places = list(
+        Place.objects.published()
+        .select_related("commune")
+        .only("name", "slug", "latitude", "longitude", "types", "commune__name")
+    )
+    networks = list(public_networks().order_by("name"))
+    occurrences = agenda_occurrences(user=request.user, filters=AgendaFilters())[:HOME_EVENTS]
     context = {
-        "networks": Network.objects.filter(parent__isnull=True).order_by("name")[:12],
-        "place_count": Place.objects.published().count(),
-        "network_count": Network.objects.count(),
+        "networks": networks,
+        "place_count": len(places),
+        "network_count": len(networks),
+        "geojson": places_geojson(places),
+        "occurrences": with_labels(list(occurrences)),
     }
     return render(request, "home.html", context)

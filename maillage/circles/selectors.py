@@ -487,3 +487,34 @@ def circles_run_by(*, user: User, coordinated: QuerySet[Network]) -> QuerySet[Ci
         members__starts_on__lte=today,
     )
     return circles.distinct().order_by("name")
+
+
+def expenses_to_review(*, user: AnyUser) -> list[Expense]:
+    """The expenses waiting for validation in the circles this person is soucieux·se of, which
+    they may validate (neither payee nor filer), oldest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Expense.objects.filter(
+            status=Expense.Status.SUBMITTED,
+            proposal__circle_id__in=current_circle_ids(user=user, stewarded=True),
+        )
+        .exclude(payee_user=user)
+        .exclude(submitted_by=user)
+        .select_related("proposal__circle")
+        .order_by("pk")
+    )
+
+
+def circles_of_or_run_by(*, user: AnyUser, coordinated: QuerySet[Network]) -> QuerySet[Circle]:
+    """The circles a person sits in today and those of the networks they coordinate (the
+    menu's "Mes cercles"), by name: one query, `coordinated` being a subquery."""
+    if not user.is_authenticated:
+        return Circle.objects.none()
+    return (
+        Circle.objects.filter(
+            Q(pk__in=current_circle_ids(user=user)) | Q(network__in=coordinated.values("pk"))
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.ledger.models import Transfer
@@ -416,3 +417,37 @@ def network_flows(*, network: Network, month: datetime.date) -> list[Flow]:
     """Visits of a month from home place to host place with the amounts the hosts received:
     see `settlement.settle_month` (frozen once closed)."""
     return settlement.settle_month(network=network, month=month).flows
+
+
+# --- for a person's own space (Mon espace) -----------------------------------------------------
+
+
+def upcoming_bookings_of(*, user: AnyUser, limit: int = 5) -> list[Booking]:
+    """The person's coming visits (pending or confirmed), soonest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Booking.objects.filter(
+            member_pass__holder=user,
+            day__gte=timezone.localdate(),
+            status__in=[Booking.Status.PENDING, Booking.Status.CONFIRMED],
+        )
+        .select_related("offer__place")
+        .order_by("day", "pk")[:limit]
+    )
+
+
+def bookings_to_accept(*, user: AnyUser) -> list[Booking]:
+    """The bookings waiting for a decision at the places this person manages, soonest first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Booking.objects.filter(
+            status=Booking.Status.PENDING,
+            offer__place__roles__user=user,
+            offer__place__roles__role=PlaceRole.Role.MANAGER,
+        )
+        .select_related("offer__place", "member_pass__holder")
+        .order_by("day", "pk")
+        .distinct()
+    )

@@ -310,3 +310,20 @@ def accepted_memberships_of(*, place: Place) -> list[Membership]:
 def publishes_payee_names(*, network: Network) -> bool:
     """Whether the network's transparency pages name the people its circles pay (or their role)."""
     return network.transparency_people == TransparencyPeople.NAME
+
+
+def pending_applications(*, networks: QuerySet[Network]) -> QuerySet[Network]:
+    """Those of the networks that have applications waiting for a decision, with how many
+    (`pending_count`), by name."""
+    return (
+        networks.annotate(
+            pending_count=Count(
+                "memberships",
+                filter=Q(
+                    memberships__status__in=[MembershipStatus.APPLIED, MembershipStatus.IN_REVIEW]
+                ),
+            )
+        )
+        .filter(pending_count__gt=0)
+        .order_by("name")
+    )

@@ -1,3 +1,4 @@
+import datetime
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,6 +51,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "children": selectors.child_networks(network=network),
             "summary": selectors.territory_summary(network=network),
             "is_coordinator": selectors.is_coordinator(user=request.user, network=network),
+            # The month a coordinator looks back on (flows) and closes.
+            "last_month": (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)),
         },
     )
 

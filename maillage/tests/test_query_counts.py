@@ -60,17 +60,19 @@ PAGES = {
     "api-places": lambda w, place, network: "/api/v1/places?q=coworking",
 }
 
-# Signed in as Dora, coordinator of network A; the same on SQLite and PostgreSQL.
+# Signed in as Dora, coordinator of network A; the same on SQLite and PostgreSQL. Every page
+# of a signed-in person spends 5 of them on the menu (places managed, networks coordinated —
+# 3 —, circles).
 EXPECTED: dict[str, int] = {
-    "home": 6,
-    "search": 6,
+    "home": 15,
+    "search": 11,
     "map-geojson": 1,
-    "place": 15,
-    "network": 15,
-    "agenda": 11,
-    "event": 14,
-    "circle": 23,
-    "my-space": 6,
+    "place": 20,
+    "network": 20,
+    "agenda": 16,
+    "event": 19,
+    "circle": 28,
+    "my-space": 27,  # the hub: tasks, visits, registrations, places, networks, circles
     "api-places": 1,
 }
 

@@ -57,10 +57,11 @@ def log_in(page, email: str) -> None:
     page.get_by_label(label("Courriel")).fill(email)
     page.get_by_label(label("Mot de passe")).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Connexion").click()
-    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(page.get_by_role("link", name="Mon espace").first).to_be_visible()
 
 
 def log_out(page) -> None:
+    page.get_by_text("Menu", exact=True).click()  # the logout button is in the folding menu
     page.get_by_role("button", name="Se déconnecter").click()
     # allauth may ask to confirm (GET page) or log out straight away.
     confirm = page.get_by_role("main").get_by_role("button", name=re.compile("déconnect", re.I))

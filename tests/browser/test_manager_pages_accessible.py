@@ -112,7 +112,7 @@ def test_manager_page_is_accessible_and_fits_the_screen(
 
     assert response is not None and response.status == 200, f"{page_name}: {response}"
     expect(site_page.locator("h1")).to_have_count(1)
-    expect(site_page.get_by_role("button", name="Se déconnecter")).to_be_attached()
+    expect(site_page.get_by_role("link", name="Mon espace").first).to_be_attached()
     for edit_map in site_page.locator("[data-map-edit], [data-map-points]").all():
         expect(edit_map).to_have_class(re.compile(r"\bmap-ready\b"))
     screenshot(site_page)

@@ -122,7 +122,21 @@
     });
   }
 
+  // The folding menu (a <details>): Escape or a click elsewhere folds it back.
+  function initMenu(menu) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".nav-more").forEach(initMenu);
     initMaps();
     document.querySelectorAll("[data-commune-search]").forEach(initCommuneSearch);
   });
