@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from maillage.accounts.models import User
 from maillage.circles.selectors import circles_of_or_run_by
-from maillage.networks.selectors import networks_coordinated_by
+from maillage.networks.selectors import by_level, networks_coordinated_by
 from maillage.places.selectors import places_managed_by
 
 MENU_LIMIT = 5
@@ -43,7 +43,7 @@ class Navigation:
 
     @cached_property
     def networks(self) -> list[Any]:
-        return self._first(self._coordinated.order_by("name"))
+        return self._first(by_level(self._coordinated))
 
     @cached_property
     def circles(self) -> list[Any]:

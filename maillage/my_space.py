@@ -20,7 +20,7 @@ from maillage.circles.selectors import expenses_to_review, roles_of_person
 from maillage.events.registration import Status as RegistrationStatus
 from maillage.events.registration import occurrence_path, registrations_of
 from maillage.mobility.selectors import bookings_to_accept, passes_of, upcoming_bookings_of
-from maillage.networks.selectors import networks_coordinated_by, pending_applications
+from maillage.networks.selectors import by_level, networks_coordinated_by, pending_applications
 from maillage.notifications.selectors import unread_count
 from maillage.places.selectors import places_managed_by
 
@@ -173,7 +173,7 @@ def _tasks(
 def my_space(*, user: User) -> MySpace:
     """Everything Mon espace shows for this person."""
     today = timezone.localdate()
-    coordinated = networks_coordinated_by(user=user).order_by("name")
+    coordinated = by_level(networks_coordinated_by(user=user))
     places = list(places_managed_by(user=user))
     registrations = [
         r

@@ -4,7 +4,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 
 from maillage.accounts.models import User
@@ -327,3 +338,14 @@ def pending_applications(*, networks: QuerySet[Network]) -> QuerySet[Network]:
         .filter(pending_count__gt=0)
         .order_by("name")
     )
+
+
+def by_level(networks: QuerySet[Network]) -> QuerySet[Network]:
+    """The networks from the widest (national) to the closest (local), then by name: a
+    regional coordinator sees their own network before the local ones under it."""
+    rank = Case(
+        *[When(level=level, then=Value(i)) for i, level in enumerate(Network.Level.values)],
+        default=Value(len(Network.Level.values)),
+        output_field=IntegerField(),
+    )
+    return networks.annotate(level_rank=rank).order_by("level_rank", "name")

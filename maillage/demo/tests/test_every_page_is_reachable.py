@@ -20,13 +20,14 @@ from django.urls.exceptions import Resolver404
 
 from maillage.accounts.models import User
 from maillage.demo.circles import load_demo_circles
+from maillage.demo.commons import load_demo_commons
 from maillage.demo.events import load_demo_events
 from maillage.demo.mobility import load_demo_mobility
 from maillage.demo.services import load_demo, with_notes
 
 DEPTH = 3
-PER_PAGE_KIND = 3
-"""Pages of one kind (URL name) whose links the crawl reads: the first three it meets."""
+PER_PAGE_KIND = 2
+"""Pages of one kind (URL name) whose links the crawl reads: the first two it meets."""
 
 # --- the URL map ------------------------------------------------------------------------------
 
@@ -114,6 +115,8 @@ EXCLUDED = {
             "events:registration-decide",
             "notifications:read",
             "notifications:read-all",
+            "commons:usage-withdraw",
+            "commons:help-withdraw",
         ]
     },
     # Files: CSV, PDF, iCalendar, images.
@@ -141,6 +144,7 @@ EXCLUDED = {
             "events:event-ics",
             "events:occurrence-ics",
             "events:registrants-csv",
+            "commons:export",
         ]
     },
     # Pages that need an object the demo does not hold.
@@ -167,6 +171,8 @@ PUBLIC = {
     "events:event-detail",
     "events:occurrence-detail",
     "mobility:find",
+    "commons:list",
+    "commons:detail",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -184,6 +190,7 @@ SIGNED_IN = {
     "mobility:my-passes",
     "places:place-create",
     "networks:network-create",
+    "commons:help-offer",
 }
 ROLE_PAGES: dict[str, set[str]] = {
     "visitor": VISITOR | PUBLIC,
@@ -207,6 +214,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "mobility:host-day",
         "mobility:statement",
         "events:feed-sources",
+        "commons:usage-declare",
     },
     "coordinator": PUBLIC
     | SIGNED_IN
@@ -230,6 +238,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "circles:action-create",
         "circles:envelope-create",
         "events:event-create",
+        "commons:create",
+        "commons:link-add",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -245,6 +255,8 @@ ROLE_PAGES: dict[str, set[str]] = {
 # Pages reached only in some states of the data (an event with registrations, a decided
 # meeting…): they must be in the map, but no persona is required to reach them.
 SOMETIMES = {
+    "commons:edit",
+    "commons:contribution-log",
     "accounts:data-export-progress",
     "events:event-edit",
     "events:event-cancel",
@@ -358,6 +370,7 @@ def demo(census_csv, demo_communes, settings, tmp_path):
     summary.logins += load_demo_circles()
     load_demo_events()
     summary.logins = with_notes(summary.logins, load_demo_mobility())
+    summary.logins = with_notes(summary.logins, load_demo_commons())
     return summary
 
 
