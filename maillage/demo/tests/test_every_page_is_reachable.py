@@ -57,6 +57,9 @@ EXCLUDED = {
     "events:registration-cancel-guest": "link in the e-mail to a guest",
     "events:feed-personal": "secret calendar address, given on its own page",
     "mobility:check-in-qr": "address inside the visitor's QR code",
+    "commons:request-confirm": "link in the e-mail to whom asked for an orientation",
+    "commons:orientation": "secret follow-up address, given after asking and by e-mail",
+    "commons:follow-up-answer": "link in the 30/90-day follow-up e-mail",
     # Fragments and endpoints fetched by scripts.
     "territory:commune-search": "autocomplete fragment (htmx)",
     "search:map-geojson": "data of the map, fetched by its script",
@@ -145,6 +148,7 @@ EXCLUDED = {
             "events:occurrence-ics",
             "events:registrants-csv",
             "commons:export",
+            "commons:dashboard-csv",
         ]
     },
     # Pages that need an object the demo does not hold.
@@ -173,6 +177,7 @@ PUBLIC = {
     "mobility:find",
     "commons:list",
     "commons:detail",
+    "commons:request-create",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -240,6 +245,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "events:event-create",
         "commons:create",
         "commons:link-add",
+        "commons:queue",
+        "commons:dashboard",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -257,6 +264,8 @@ ROLE_PAGES: dict[str, set[str]] = {
 SOMETIMES = {
     "commons:edit",
     "commons:contribution-log",
+    "commons:request-detail",
+    "commons:introduction",
     "accounts:data-export-progress",
     "events:event-edit",
     "events:event-cancel",
