@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from maillage.commons import selectors
+from maillage.commons import qualification, selectors
 from maillage.commons.models import Commons
 from maillage.lib.api import DETAIL_ERRORS, READ_ERRORS, Pagination, ref_lookup
 
@@ -95,6 +95,22 @@ class CommonsDetailOut(CommonsOut):
         return list(obj.usages.all())
 
 
+class LevelOut(Schema):
+    criterion: str
+    level: str
+    index: int = Field(description="Rang du niveau, à partir de 0 (le plus facile).")
+    levels: int = Field(description="Nombre de niveaux du critère.")
+
+
+class QualificationOut(Schema):
+    author: str
+    created_at: str
+    grid_version: int
+    stale: bool = Field(description="Plus ancienne que le délai de fraîcheur du réseau.")
+    note: str
+    levels: list[LevelOut]
+
+
 @router.get("", response={200: list[CommonsOut], **READ_ERRORS}, summary="Chercher des communs")
 @paginate(Pagination)
 def list_commons(request: HttpRequest, filters: Query[CommonsFiltersIn]) -> Any:
@@ -115,3 +131,28 @@ def get_commons(request: HttpRequest, ref: str) -> Commons:
     if slug is None:
         raise Http404
     return selectors.get_public_commons(slug=slug, user=AnonymousUser())
+
+
+@router.get(
+    "/{ref}/qualifications",
+    response={200: list[QualificationOut], **DETAIL_ERRORS},
+    summary="Les qualifications en cours d'un commun, une par aiguilleur·se",
+)
+def list_qualifications(request: HttpRequest, ref: str) -> list[dict[str, Any]]:
+    commons = get_commons(request, ref)
+    return [
+        {
+            "author": reading.qualification.author.public_name
+            if reading.qualification.author
+            else "",
+            "created_at": reading.qualification.created_at.isoformat(),
+            "grid_version": reading.qualification.grid.version,
+            "stale": reading.stale,
+            "note": reading.qualification.note,
+            "levels": [
+                {"criterion": label, "level": level, "index": index, "levels": count}
+                for label, level, index, count in reading.levels
+            ],
+        }
+        for reading in qualification.readings(commons=commons)
+    ]

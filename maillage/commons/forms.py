@@ -5,7 +5,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.commons import licences
-from maillage.commons.models import Action, Commons, Contribution, Domain, Link, Maturity
+from maillage.commons.models import (
+    Action,
+    Commons,
+    Contact,
+    Contribution,
+    Domain,
+    Link,
+    Maturity,
+    Nature,
+    Question,
+    Usage,
+)
+from maillage.networks.models import Network
 from maillage.places.models import Place
 from maillage.territory.models import Commune
 from maillage.territory.selectors import search_communes
@@ -202,3 +214,73 @@ class AnswerForm(forms.Form):
             for p, km in r.places_near:
                 places.setdefault(p.pk, f"{p.name} — {r.commons.name}, {km:.0f} km")
         self.fields["places"].choices = list(places.items())  # type: ignore[attr-defined]
+
+
+class GridForm(forms.Form):
+    network = forms.ModelChoiceField(
+        label=_("Réseau"), queryset=Network.objects.none(), empty_label=_("Choisissez le réseau")
+    )
+    nature = forms.ChoiceField(label=_("Nature de commun"), choices=Nature.choices)
+    criteria = forms.CharField(
+        label=_("Critères"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "Un critère par ligne : « Temps d'appropriation : moins d'un jour | une semaine | un "
+            "mois | plus ». Les niveaux vont du plus facile au plus exigeant."
+        ),
+    )
+
+    def __init__(self, *args: Any, networks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks  # type: ignore[attr-defined]
+
+
+class QualifyForm(forms.Form):
+    note = forms.CharField(
+        label=_("Commentaire"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, criteria: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.label,
+                coerce=int,
+                choices=list(enumerate(criterion.levels)),
+                widget=forms.RadioSelect,
+            )
+        self.order_fields([*(f"criterion_{c.pk}" for c in criteria), "note"])
+
+    def answers(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("criterion_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("criterion_")
+        }
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["network", "domain", "question", "answer", "commons", "contacts", "places"]
+        widgets = {
+            "answer": forms.Textarea(attrs={"rows": 6}),
+            "commons": forms.CheckboxSelectMultiple,
+            "contacts": forms.CheckboxSelectMultiple,
+            "places": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, networks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks  # type: ignore[attr-defined]
+        self.fields["network"].empty_label = _("Choisissez le réseau")  # type: ignore[attr-defined]
+        self.fields["commons"].queryset = Commons.objects.filter(is_published=True)  # type: ignore[attr-defined]
+        self.fields["contacts"].queryset = Contact.objects.select_related("user", "commons")  # type: ignore[attr-defined]
+        self.fields["contacts"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.user.public_name} — {c.commons.name}"
+        )
+        # The places worth pointing to are those that use a commons.
+        self.fields["places"].queryset = Place.objects.filter(  # type: ignore[attr-defined]
+            pk__in=Usage.objects.values("place_id"), is_published=True
+        )

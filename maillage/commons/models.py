@@ -357,3 +357,88 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"J+{self.after_days}"
+
+
+# --- Qualification grids: how easy a commons is to take up, judged by guides ----------------
+
+
+class Grid(models.Model):
+    """A network's grid for one nature of commons. Grids are versioned: a change makes a new
+    version, and the qualifications made with the old one keep it."""
+
+    network = models.ForeignKey("networks.Network", on_delete=models.PROTECT, related_name="+")
+    nature = models.CharField(_("nature"), max_length=12, choices=Nature.choices)
+    version = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network", "nature", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "nature", "version"], name="one_grid_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} v{self.version}"
+
+
+class Criterion(models.Model):
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(_("critère"), max_length=150)
+    # From the least to the most demanding or favourable level, as the grid's author wrote them.
+    levels = models.JSONField(_("niveaux"))
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Qualification(models.Model):
+    """One guide's reading of a commons with one grid version. Never edited: a new one
+    supersedes it."""
+
+    commons = models.ForeignKey(Commons, on_delete=models.CASCADE, related_name="qualifications")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="qualifications")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # criterion id (as text) → index of the level chosen
+    answers = models.JSONField()
+    note = models.TextField(_("commentaire"), max_length=2000, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commons} ({self.grid})"
+
+
+class Question(models.Model):
+    """A question about needs and uses, before tools; its answer links commons, people to call
+    and places."""
+
+    network = models.ForeignKey("networks.Network", on_delete=models.PROTECT, related_name="+")
+    domain = models.CharField(_("domaine"), max_length=15, choices=Domain.choices)
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("réponse"), max_length=5000)
+    commons = models.ManyToManyField(Commons, blank=True, related_name="questions")
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="+")
+    places = models.ManyToManyField("places.Place", blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["domain", "question"]
+
+    def __str__(self) -> str:
+        return self.question

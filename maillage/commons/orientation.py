@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.commons.models import Contact, FollowUp, OrientationRequest, Suggestion
 from maillage.commons.services import CommonsError, InvalidCommons, NotAllowed
+from maillage.lib.french import de
 from maillage.lib.inputs import UNSET, Input, _Unset
 from maillage.lib.urls import absolute_url
 from maillage.networks.models import Network
@@ -124,11 +125,11 @@ def file_request(*, by: User | None, data: RequestData) -> OrientationRequest:
                     Mail(
                         subject=_("Confirmez votre demande d'orientation"),
                         body=_(
-                            "Bonjour,\n\nPour que votre demande parvienne aux aiguilleur·ses de "
-                            "%(network)s, confirmez votre adresse en ouvrant ce lien :\n%(link)s\n\n"
+                            "Bonjour,\n\nPour que votre demande parvienne aux aiguilleur·ses "
+                            "%(de_network)s, confirmez votre adresse en ouvrant ce lien :\n%(link)s\n\n"
                             "Si vous n'avez rien demandé, ignorez ce message."
                         )
-                        % {"network": network.name, "link": link},
+                        % {"de_network": de(network.name), "link": link},
                         to=(request.email,),
                     )
                 ]

@@ -31,7 +31,7 @@ from maillage.networks.selectors import networks_guided_by
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place
 
-RESERVED_SLUGS = {"nouveau", "export", "mes-communs", "aiguillage"}
+RESERVED_SLUGS = {"nouveau", "export", "mes-communs", "aiguillage", "grilles", "questions"}
 
 
 class CommonsError(Refusal):

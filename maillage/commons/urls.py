@@ -1,6 +1,7 @@
 from django.urls import path
 
 from maillage.commons import orientation_views as aiguillage
+from maillage.commons import qualification_views as grids
 from maillage.commons import views
 
 app_name = "commons"
@@ -9,6 +10,11 @@ urlpatterns = [
     path("", views.commons_list, name="list"),
     path("nouveau/", views.commons_create, name="create"),
     path("export.<str:fmt>", views.commons_export, name="export"),
+    path("grilles/", grids.grid_list, name="grids"),
+    path("grilles/nouvelle/", grids.grid_create, name="grid-create"),
+    path("questions/", grids.question_list, name="questions"),
+    path("questions/nouvelle/", grids.question_edit, name="question-create"),
+    path("questions/<int:pk>/modifier/", grids.question_edit, name="question-edit"),
     path("aiguillage/demander/", aiguillage.request_create, name="request-create"),
     path("aiguillage/confirmer/<str:token>/", aiguillage.request_confirm, name="request-confirm"),
     path("aiguillage/suivi/<str:token>/", aiguillage.orientation_page, name="orientation"),
@@ -24,6 +30,7 @@ urlpatterns = [
     path("aiguillage/tableau-de-bord.csv", aiguillage.dashboard_csv, name="dashboard-csv"),
     path("<slug:slug>/", views.commons_detail, name="detail"),
     path("<slug:slug>/modifier/", views.commons_edit, name="edit"),
+    path("<slug:slug>/qualifier/", grids.qualify, name="qualify"),
     path("<slug:slug>/liens/ajouter/", views.link_add, name="link-add"),
     path("<slug:slug>/mon-lieu-l-utilise/", views.usage_declare, name="usage-declare"),
     path("<slug:slug>/usages/<int:pk>/retirer/", views.usage_withdraw, name="usage-withdraw"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.requests import person
-from maillage.commons import exports, licences, selectors, services
+from maillage.commons import exports, licences, qualification, selectors, services
 from maillage.commons.forms import CommonsForm, ContributionForm, HelpForm, LinkForm, UsageForm
 from maillage.commons.models import Usage
 from maillage.lib.csvio import csv_response, delimiter_from_query
@@ -51,6 +51,9 @@ def commons_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if user.is_authenticated
         else [],
         "my_place_ids": {p.pk for p in places_managed_by(user=user)},
+        "readings": qualification.readings(commons=commons),
+        "health": qualification.health(commons=commons),
+        "questions": commons.questions.all(),
     }
     return render(request, "commons/commons_detail.html", context)
 

@@ -258,6 +258,7 @@ def load_demo_commons(*, now: datetime.datetime | None = None) -> dict[str, str]
                 happened_on=today - datetime.timedelta(days=12),
             )
         _requests(network=network, guide=guide, entries=entries, managers=managers, today=today)
+        _grids_and_questions(network=network, guide=guide, entries=entries, managers=managers)
     return {
         guide.email: "Traiter la file d'aiguillage (Communs → File d'aiguillage) et enrichir le "
         "catalogue : GoGoCarto n'a encore personne à appeler."
@@ -354,9 +355,102 @@ def _requests(
                 )
 
 
+GRIDS = {
+    "tool": """Temps d'appropriation : moins d'un jour | une semaine | un mois | plus
+Complexité : à la portée de tous | un·e référent·e à l'aise | un·e informaticien·ne
+Accompagnement disponible : près de chez vous | à distance | aucun
+Coût : gratuit | abonnement modeste | onéreux
+Documentation : complète en français | partielle | rare ou en anglais
+Gouvernance : ouverte aux contributions | éditeur à l'écoute | fermée""",
+    "community": """Temps d'appropriation : une heure | une journée | plusieurs semaines
+Accueil des nouveaux : guide et parrainage | page d'accueil | rien
+Activité : quotidienne | mensuelle | rare""",
+}
+QUALIFIED = {"Paheko": (1, 0, 0, 1, 0, 1), "Nextcloud": (1, 1, 1, 0, 1, 0), "Decidim": (2, 2, 1, 0, 1, 0), "Movilab": (0, 1, 0)}  # fmt: skip
+QUESTIONS = [
+    (
+        "comptabilite",
+        "Faut-il un logiciel pour tenir les comptes d'un tiers-lieu associatif ?",
+        "Un tableur suffit la première année. Au-delà d'une cinquantaine d'adhérents ou dès une "
+        "subvention à justifier, un logiciel de comptabilité associative fait gagner des soirées "
+        "et rassure les financeurs.",
+        ["Paheko", "Dolibarr"],
+    ),
+    (
+        "gouvernance",
+        "Comment décider à beaucoup sans réunions interminables ?",
+        "Commencez par clarifier qui décide de quoi, puis essayez la décision par consentement "
+        "sur un sujet réel. Un outil en ligne aide quand le collectif dépasse la salle.",
+        ["Sociocratie 3.0", "Decidim", "Cobudget"],
+    ),
+    (
+        "collaboration",
+        "Où ranger les documents partagés entre plusieurs lieux ?",
+        "Un espace de fichiers partagé hébergé par un chaton ou un lieu du réseau évite de "
+        "dépendre d'un compte personnel ; décidez d'abord de l'arborescence ensemble.",
+        ["Nextcloud"],
+    ),
+]
+
+
+def _grids_and_questions(
+    *,
+    network: Network,
+    guide: User,
+    entries: dict[str, Commons],
+    managers: list[tuple[User, Place]],
+) -> None:
+    from maillage.commons import qualification
+    from maillage.commons.models import Contact
+
+    coordinator = (
+        User.objects.filter(network_roles__network=network, network_roles__role="coordinator")
+        .order_by("pk")
+        .first()
+    )
+    grids = {
+        nature: qualification.create_grid(
+            network=network, by=guide, nature=nature, criteria_text=text
+        )
+        for nature, text in GRIDS.items()
+    }
+    for name, levels in QUALIFIED.items():
+        commons = entries[name]
+        grid = grids[commons.nature]
+        answers = {c.pk: level for c, level in zip(grid.criteria.all(), levels, strict=True)}
+        qualification.qualify(commons=commons, by=guide, answers=answers, note="")
+        if coordinator is not None and name == "Paheko":
+            # A second reading, side by side: the coordinator finds it a little harder.
+            harder = {pk: min(level + 1, 2) for pk, level in answers.items()}
+            qualification.qualify(
+                commons=commons,
+                by=coordinator,
+                answers=harder,
+                note="Prévoir une demi-journée avec quelqu'un qui connaît la comptabilité.",
+            )
+    for domain, question, answer, names in QUESTIONS:
+        chosen = [entries[name] for name in names]
+        qualification.save_question(
+            by=guide,
+            data=qualification.QuestionData(
+                network=network,
+                domain=domain,
+                question=question,
+                answer=answer,
+                commons=chosen,
+                contacts=list(Contact.objects.filter(commons__in=chosen)[:2]),
+                places=[place for _manager, place in managers[:1]],
+            ),
+        )
+
+
 def delete_demo_commons() -> None:
     """The catalogue's entries and requests protect their network: delete them first."""
-    from maillage.commons.models import OrientationRequest
+    from maillage.commons.models import Grid, OrientationRequest, Qualification, Question
 
-    OrientationRequest.objects.filter(network__in=demo_networks()).delete()
-    Commons.objects.filter(network__in=demo_networks()).delete()
+    networks = demo_networks()
+    OrientationRequest.objects.filter(network__in=networks).delete()
+    Question.objects.filter(network__in=networks).delete()
+    Qualification.objects.filter(grid__network__in=networks).delete()
+    Grid.objects.filter(network__in=networks).delete()
+    Commons.objects.filter(network__in=networks).delete()

@@ -63,3 +63,12 @@ def test_the_guide_has_a_queue_in_every_state(demo):
     assert FollowUp.objects.filter(sent_at__isnull=False, answered_at__isnull=True).exists()
     assert Suggestion.objects.filter(contact__isnull=False, contact_consent="pending").exists()
     assert not OrientationRequest.objects.filter(status="unverified").exists()
+
+
+def test_two_grids_qualifications_side_by_side_and_questions(demo):
+    from maillage.commons.models import Commons, Grid, Question
+    from maillage.commons.qualification import readings
+
+    assert Grid.objects.count() == 2
+    assert len(readings(commons=Commons.objects.get(name="Paheko"))) == 2
+    assert Question.objects.count() == 3
