@@ -178,6 +178,7 @@ PUBLIC = {
     "commons:list",
     "commons:detail",
     "commons:request-create",
+    "commons:questions",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -247,6 +248,9 @@ ROLE_PAGES: dict[str, set[str]] = {
         "commons:link-add",
         "commons:queue",
         "commons:dashboard",
+        "commons:grids",
+        "commons:grid-create",
+        "commons:question-create",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -263,6 +267,8 @@ ROLE_PAGES: dict[str, set[str]] = {
 # meeting…): they must be in the map, but no persona is required to reach them.
 SOMETIMES = {
     "commons:edit",
+    "commons:qualify",
+    "commons:question-edit",
     "commons:contribution-log",
     "commons:request-detail",
     "commons:introduction",
