@@ -25,6 +25,7 @@ from maillage.notifications.selectors import unread_count
 from maillage.places.selectors import places_managed_by
 
 REGISTRATIONS_SHOWN = 5
+STEWARD = "steward"  # circles.models.CircleRole.STEWARD, whose models a feature may not import
 
 
 @dataclass(frozen=True)
@@ -109,19 +110,22 @@ def circle_tools(mine: Any) -> Tools:
     circle = mine.circle
     slug = circle.slug
     current = mine.current
-    return Tools(
-        obj=circle,
-        note=current.member.get_role_display() if current else _("Ancien rôle"),
-        links=[
-            Link(_("Sa page"), reverse("circles:circle-detail", args=[slug])),
+    links = [Link(_("Sa page"), reverse("circles:circle-detail", args=[slug]))]
+    if current:
+        links += [
             Link(_("Personnes"), reverse("circles:circle-people", args=[slug])),
             Link(_("Budget"), reverse("circles:budget", args=[slug])),
-            Link(_("Dépenses"), reverse("circles:expense-list", args=[slug])),
             Link(_("Réunions"), reverse("circles:meeting-list", args=[slug])),
             Link(_("Transparence"), reverse("circles:transparency", args=[slug])),
         ]
-        if current
-        else [Link(_("Sa page"), reverse("circles:circle-detail", args=[slug]))],
+        if current.member.role == STEWARD:  # the queue of expenses is the soucieux·ses'
+            links.insert(
+                3, Link(_("Dépenses à valider"), reverse("circles:expense-list", args=[slug]))
+            )
+    return Tools(
+        obj=circle,
+        note=current.member.get_role_display() if current else _("Ancien rôle"),
+        links=links,
     )
 
 
