@@ -261,6 +261,10 @@ class PlaceSearchIn(Schema):
     lon: str | None = Field(None, description="Longitude d'origine (avec lat).")
     radius_km: str | None = Field(None, description="Rayon autour de l'origine (km).")
     sort: str | None = Field(None, description="Tri : relevance, distance, freshness, name.")
+    open: str | None = Field(
+        None,
+        description="Ouvert : now (maintenant) ou un jour (mo, tu, we, th, fr, sa, su).",
+    )
     literal: str | None = Field(
         None,
         description="1 : chercher les mots tels quels (sans en tirer un type ou une commune).",

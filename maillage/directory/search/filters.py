@@ -55,7 +55,19 @@ QUERY_KEYS = (
     "sort",
     "page",
     "literal",
+    "open",
 )
+OPEN_NOW = "now"
+# "open" values: now, or a day code (French day names are read too).
+DAY_NAMES = {
+    "lundi": "mo",
+    "mardi": "tu",
+    "mercredi": "we",
+    "jeudi": "th",
+    "vendredi": "fr",
+    "samedi": "sa",
+    "dimanche": "su",
+}
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,8 @@ class SearchFilters:
     page: int = 1
     # Search the words as typed: no type or commune read from them.
     literal: bool = False
+    # Open now ("now") or on a day ("mo"…"su"), from the places' opening hours.
+    open: str = ""
     origin: Origin | None = field(default=None, compare=False)
     # How the words were read, when some became filters (see `understanding`).
     understood: Understanding | None = field(default=None, compare=False)
@@ -172,6 +186,7 @@ class SearchFilters:
         values["network"] = network
 
         values["literal"] = get("literal").lower() in ("1", "true", "oui", "on")
+        values["open"] = _open_value(get("open"), notices)
         values["near"] = get("near")[:100]
         values["lat"], values["lon"] = _position(get("lat"), get("lon"), notices)
         understood = None
@@ -186,6 +201,8 @@ class SearchFilters:
                 values["q"] = reading.words
                 if reading.types:
                     values["types"] = reading.types
+                if reading.open and not values["open"]:
+                    values["open"] = reading.open
         values["understood"] = understood
         origin = None
         if values["lat"] is not None and values["lon"] is not None:
@@ -273,6 +290,7 @@ class SearchFilters:
             "accessible",
             "network",
             "status",
+            "open",
         ):
             if getattr(self, name) not in ("", (), None, False):
                 names.append(name)
@@ -328,6 +346,8 @@ class SearchFilters:
             pairs.append(("sort", self.sort))
         if page and self.page > 1:
             pairs.append(("page", str(self.page)))
+        if self.open:
+            pairs.append(("open", self.open))
         if self.literal:
             pairs.append(("literal", "1"))
         return pairs
@@ -340,6 +360,8 @@ class SearchFilters:
         changes: dict[str, Any] = {"q": u.typed, "literal": True, "understood": None}
         if u.types:
             changes["types"] = ()
+        if u.open:
+            changes["open"] = ""
         if u.commune is not None:
             changes.update(near="", origin=None)
             if u.radius_km is not None:
@@ -388,6 +410,11 @@ def _describe_understanding(u: Understanding, words: str) -> str:
             )
         else:
             parts.append(_("autour de %(commune)s") % {"commune": u.commune.name})
+    if u.open == OPEN_NOW:
+        parts.append(_("ouvert maintenant"))
+    elif u.open:
+        day = {code: name for name, code in DAY_NAMES.items()}[u.open]
+        parts.append(_("ouvert le %(day)s") % {"day": _(day)})
     if words:
         parts.append(_("mots « %(words)s »") % {"words": words})
     if u.dropped:
@@ -395,6 +422,19 @@ def _describe_understanding(u: Understanding, words: str) -> str:
             _("« %(words)s » ignoré (tous les lieux le sont)") % {"words": ", ".join(u.dropped)}
         )
     return _("Recherche comprise ainsi : %(parts)s.") % {"parts": " ; ".join(parts)}
+
+
+def _open_value(raw: str, notices: list[str]) -> str:
+    value = raw.strip().lower()
+    if not value:
+        return ""
+    if value in (OPEN_NOW, "maintenant"):
+        return OPEN_NOW
+    code = DAY_NAMES.get(value, value)
+    if code in DAY_NAMES.values():
+        return code
+    notices.append(_notice_unknown(_("ouverture"), raw))
+    return ""
 
 
 def _get_list(query: Any, key: str) -> list[str]:

@@ -133,6 +133,8 @@ class DirectoryIndex:
     network_names: dict[str, str]
     equipment_bits: dict[tuple[str, str], int]
     spaces: list[tuple[int, str, int | None, int | None, int | None]]
+    # Position → opening hours in minutes since midnight, by day code ("mo"…"su").
+    hours: list[dict[str, list[tuple[int, int]]]] = field(default_factory=list)
     _tables: dict[Thresholds, dict[tuple[str, int, int, int], int]] = field(default_factory=dict)
     _texts: "OrderedDict[tuple[str, ...], TextMatch]" = field(default_factory=OrderedDict)
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -171,6 +173,23 @@ class DirectoryIndex:
             while len(self._texts) > MAX_TEXTS:
                 self._texts.popitem(last=False)
         return found
+
+    def open_bits(self, day: str, minute: int | None = None) -> int:
+        """The places open on this day (at this minute of it, if given)."""
+        key = ("open", day)
+        if minute is None and key in self.memo:
+            return self.memo[key]
+        bits = bits_of(
+            (
+                n
+                for n, hours in enumerate(self.hours)
+                if day in hours and (minute is None or any(a <= minute < b for a, b in hours[day]))
+            ),
+            self.size,
+        )
+        if minute is None:  # by the minute: not kept (a new minute each time)
+            self.memo[key] = bits
+        return bits
 
     def space_table(self, thresholds: Thresholds) -> dict[tuple[str, int, int, int], int]:
         """Places by space level: (kind, capacity level, surface level, price level) → bits.
@@ -218,6 +237,7 @@ def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
             "latitude",
             "longitude",
             "access_step_free",
+            "opening_hours",
         )
     )
     rows = sorted(named, key=lambda row: row[0])
@@ -228,7 +248,9 @@ def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
     by_status: dict[str, list[int]] = defaultdict(list)
     accessible: set[int] = set()
     located = []
-    for n, (_pk, _name, _slug, _commune, types, status, lat, lon, step_free) in enumerate(rows):
+    for n, (_pk, _name, _slug, _commune, types, status, lat, lon, step_free, _hours) in enumerate(
+        rows
+    ):
         for code in types or []:
             by_type[code].append(n)
         by_status[status].append(n)
@@ -297,7 +319,30 @@ def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
         network_names=network_names,
         equipment_bits={key: bits_of(p, size) for key, p in by_equipment.items()},
         spaces=spaces,
+        hours=[_opening_minutes(row[9]) for row in rows],
     )
+
+
+def _opening_minutes(hours: Any) -> dict[str, list[tuple[int, int]]]:
+    """{"sa": [(600, 1080)], …}: the stored opening hours in minutes, unreadable days left out."""
+    from maillage.places.opening_hours import InvalidOpeningHours, parse_day
+
+    out: dict[str, list[tuple[int, int]]] = {}
+    if not isinstance(hours, dict):
+        return out
+    for day, text in hours.items():
+        try:
+            pairs = parse_day(str(text or ""))
+        except InvalidOpeningHours:
+            continue
+        minutes = []
+        for opens, closes in pairs:
+            h1, m1 = opens.split(":")
+            h2, m2 = closes.split(":")
+            minutes.append((int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)))
+        if minutes:
+            out[str(day)] = minutes
+    return out
 
 
 def directory_index(using: str | None = None) -> DirectoryIndex:

@@ -20,11 +20,12 @@ from typing import Any
 
 from django.db import connections, router
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from maillage.directory.search import backends
-from maillage.directory.search.filters import RADIUS_CHOICES, SearchFilters, Sort
+from maillage.directory.search.filters import OPEN_NOW, RADIUS_CHOICES, SearchFilters, Sort
 from maillage.directory.search.index import (
     CAPACITY_STEPS,
     PRICE_STEPS_CENTS,
@@ -46,6 +47,7 @@ from maillage.places.models import (
     SpaceKind,
 )
 
+DAY_CODES = ("mo", "tu", "we", "th", "fr", "sa", "su")
 PAGE_SIZE = 20
 MAX_NETWORK_OPTIONS = 30
 # Fewer places than this holding every word: the places holding some of them follow.
@@ -56,6 +58,10 @@ FEW_RESULTS = 3
 class Result:
     place: Place
     distance_km: float | None
+    # Today's opening hours ("09:00-12:30, 14:00-18:00"), "" when closed, None when unknown.
+    today_hours: str | None = None
+    # The place's equipment matching the words or the equipment filters.
+    equipment: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,6 +196,13 @@ class Matcher:
             self.own["network"] = index.network_bits.get(filters.network, 0)
         if filters.origin is not None and filters.radius_km is not None:
             self.own["radius_km"] = self._within(filters.radius_km)
+        if filters.open:
+            if filters.open == OPEN_NOW:
+                now = timezone.localtime()
+                day = DAY_CODES[now.weekday()]
+                self.own["open"] = index.open_bits(day, now.hour * 60 + now.minute)
+            else:
+                self.own["open"] = index.open_bits(filters.open)
 
     def _add_text(self) -> None:
         q = self.filters.q
@@ -387,6 +400,8 @@ def search(
                     break
         page_ids = [index.ids[n] for n in first[(page - 1) * page_size :]]
     by_pk = Place.objects.select_related("commune").in_bulk(page_ids)
+    equipment = _matching_equipment(page_ids, filters, match.stems)
+    today = DAY_CODES[timezone.localtime().weekday()]
     results = []
     for pk in page_ids:
         place = by_pk.get(pk)
@@ -395,7 +410,14 @@ def search(
         km = distances.get(pk)
         if km is None and origin is not None and place.has_position:
             km = distance_km(origin.lat, origin.lon, place.latitude, place.longitude)
-        results.append(Result(place=place, distance_km=km))
+        results.append(
+            Result(
+                place=place,
+                distance_km=km,
+                today_hours=_today_hours(index, pk, today),
+                equipment=tuple(equipment.get(pk, ())),
+            )
+        )
     found = SearchResults(
         filters=filters,
         results=results,
@@ -409,6 +431,39 @@ def search(
         found.facets = facet_counts(filters, match=match)
     if total == 0:
         found.suggestions = widening_suggestions(filters, match=match)
+    return found
+
+
+def _today_hours(index: DirectoryIndex, pk: int, day: str) -> str | None:
+    n = index.position.get(pk)
+    if n is None or not index.hours or not index.hours[n]:
+        return None
+    ranges = index.hours[n].get(day, [])
+    return ", ".join(f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}" for a, b in ranges)
+
+
+def _matching_equipment(
+    page_ids: list[int], filters: SearchFilters, stems: tuple[str, ...]
+) -> dict[int, list[str]]:
+    """The equipment of these places that the words or the equipment filters asked for."""
+    if not page_ids or not (stems or filters.equipment_category or filters.sharing_mode):
+        return {}
+    from maillage.lib.french_stem import family_tokens
+    from maillage.places.models import Equipment
+
+    items = Equipment.objects.filter(place_id__in=page_ids).order_by("name")
+    if filters.equipment_category:
+        items = items.filter(category=filters.equipment_category)
+    if filters.sharing_mode:
+        items = items.filter(sharing_mode=filters.sharing_mode)
+    wanted = set(stems)
+    found: dict[int, list[str]] = {}
+    for place_id, name in items.values_list("place_id", "name"):
+        if wanted and not wanted & set(family_tokens(name)):
+            continue
+        names = found.setdefault(place_id, [])
+        if name not in names and len(names) < 3:
+            names.append(name)
     return found
 
 
@@ -641,6 +696,7 @@ def _filter_label(name: str) -> str:
         "accessible": _("l'accessibilité"),
         "network": _("le réseau"),
         "status": _("le statut"),
+        "open": _("l'ouverture"),
     }
     return labels[name]
 

@@ -32,6 +32,19 @@ TYPE_PHRASES: dict[str, str] = {
 }
 # What every place of the directory is: these words narrow nothing.
 GENERIC_PHRASES = ("tiers lieu", "tierslieu")
+OPEN_PHRASES: dict[str, str] = {"ouvert maintenant": "now", "ouvert aujourd'hui": "today"}
+for _day, _code in (
+    ("lundi", "mo"),
+    ("mardi", "tu"),
+    ("mercredi", "we"),
+    ("jeudi", "th"),
+    ("vendredi", "fr"),
+    ("samedi", "sa"),
+    ("dimanche", "su"),
+):
+    OPEN_PHRASES[f"ouvert {_day}"] = _code
+    OPEN_PHRASES[f"ouvert le {_day}"] = _code
+    OPEN_PHRASES[f"ouvert les {_day}s"] = _code
 MAX_COMMUNE_WORDS = 4
 # A commune named by one word only counts from this population (or when typed capitalised):
 # "bois" or "ham" are more often words than villages.
@@ -50,10 +63,12 @@ class Understanding:
     commune_words: str = ""
     dropped: tuple[str, ...] = ()
     radius_km: int | None = None  # the radius given to the commune, none having been asked
+    open: str = ""  # "now" or a day code, from "ouvert maintenant", "ouvert le samedi"
+    open_words: str = ""
 
     @property
     def changed(self) -> bool:
-        return bool(self.types or self.commune is not None or self.dropped)
+        return bool(self.types or self.commune is not None or self.dropped or self.open)
 
 
 def _key(word: str) -> str:
@@ -66,6 +81,7 @@ def _keys(phrase: str) -> tuple[str, ...]:
 
 TYPE_WORDS: dict[tuple[str, ...], str] = {_keys(p): code for p, code in TYPE_PHRASES.items()}
 GENERIC_WORDS: dict[tuple[str, ...], str] = {_keys(p): "" for p in GENERIC_PHRASES}
+OPEN_WORDS: dict[tuple[str, ...], str] = {_keys(p): code for p, code in OPEN_PHRASES.items()}
 
 
 def understand(text: str, *, find_types: bool, find_commune: bool) -> Understanding:
@@ -102,6 +118,13 @@ def understand(text: str, *, find_types: bool, find_commune: bool) -> Understand
 
     for i, n, _sequence in take(GENERIC_WORDS):
         dropped.append(typed(i, n))
+    open_code, open_words = "", ""
+    for i, n, sequence in take(OPEN_WORDS)[:1]:
+        open_code, open_words = OPEN_WORDS[sequence], typed(i, n)
+    if open_code == "today":
+        from django.utils import timezone
+
+        open_code = ("mo", "tu", "we", "th", "fr", "sa", "su")[timezone.localtime().weekday()]
     if find_types:
         found = take(TYPE_WORDS)
         if all(used):
@@ -127,12 +150,14 @@ def understand(text: str, *, find_types: bool, find_commune: bool) -> Understand
     rest = " ".join(word for word, was_used in zip(words, used, strict=True) if not was_used)
     return Understanding(
         typed=text,
-        words=rest if (types or commune is not None or dropped) else text,
+        words=rest if (types or commune is not None or dropped or open_code) else text,
         types=tuple(types),
         type_words=tuple(type_words),
         commune=commune,
         commune_words=commune_words,
         dropped=tuple(dropped),
+        open=open_code,
+        open_words=open_words,
     )
 
 
