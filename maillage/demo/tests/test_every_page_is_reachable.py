@@ -301,14 +301,20 @@ SOMETIMES = {
     "circles:decision-detail",
 }
 
-# The demo's logins, one per kind of role, and the roles each holds.
+# The demo's logins and the roles each holds. Left out to keep the crawl short: the local
+# coordinators (a regional coordinator's pages, with fewer things in their network), the
+# accompanist (a network role like the guide's) and the admin (every network in the menu).
 PERSONAS = {
     "Visiteur·se": ("visitor",),
     "Coworker": ("member", "holder"),
     "Gestion de lieu": ("member", "manager"),
     "Coordination régionale": ("member", "coordinator"),
+    "Coordination nationale": ("member", "coordinator"),
     "Soucieux·se": ("member", "circle", "steward"),
+    "Contributeur·rice": ("member", "circle"),
     "Participant·e": ("member", "circle"),
+    "Aiguilleuse": ("member",),
+    "Membre du réseau": ("member",),
 }
 
 
