@@ -19,7 +19,12 @@ from maillage.accounts.models import User
 from maillage.circles.selectors import expenses_to_review, roles_of_person
 from maillage.events.registration import Status as RegistrationStatus
 from maillage.events.registration import occurrence_path, registrations_of
-from maillage.mobility.selectors import bookings_to_accept, passes_of, upcoming_bookings_of
+from maillage.mobility.selectors import (
+    bookings_to_accept,
+    passes_of,
+    upcoming_bookings_of,
+    visits_to_check_in,
+)
 from maillage.networks.selectors import by_level, networks_coordinated_by, pending_applications
 from maillage.notifications.selectors import unread_count
 from maillage.places.selectors import places_managed_by
@@ -130,7 +135,12 @@ def circle_tools(mine: Any) -> Tools:
 
 
 def _tasks(
-    *, user: User, coordinated: Any, unread: int, to_accept: list[Any], expenses: list[Any]
+    *,
+    coordinated: Any,
+    unread: int,
+    to_accept: list[Any],
+    to_check_in: list[Any],
+    expenses: list[Any],
 ) -> list[Task]:
     tasks = []
     if unread:
@@ -163,6 +173,19 @@ def _tasks(
                 reverse("mobility:host-day", args=[place.slug]) + f"?day={booking.day.isoformat()}",
             )
         )
+    for place in to_check_in:
+        count = place.to_check_in
+        tasks.append(
+            Task(
+                ngettext(
+                    "%(n)d visite à pointer aujourd'hui — %(place)s",
+                    "%(n)d visites à pointer aujourd'hui — %(place)s",
+                    count,
+                )
+                % {"n": count, "place": place.name},
+                reverse("mobility:host-day", args=[place.slug]),
+            )
+        )
     for expense in expenses:
         circle = expense.proposal.circle
         tasks.append(
@@ -189,10 +212,10 @@ def my_space(*, user: User) -> MySpace:
     month = last_month(today)
     return MySpace(
         tasks=_tasks(
-            user=user,
             coordinated=coordinated,
             unread=unread_count(user=user),
             to_accept=bookings_to_accept(user=user),
+            to_check_in=visits_to_check_in(user=user),
             expenses=expenses_to_review(user=user),
         ),
         bookings=upcoming_bookings_of(user=user),

@@ -451,3 +451,25 @@ def bookings_to_accept(*, user: AnyUser) -> list[Booking]:
         .order_by("day", "pk")
         .distinct()
     )
+
+
+def visits_to_check_in(*, user: AnyUser) -> list[Place]:
+    """The places this person manages that expect visitors today not checked in yet, each with
+    how many (`to_check_in`), by name."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Place.objects.filter(roles__user=user, roles__role=PlaceRole.Role.MANAGER)
+        .annotate(
+            to_check_in=Count(
+                "host_offer__bookings",
+                filter=Q(
+                    host_offer__bookings__day=timezone.localdate(),
+                    host_offer__bookings__status=Booking.Status.CONFIRMED,
+                ),
+                distinct=True,
+            )
+        )
+        .filter(to_check_in__gt=0)
+        .order_by("name")
+    )

@@ -52,7 +52,7 @@ def test_profile_renders_the_bio_as_sanitised_markdown(client):
 def test_profile_page_queries_are_bounded(persona_client, alice, django_assert_max_num_queries):
     SkillFactory.create_batch(10, user=alice)
     client = persona_client("alice")
-    with django_assert_max_num_queries(18):  # with the hub of Mon espace
+    with django_assert_max_num_queries(19):  # with the hub of Mon espace
         assert client.get(reverse("accounts:profile")).status_code == 200
 
 
