@@ -5,10 +5,12 @@ link with a typo still shows results (and says what it left out).
 """
 
 import math
+import threading
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from maillage.directory.search.understanding import Understanding, understand
@@ -373,6 +375,47 @@ class SearchFilters:
         return urlencode(self.to_pairs(page=page))
 
 
+_postal_lock = threading.Lock()
+_postal: tuple[tuple[Any, ...], dict[str, int]] | None = None
+_postal_generation = 0
+
+
+def _communes_changed(**_kwargs: Any) -> None:
+    global _postal_generation
+    _postal_generation += 1
+
+
+post_save.connect(_communes_changed, sender=Commune, dispatch_uid="search-postal-codes")
+post_delete.connect(_communes_changed, sender=Commune, dispatch_uid="search-postal-codes-d")
+
+
+def postal_code_index() -> dict[str, int]:
+    """Postal code → the most populated located commune holding it (its pk).
+
+    The communes keep their postal codes as one "|59500|59501|" text, which no database index
+    can search: this map is built once per process and version of the communes table (one
+    small query tells whether it changed).
+    """
+    global _postal
+    from django.db.models import Count, Max
+
+    counts = Commune.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    version = (_postal_generation, counts["n"], counts["last"])
+    current = _postal
+    if current is not None and current[0] == version:
+        return current[1]
+    with _postal_lock:
+        by_code: dict[str, tuple[int, int]] = {}
+        for pk, codes, population in Commune.objects.filter(
+            latitude__isnull=False, longitude__isnull=False
+        ).values_list("pk", "postal_codes", "population"):
+            for code in codes.split("|"):
+                if code and (code not in by_code or population > by_code[code][0]):
+                    by_code[code] = (population, pk)
+        _postal = (version, {code: pk for code, (_n, pk) in by_code.items()})
+        return _postal[1]
+
+
 def resolve_commune(text: str) -> Commune | None:
     """The commune meant by an INSEE code, a postal code or a name (the most populated if several)."""
     text = text.strip()
@@ -384,7 +427,8 @@ def resolve_commune(text: str) -> Commune | None:
         if by_code is not None:
             return by_code
         if text.isdigit():
-            return communes.with_postal_code(text).order_by("-population").first()
+            pk = postal_code_index().get(text)
+            return None if pk is None else communes.filter(pk=pk).first()
         return None
     # "Douai (59)" as the autocomplete shows it: keep the name.
     name = text.split("(")[0]

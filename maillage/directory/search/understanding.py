@@ -185,7 +185,10 @@ def _commune(words: list[str], used: list[bool]) -> tuple[Commune | None, tuple[
     for commune in communes.filter(search_name__in=names).order_by("-population"):
         found.setdefault(commune.search_name, commune)
     for code in postal:
-        by_code = communes.with_postal_code(code).order_by("-population").first()
+        from maillage.directory.search.filters import postal_code_index
+
+        pk = postal_code_index().get(code)
+        by_code = None if pk is None else communes.filter(pk=pk).first()
         if by_code is not None:
             found[code] = by_code
     best: tuple[int, int, Commune] | None = None

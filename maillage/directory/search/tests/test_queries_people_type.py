@@ -189,3 +189,24 @@ def test_a_small_commune_named_by_a_common_word_is_not_a_filter(db, reindex):
     filters, _notices, found = run({"q": "atelier bois"})
     assert filters.origin is None
     assert names(found) == ["Atelier bois"]
+
+
+def test_words_with_a_place_to_search_near_are_sorted_by_distance(brittany, reindex):
+    place(brittany["rennes"], "Atelier rennais")
+    place(brittany["dinard"], "Atelier dinardais")
+    place(brittany["saint-malo"], "Atelier malouin")
+    reindex()
+    filters, _notices, found = run({"q": "atelier", "near": "35400"})
+    assert filters.effective_sort == Sort.DISTANCE
+    assert names(found) == ["Atelier malouin", "Atelier dinardais", "Atelier rennais"]
+
+
+def test_a_postal_code_finds_its_commune_and_follows_changes(brittany):
+    from maillage.directory.search.filters import resolve_commune
+
+    assert resolve_commune("35400") == brittany["saint-malo"]
+    brittany["dinard"].postal_codes = "|35800|35400|"
+    brittany["dinard"].population = 99000
+    brittany["dinard"].save()
+    assert resolve_commune("35400") == brittany["dinard"]
+    assert resolve_commune("99999") is None
