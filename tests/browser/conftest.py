@@ -5,6 +5,7 @@
   aborted: no test reaches the network.
 - `check_accessibility(page)` runs axe-core and fails on serious or critical violations.
 - `labels_away_from_their_fields(page)` lists controls whose label a layout has parted from them.
+- `open_filters(page)` unfolds a list's filters, closed on a phone.
 - `screenshot(page)` saves `var/screenshots/<test name>.png`: look at them.
 """
 
@@ -106,6 +107,15 @@ def _format_violation(violation: dict[str, Any]) -> str:
     if len(violation["nodes"]) > 5:
         lines.append(f"    … and {len(violation['nodes']) - 5} more elements")
     return "\n".join(lines)
+
+
+def open_filters(page: Any) -> None:
+    """Unfold a list's filters (closed on a phone, so that its results come first)."""
+    fold = page.locator("details.filters-fold").first
+    fold.wait_for(state="attached")
+    page.wait_for_load_state("load")
+    if fold.get_attribute("open") is None:
+        fold.locator(":scope > summary").click()
 
 
 def check_accessibility(page: Any, *, exclude: list[str] | None = None) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from maillage.networks.tests.factories import NetworkFactory
 from maillage.places.models import PlaceRole
 from maillage.places.tests.factories import PlaceFactory
 from maillage.territory.tests.factories import CommuneFactory
-from tests.browser.conftest import check_accessibility, labels_away_from_their_fields
+from tests.browser.conftest import check_accessibility, labels_away_from_their_fields, open_filters
 from tests.browser.test_manager_pages_accessible import log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -103,6 +103,7 @@ def test_coordinator_creates_a_monthly_virtual_cafe(
 
     # The filters update the results in place and keep the address shareable.
     page.goto(reverse("events:agenda"))
+    open_filters(page)
     page.get_by_label("En ligne").check()
     expect(page).to_have_url(re.compile(r"mode=en-ligne"))
     expect(

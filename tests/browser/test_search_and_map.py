@@ -9,7 +9,7 @@ from maillage.directory.search.services import rebuild_search_index
 from maillage.places.models import PlaceType
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 from maillage.territory.tests.factories import CommuneFactory
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, open_filters
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +43,7 @@ def directory(transactional_db):
 def test_filter_the_list_then_the_map_follows_then_open_a_place(site_page, directory, screenshot):
     page = site_page
     page.goto("/recherche/")
+    open_filters(page)
     expect(page.locator(".search-total")).to_contain_text("3 lieux trouvés")
     check_accessibility(page)
 
@@ -68,6 +69,7 @@ def test_filter_the_list_then_the_map_follows_then_open_a_place(site_page, direc
     search_map = page.locator("[data-search-map]")
     expect(search_map).to_have_attribute("data-marker-count", "1")
     # The chosen type's group is open already.
+    open_filters(page)
     page.get_by_label(re.compile("Café associatif")).uncheck()
     expect(search_map).to_have_attribute("data-marker-count", "3")
     expect(page.locator("#map-status")).to_contain_text("3 lieux")
