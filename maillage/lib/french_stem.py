@@ -6,6 +6,7 @@ people type to the same token as the forms places write ("ateliers" and "atelier
 documents and on the query, so any over-stemming happens identically on both sides.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -122,7 +123,19 @@ def family(word_stem: str) -> str:
     return word_stem
 
 
+@functools.lru_cache(maxsize=4096)
+def _family_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_family_tokens_uncached(text))
+
+
 def family_tokens(text: str) -> list[str]:
+    """`_family_tokens_uncached`, remembered for the short texts asked again and again."""
+    if len(text) > 200:
+        return _family_tokens_uncached(text)
+    return list(_family_tokens(text))
+
+
+def _family_tokens_uncached(text: str) -> list[str]:
     """The word families of a text, compounds joined ("fab lab" → "fablab"), stop words out.
 
     The places' search index and its queries both go through this, so a word matches only

@@ -359,20 +359,26 @@ def search(
         positions = positions_of(matching)
         names, ids = index.names, index.ids
         if sort == Sort.DISTANCE and origin is not None:
-            lats, lons = index.latitudes, index.longitudes
-            for n in positions:
-                if lats[n] is not None and lons[n] is not None:
-                    distances[ids[n]] = distance_km(origin.lat, origin.lon, lats[n], lons[n])
-            first = heapq.nsmallest(
-                wanted,
-                positions,
-                key=lambda n: (
+            # Ranked by the haversine's inner term (it grows with the distance): no asin or
+            # sqrt per place; exact kilometres are computed for the page shown only.
+            lat_r, lon_r, cos_r = _radians(index)
+            phi0, lambda0 = math.radians(origin.lat), math.radians(origin.lon)
+            cos0 = math.cos(phi0)
+            sin = math.sin
+            keyed = [
+                (
                     -counts.get(n, 0),  # with some words only: those holding most first
-                    distances.get(ids[n], math.inf),
+                    math.inf
+                    if lat_r[n] is None
+                    else sin((lat_r[n] - phi0) / 2) ** 2  # type: ignore[operator]
+                    + cos0 * cos_r[n] * sin((lon_r[n] - lambda0) / 2) ** 2,  # type: ignore[operator]
                     names[n],
                     ids[n],
-                ),
-            )
+                    n,
+                )
+                for n in positions
+            ]
+            first = [row[-1] for row in heapq.nsmallest(wanted, keyed)]
         else:  # relevance, but no word to rank by (stop words only): by name
             first = heapq.nsmallest(wanted, positions, key=lambda n: (names[n], ids[n]))
         page_ids = [ids[n] for n in first[(page - 1) * page_size :]]
@@ -432,6 +438,16 @@ def search(
     if total == 0:
         found.suggestions = widening_suggestions(filters, match=match)
     return found
+
+
+def _radians(index: DirectoryIndex) -> tuple[list[float | None], list[float | None], list[float]]:
+    """Latitudes, longitudes (radians) and cosines of latitude, once per directory version."""
+    if "radians" not in index.memo:
+        lat_r = [None if lat is None else math.radians(lat) for lat in index.latitudes]
+        lon_r = [None if lon is None else math.radians(lon) for lon in index.longitudes]
+        cos_r = [0.0 if lat is None else math.cos(lat) for lat in lat_r]
+        index.memo["radians"] = (lat_r, lon_r, cos_r)
+    return index.memo["radians"]
 
 
 def _today_hours(index: DirectoryIndex, pk: int, day: str) -> str | None:
