@@ -1,9 +1,12 @@
 """The one shape every reader yields, whatever the file looked like."""
 
 import hashlib
+import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import nh3
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.refusals import Refusal
@@ -100,7 +103,20 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    value = str(value)
+    if "<" in value and ">" in value:
+        value = html_to_text(value)
+    return value.strip()
+
+
+LINE_BREAK = re.compile(r"\s*<\s*(br|/p|/div|/li)\s*/?\s*>\s*", re.IGNORECASE)
+
+
+def html_to_text(value: str) -> str:
+    """Text from a cell holding HTML ("12 rue X<br />Bât. B" → "12 rue X, Bât. B")."""
+    flat = LINE_BREAK.sub(", ", value)
+    bare = html.unescape(nh3.clean(flat, tags=set()))
+    return ", ".join(part.strip() for part in bare.split(", ") if part.strip())
 
 
 def hashed_id(*parts: str) -> str:
@@ -115,6 +131,10 @@ TYPE_WORDS: list[tuple[str, str]] = [
     ("fablab", PlaceType.FABLAB),
     ("fab lab", PlaceType.FABLAB),
     ("hackerspace", PlaceType.FABLAB),
+    ("hakerspace", PlaceType.FABLAB),
+    ("hacklab", PlaceType.FABLAB),
+    ("cantine", PlaceType.COWORKING),
+    ("espace de travail partage", PlaceType.COWORKING),
     ("makerspace", PlaceType.FABLAB),
     ("cafe", PlaceType.CAFE),
     ("ressourcerie", PlaceType.RESSOURCERIE),
@@ -134,6 +154,9 @@ TYPE_WORDS: list[tuple[str, str]] = [
 ]
 
 
+GENERIC_TYPE_WORDS = ("tierslieu", "tiers lieu", "third place")
+
+
 def types_from_text(value: str) -> list[str]:
     """Place types from a free text ("Tiers lieux à dominante coworking") or codes ("fablab|cafe")."""
     found: list[str] = []
@@ -147,6 +170,9 @@ def types_from_text(value: str) -> list[str]:
             key = normalize_name(part)
             labels = {normalize_name(str(label)): code for code, label in PlaceType.choices}
             codes = [labels[key]] if key in labels else [c for w, c in TYPE_WORDS if w in key]
+            if not codes and any(word in key for word in GENERIC_TYPE_WORDS):
+                # A plain "tiers-lieu" names no activity: kept as "other", not lost.
+                codes = [PlaceType.OTHER]
         for code in codes:
             if code not in found:
                 found.append(code)

@@ -147,26 +147,47 @@ TEMPLATE_COLUMNS = [
     "horaires",
 ]
 
+# The usual French and English names of each column, ours first.
+NAME_COLUMNS = ("nom", "name", "titre", "title", "nom_lieu", "libelle", "Nom", "Name", "NOM")
+PLACE_COLUMNS = (
+    "code_insee",
+    "insee",
+    "code_postal",
+    "cp",
+    "postcode",
+    "postal_code",
+    "zip",
+    "zipcode",
+    "commune",
+    "ville",
+    "city",
+    "town",
+    "CP",
+    "Ville",
+    "Commune",
+    "Code postal",
+)
+
 TEMPLATE = Profile(
     key="csv",
     label="Maillage",
     columns={
         "external_id": ("identifiant", "id"),
-        "name": ("nom",),
-        "types": ("types", "type"),
-        "address": ("adresse",),
-        "postal_code": ("code_postal",),
-        "commune_name": ("commune",),
-        "insee_code": ("code_insee",),
-        "latitude": ("latitude",),
-        "longitude": ("longitude",),
-        "website": ("site_web",),
-        "email": ("courriel", "email"),
-        "phone": ("telephone",),
-        "description": ("description",),
-        "opening_hours": ("horaires",),
+        "name": NAME_COLUMNS,
+        "types": ("types", "type", "typologie", "category", "categorie", "categories", "Type"),
+        "address": ("adresse", "address", "street", "rue", "adresse_postale", "Adresse"),
+        "postal_code": ("code_postal", "cp", "postcode", "postal_code", "zip", "zipcode", "CP"),
+        "commune_name": ("commune", "ville", "city", "town", "Ville", "Commune"),
+        "insee_code": ("code_insee", "insee"),
+        "latitude": ("latitude", "lat"),
+        "longitude": ("longitude", "lon", "lng", "long"),
+        "website": ("site_web", "web", "site", "url", "website", "site_internet"),
+        "email": ("courriel", "email", "mail", "e_mail", "e-mail", "courriels"),
+        "phone": ("telephone", "tel", "phone", "téléphone", "tél"),
+        "description": ("description", "presentation", "présentation"),
+        "opening_hours": ("horaires", "opening_hours"),
     },
-    required=(("nom",), ("code_insee", "code_postal", "commune")),
+    required=(NAME_COLUMNS, PLACE_COLUMNS),
 )
 
 CGET_2019 = Profile(

@@ -1,0 +1,52 @@
+"""Files with the usual French or English column names, type words and HTML in cells."""
+
+import json
+
+from maillage.directory.transfer.readers.geojson import rows_from_geojson
+from maillage.directory.transfer.rows import text, types_from_text
+from maillage.directory.transfer.tests.conftest import outcomes
+
+
+def _feature(lon, lat, **properties):
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": properties,
+    }
+
+
+def test_a_volunteer_geojson_with_english_and_short_names_is_read(communes, run_file):
+    data = {"type": "FeatureCollection", "features": [
+        _feature(3.0799, 50.3705, name="La Bobine", adresse="12 rue de Paris<br />Bât. B",
+                 cp="59500", ville="DOUAI", web="bobine.example.org", email="a@example.org",
+                 tel="03 27 00 00 00", structure="Association Bobine", type="tierslieu"),
+        _feature(3.0801, 50.3707, name="Le Hangar", adresse="3 place d'Armes", cp="59500",
+                 ville="Douai", type="hakerspace"),
+        _feature(3.0803, 50.3709, name="La Cantine", cp="59500", ville="Douai",
+                 type="cantine"),
+        _feature(3.0805, 50.3711, name="Labo MIT", cp="59500", ville="Douai",
+                 type="fablabMIT"),
+    ]}  # fmt: skip
+    run = run_file(json.dumps(data), "fablabs.geojson")
+    assert outcomes(run) == ["created"] * 4
+    rows = rows_from_geojson(data).rows
+    assert rows[0].address == "12 rue de Paris, Bât. B"
+    assert rows[0].postal_code == "59500"
+    assert rows[0].commune_name == "DOUAI"
+    assert rows[0].website == "bobine.example.org"
+    assert rows[0].email == "a@example.org"
+    assert rows[0].phone == "03 27 00 00 00"
+    assert [row.types for row in rows] == [["other"], ["fablab"], ["coworking"], ["fablab"]]
+
+
+def test_html_in_a_cell_becomes_text():
+    assert text("1 rue X<br/>2e étage &amp; cour") == "1 rue X, 2e étage & cour"
+    assert text("<p>Un <b>lieu</b></p><p>ouvert</p>") == "Un lieu, ouvert"
+    assert text("a < b") == "a < b"
+
+
+def test_type_words_of_other_networks_are_known():
+    assert types_from_text("tiers-lieu") == ["other"]
+    assert types_from_text("Hackerspace") == ["fablab"]
+    assert types_from_text("Tiers lieux à dominante coworking") == ["coworking"]
+    assert types_from_text("repair café") == ["cafe", "repair"]
