@@ -59,6 +59,9 @@ class Resolution:
     commune: Commune | None = None
     postal_code: str = ""
     repairs: list[str] = field(default_factory=list)
+    # What the person should know but that changed nothing in the file (a commune found by its
+    # name when no INSEE code was given): not counted as a correction.
+    notes: list[str] = field(default_factory=list)
     error: str = ""
 
 
@@ -193,7 +196,7 @@ def resolve_commune(
                     "Code INSEE « %(code)s » inconnu : commune retrouvée par %(how)s : %(name)s (%(new)s)."
                 )
             )
-            result.repairs.append(
+            (result.notes if insee == "" else result.repairs).append(
                 template
                 % {"code": insee, "how": how, "name": commune.name, "new": commune.code_insee}
             )

@@ -40,6 +40,8 @@ class RowResult:
     name: str
     outcome: str = Outcome.REJECTED
     messages: list[str] = field(default_factory=list)
+    # Said to the person, but neither an error nor a correction.
+    notes: list[str] = field(default_factory=list)
     repairs: list[str] = field(default_factory=list)
     place: Known | None = None
     data: dict[str, Any] = field(default_factory=dict)
@@ -55,7 +57,7 @@ class RowResult:
             "external_id": self.external_id,
             "name": self.name,
             "outcome": self.outcome,
-            "messages": [str(m) for m in self.messages],
+            "messages": [str(m) for m in self.messages + self.notes],
             "repairs": [str(m) for m in self.repairs],
         }
         if self.item_plans and self.outcome in (
@@ -204,6 +206,7 @@ def check_row(
         )
     resolution = resolve_commune(row, communes, latitude, longitude)
     result.repairs += resolution.repairs
+    result.notes += resolution.notes
     if resolution.error:
         errors.append(resolution.error)
     if not errors:

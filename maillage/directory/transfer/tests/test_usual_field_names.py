@@ -50,3 +50,15 @@ def test_type_words_of_other_networks_are_known():
     assert types_from_text("Hackerspace") == ["fablab"]
     assert types_from_text("Tiers lieux à dominante coworking") == ["coworking"]
     assert types_from_text("repair café") == ["cafe", "repair"]
+
+
+def test_a_commune_found_by_name_without_insee_code_is_not_a_correction(communes, run_file):
+    content = (
+        "nom,code_postal,commune,code_insee\nLa Bobine,59500,Douai,\nLe Hangar,59500,Douai,0\n"
+    )
+    run = run_file(content, "lieux.csv")
+    assert outcomes(run) == ["created", "created"]
+    assert run.report[0]["repairs"] == []
+    assert "Code INSEE absent" in " ".join(run.report[0]["messages"])
+    assert run.report[1]["repairs"]
+    assert run.summary["repaired"] == 1
