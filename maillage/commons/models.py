@@ -1,10 +1,14 @@
 """The commons catalogue: open resources that lead to action — how to take them up, the places
 that use them, and above all the people to call."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from maillage.lib.french_stem import tokens
 
 
 class Nature(models.TextChoices):
@@ -40,6 +44,18 @@ class Domain(models.TextChoices):
     COLLABORATION = "collaboration", _("Travail collaboratif")
 
 
+def stems_of(commons: "Commons") -> str:
+    """The stems of a commons' name, texts and domain labels, as " a b c " (space-bounded, so a
+    prefix search is `" " + stem in stems`)."""
+    labels = [str(Domain(d).label) for d in commons.domains if d in Domain.values]
+    text = " ".join(
+        [commons.name, commons.summary, commons.description, commons.how_to_start, *labels]
+    )
+    # Actions and domains as markers ("a:gerer", "d:comptabilite"): stems never hold a colon.
+    markers = [f"a:{a}" for a in commons.actions] + [f"d:{d}" for d in commons.domains]
+    return " " + " ".join([*dict.fromkeys(tokens(text)), *markers]) + " "
+
+
 class Commons(models.Model):
     name = models.CharField(_("nom"), max_length=150)
     slug = models.SlugField(_("adresse"), max_length=160, unique=True)
@@ -72,6 +88,9 @@ class Commons(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # " stem stem … ": the French stems of its texts, kept on save so that searching and ranking
+    # read them instead of stemming the whole catalogue at each request.
+    search_stems = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("commun")
@@ -80,6 +99,12 @@ class Commons(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_stems = stems_of(self)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_stems"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("commons:detail", args=[self.slug])

@@ -2,6 +2,7 @@
 requester's page and the network's dashboard."""
 
 import datetime
+import math
 import statistics
 from dataclasses import dataclass, field
 
@@ -52,14 +53,25 @@ class Ranked:
     places_near: list[tuple[Place, float]] = field(default_factory=list)
 
 
-def _words(commons: Commons) -> set[str]:
-    labels = [label for _value, label in commons.domain_labels()]
-    return set(tokens(" ".join([commons.name, commons.summary, commons.description, *labels])))
+def _box(lat: float, lon: float, km: float) -> dict[str, float]:
+    """The latitude/longitude box around a point holding every point within `km`; the true
+    distance is checked after."""
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(0.2, math.cos(math.radians(lat))))
+    return {
+        "latitude__gte": lat - dlat,
+        "latitude__lte": lat + dlat,
+        "longitude__gte": lon - dlon,
+        "longitude__lte": lon + dlon,
+    }
 
 
 def rank_suggestions(*, request: OrientationRequest, limit: int = 8) -> list[Ranked]:
     """Published commons ranked for the request: words of the need, action and domain, places
-    using it near the commune, the maturity; each with its people to call and nearby places."""
+    using it near the commune, the maturity; each with its people to call and nearby places.
+
+    Reads the stored stems of the catalogue (one query), the usages in a box around the commune
+    (one query), then loads only the commons kept (bench/commons_suggestions.py)."""
     stems = list(dict.fromkeys(tokens(request.need)))
     commune = request.commune
     origin = (
@@ -67,51 +79,79 @@ def rank_suggestions(*, request: OrientationRequest, limit: int = 8) -> list[Ran
         if commune is not None and commune.latitude is not None and commune.longitude is not None
         else None
     )
-    catalogue = Commons.objects.filter(is_published=True).prefetch_related(
-        Prefetch("contacts", queryset=Contact.objects.select_related("user")),
-        Prefetch(
-            "usages",
-            queryset=Usage.objects.select_related("place").filter(
-                place__is_published=True, place__latitude__isnull=False
-            ),
-        ),
+    natures = MATURITY_NATURES.get(request.maturity, set())
+    near: dict[int, list[tuple[int, float]]] = {}
+    if origin is not None:
+        # The places in the box first, then their usages by the place index: joining the other
+        # way round scans every usage (49 ms against 4 on the bench's 20,000 usages).
+        boxed = Place.objects.filter(is_published=True, **_box(*origin, NEAR_KM))
+        rows = Usage.objects.filter(place__in=boxed).values_list(
+            "commons_id", "place_id", "place__latitude", "place__longitude"
+        )
+        for commons_id, place_id, lat, lon in rows:
+            if lat is None or lon is None:
+                continue
+            km = distance_km(origin[0], origin[1], lat, lon)
+            if km <= NEAR_KM:
+                near.setdefault(commons_id, []).append((place_id, km))
+    scored: list[tuple[float, str, int, list[str]]] = []
+    action = f" a:{request.action} " if request.action else None
+    domain = f" d:{request.domain} " if request.domain else None
+    action_label = str(Action(request.action).label) if request.action else ""
+    domain_label = str(Domain(request.domain).label) if request.domain else ""
+    catalogue = Commons.objects.filter(is_published=True).values_list(
+        "pk", "name", "search_stems", "nature"
     )
-    ranked = []
-    for commons in catalogue:
-        reasons: list[str] = []
-        words = _words(commons)
-        matched = [s for s in stems if any(w.startswith(s) for w in words)]
+    patterns = [(stem, f" {stem}") for stem in stems]
+    for pk, name, words, nature in catalogue.iterator(chunk_size=2000):
+        matched = [stem for stem, pattern in patterns if pattern in words]
         score = 3.0 * len(matched) / len(stems) if stems else 0.0
-        if matched:
-            reasons.append("mots : " + ", ".join(matched[:5]))
-        if request.action and request.action in commons.actions:
+        reasons = ["mots : " + ", ".join(matched[:5])] if matched else []
+        if action and action in words:
             score += 1
-            reasons.append(str(Action(request.action).label))
-        if request.domain and request.domain in commons.domains:
+            reasons.append(action_label)
+        if domain and domain in words:
             score += 1.5
-            reasons.append(str(Domain(request.domain).label))
-        if request.maturity and commons.nature in MATURITY_NATURES.get(request.maturity, set()):
+            reasons.append(domain_label)
+        if nature in natures:
             score += 0.3
-        near: list[tuple[Place, float]] = []
-        if origin is not None:
-            for usage in commons.usages.all():
-                place = usage.place
-                if place.latitude is None or place.longitude is None:
-                    continue
-                km = distance_km(origin[0], origin[1], place.latitude, place.longitude)
-                if km <= NEAR_KM:
-                    near.append((place, km))
-            near.sort(key=lambda item: item[1])
-            if near:
-                score += 1 - near[0][1] / NEAR_KM
-                reasons.append(f"utilisé à {near[0][1]:.0f} km")
-        contacts = list(commons.contacts.all())
-        if contacts:
-            score += 0.2
+        places = near.get(pk)
+        if places:
+            places.sort(key=lambda item: item[1])
+            score += 1 - places[0][1] / NEAR_KM
+            reasons.append(f"utilisé à {places[0][1]:.0f} km")
         if score > 0.3:
-            ranked.append(Ranked(commons, round(score, 2), reasons, contacts, near[:3]))
-    ranked.sort(key=lambda r: (-r.score, r.commons.name))
-    return ranked[:limit]
+            scored.append((score, name, pk, reasons))
+    # People to call weigh a little: counted for the leading candidates only.
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    leading = scored[: limit * 3]
+    with_contacts = set(
+        Contact.objects.filter(commons_id__in=[pk for _s, _n, pk, _r in leading]).values_list(
+            "commons_id", flat=True
+        )
+    )
+    leading = sorted(
+        ((score + (0.2 if pk in with_contacts else 0), name, pk, reasons)
+         for score, name, pk, reasons in leading),
+        key=lambda item: (-item[0], item[1]),
+    )[:limit]  # fmt: skip
+    kept = [pk for _s, _n, pk, _r in leading]
+    objects = Commons.objects.in_bulk(kept)
+    contacts: dict[int, list[Contact]] = {}
+    for contact in Contact.objects.filter(commons_id__in=kept).select_related("user"):
+        contacts.setdefault(contact.commons_id, []).append(contact)
+    place_ids = [place for pk in kept for place, _km in near.get(pk, [])[:3]]
+    places_by_id = Place.objects.in_bulk(place_ids)
+    return [
+        Ranked(
+            objects[pk],
+            round(score, 2),
+            reasons,
+            contacts.get(pk, []),
+            [(places_by_id[p], km) for p, km in near.get(pk, [])[:3] if p in places_by_id],
+        )
+        for score, _name, pk, reasons in leading
+    ]
 
 
 # --- The guides' side ----------------------------------------------------------------------

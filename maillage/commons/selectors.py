@@ -111,16 +111,9 @@ class CommonsFilters:
         )
 
 
-def _text(commons: Commons) -> str:
-    labels = [str(Domain(d).label) for d in commons.domains if d in Domain.values]
-    return " ".join(
-        [commons.name, commons.summary, commons.description, commons.how_to_start, *labels]
-    )
-
-
 def _matches(stems: list[str], commons: Commons) -> bool:
-    words = set(tokens(_text(commons)))
-    return all(any(word.startswith(stem) for word in words) for stem in stems)
+    """Every stem of the query starts a word of the commons (its stored stems)."""
+    return all(f" {stem}" in commons.search_stems for stem in stems)
 
 
 def resolve_near(text: str) -> Commune | None:
