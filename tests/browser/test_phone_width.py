@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.demo.circles import load_demo_circles
@@ -31,7 +32,7 @@ from maillage.demo.selectors import REGIONAL_SLUG
 from maillage.demo.services import load_demo, with_notes
 from maillage.places.models import Place
 from maillage.territory.services import load_communes
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -198,5 +199,22 @@ def test_lists_show_their_first_result_within_the_first_screen(site_page, listed
             late.append(f"{path}: the first result starts {top:.0f} px down")
         summary = site_page.locator("details.filters-fold > summary").first
         assert summary.is_visible(), f"{path}: no visible filter toggle"
-        assert summary.get_attribute("open") is None
+        assert site_page.locator("details.filters-fold").first.get_attribute("open") is None
+        check_accessibility(site_page)
     assert not late, "Results below the first screen:\n" + "\n".join(late)
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_filters_stay_open_beside_the_results_on_a_wide_screen(site_page, listed):
+    site_page.goto("/recherche/?q=coworking&type=coworking")
+    expect(site_page.locator("details.filters-fold")).to_have_attribute("open", "")
+    expect(site_page.get_by_label("Mots-clés")).to_be_visible()
+    expect(site_page.get_by_role("link", name="Effacer les 2 filtres actifs")).to_be_visible()
+    site_page.set_viewport_size(PHONE)
+    site_page.reload()
+    expect(site_page.get_by_text("Filtres (2 actifs)")).to_be_visible()
+    expect(site_page.get_by_label("Mots-clés")).to_be_hidden()
+    site_page.get_by_text("Filtres (2 actifs)").click()
+    expect(site_page.get_by_label("Mots-clés")).to_have_value("coworking")
+    site_page.get_by_role("link", name="Effacer les 2 filtres actifs").click()
+    expect(site_page).to_have_url(re.compile(r"/recherche/$"))
