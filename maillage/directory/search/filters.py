@@ -14,6 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from maillage.directory.search.understanding import Understanding, understand
+from maillage.lib.french import de
 from maillage.lib.money import parse_euros
 from maillage.places.models import EquipmentCategory, PlaceStatus, PlaceType, SharingMode, SpaceKind
 from maillage.territory.models import Commune
@@ -444,16 +445,17 @@ def _describe_understanding(u: Understanding, words: str) -> str:
     parts = []
     if u.types:
         parts.append(
-            _("type « %(types)s »") % {"types": " ou ".join(str(labels[code]) for code in u.types)}
+            _("type « %(types)s »")
+            % {"types": _(" ou ").join(str(labels[code]) for code in u.types)}
         )
     if u.commune is not None:
         if u.radius_km is not None:
             parts.append(
-                _("à moins de %(km)s km de %(commune)s")
-                % {"km": u.radius_km, "commune": u.commune.name}
+                _("à moins de %(km)s km %(de_commune)s")
+                % {"km": u.radius_km, "de_commune": de(u.commune.name)}
             )
         else:
-            parts.append(_("autour de %(commune)s") % {"commune": u.commune.name})
+            parts.append(_("autour %(de_commune)s") % {"de_commune": de(u.commune.name)})
     if u.open == OPEN_NOW:
         parts.append(_("ouvert maintenant"))
     elif u.open:
