@@ -72,6 +72,9 @@ def _digits(value: str) -> str:
     return value
 
 
+FORMER_COMMUNE_KM = 8
+
+
 def _near(commune: Commune, latitude: float | None, longitude: float | None) -> bool:
     """Whether the point is within 30 km of the commune's centre (True when either is unknown)."""
     if None in (latitude, longitude, commune.latitude, commune.longitude):
@@ -122,6 +125,21 @@ def _by_name(
     commune = _pick(in_postal, latitude, longitude) if len(in_postal) == 1 else None
     if commune is not None:
         return commune, _("le code postal (seule commune de ce code)")
+    # A former commune whose name the gazetteer no longer holds ("Malaville", merged in 2017):
+    # the commune of this postal code whose centre is a few kilometres from the point.
+    if latitude is not None and longitude is not None:
+        close = [
+            c
+            for c in in_postal
+            if c.latitude is not None
+            and c.longitude is not None
+            and distance_km(latitude, longitude, c.latitude, c.longitude) <= FORMER_COMMUNE_KM
+        ]
+        if close:
+            commune = min(
+                close, key=lambda c: distance_km(latitude, longitude, c.latitude, c.longitude)
+            )
+            return commune, _("le code postal et la position du lieu")
     return None, ""
 
 

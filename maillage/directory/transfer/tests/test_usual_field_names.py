@@ -5,6 +5,7 @@ import json
 from maillage.directory.transfer.readers.geojson import rows_from_geojson
 from maillage.directory.transfer.rows import text, types_from_text
 from maillage.directory.transfer.tests.conftest import outcomes
+from maillage.territory.tests.factories import CommuneFactory
 
 
 def _feature(lon, lat, **properties):
@@ -62,3 +63,18 @@ def test_a_commune_found_by_name_without_insee_code_is_not_a_correction(communes
     assert "Code INSEE absent" in " ".join(run.report[0]["messages"])
     assert run.report[1]["repairs"]
     assert run.summary["repaired"] == 1
+
+
+def test_a_former_commune_unknown_by_name_is_found_by_postal_code_and_point(communes, run_file):
+    # Two communes share the postal code: the name alone cannot choose.
+    CommuneFactory(
+        code_insee="59001", name="Lambres", postal_codes="|59500|", latitude=50.35, longitude=3.3
+    )
+    content = (
+        "nom,code_postal,commune,latitude,longitude\n"
+        "Maison France services,59500,MALAVILLE,50.3705,3.0799\n"
+        "Trop loin,59500,MALAVILLE,50.9,3.0799\n"
+    )
+    run = run_file(content, "lieux.csv")
+    assert outcomes(run) == ["created", "rejected"]
+    assert "Douai" in " ".join(run.report[0]["messages"])
