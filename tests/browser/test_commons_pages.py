@@ -91,7 +91,7 @@ def test_a_manager_declares_her_place_and_offers_help(
     expect(site_page.get_by_text("Qui appeler : personne")).to_be_visible()
 
     site_page.get_by_role("link", name="Mon lieu utilise ce commun").click()
-    site_page.get_by_label("Lieu").select_option(label="La Bobine")
+    site_page.get_by_role("combobox", name="Lieu").select_option(label="La Bobine")
     site_page.get_by_label("Depuis").fill("2024-03-01")
     screenshot(site_page, "usage-form")
     check_accessibility(site_page)

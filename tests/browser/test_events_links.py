@@ -52,7 +52,7 @@ def test_a_member_finds_the_calendar_links_on_the_session_page_and_in_their_spac
     page_is_fine(page, screenshot, viewport, "session")
 
     page.goto(reverse("accounts:profile"))
-    page.get_by_role("link", name="Mes inscriptions").click()
+    page.get_by_role("link", name="Mes inscriptions", exact=True).first.click()
     expect(page.get_by_role("link", name="Café des tiers-lieux")).to_be_visible()
     page.goto(reverse("accounts:profile"))
     expect(page.get_by_role("link", name="Mon agenda privé")).to_have_attribute(

@@ -135,7 +135,22 @@
     });
   }
 
+  // On a phone a wide table scrolls inside its own box (maillage.css): let the keyboard reach it
+  // too, so it can be scrolled without a mouse.
+  function focusableScrollingTables() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusableScrollingTables();
+    window.addEventListener("resize", focusableScrollingTables);
+    document.body.addEventListener("htmx:afterSwap", focusableScrollingTables);
     document.querySelectorAll(".nav-more").forEach(initMenu);
     initMaps();
     document.querySelectorAll("[data-commune-search]").forEach(initCommuneSearch);
