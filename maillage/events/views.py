@@ -73,6 +73,8 @@ def agenda(request: HttpRequest) -> HttpResponse:
     except ValueError:
         day = timezone.localdate()
     context: dict = {"filters": filters, "view": view, "day": day, **_filter_choices(request.user)}
+    # Offered only to who may create one (for a place, circle or network they run).
+    context["may_create"] = request.user.is_authenticated and bool(owner_choices(request.user))
     query = filters.to_query()
     if view == "liste":
         page = Paginator(

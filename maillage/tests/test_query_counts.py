@@ -69,7 +69,7 @@ EXPECTED: dict[str, int] = {
     "map-geojson": 1,
     "place": 20,
     "network": 20,
-    "agenda": 16,
+    "agenda": 21,  # and 5 to decide whether to offer « Proposer une animation »
     "event": 19,
     "circle": 28,
     "my-space": 28,  # the hub: tasks, visits, registrations, places, networks, circles

@@ -157,9 +157,7 @@ EXCLUDED = {
 }
 
 # Links that answer an error to some who see them, to fix where they are offered.
-KNOWN_REFUSALS = {
-    "events:event-create": "the agenda offers « Proposer une animation » to every signed-in person",
-}
+KNOWN_REFUSALS: dict[str, str] = {}
 
 # What each kind of role uses. A persona expects the pages of all its roles.
 VISITOR = {"account_login", "account_signup", "account_reset_password"}
