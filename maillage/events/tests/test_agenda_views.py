@@ -236,3 +236,13 @@ def test_logged_in_queries_are_bounded(client, events, dora, django_assert_max_n
     with django_assert_max_num_queries(21):
         response = client.get(reverse("events:agenda"))
     assert "Brouillon secret" not in titles(response)
+
+
+@pytest.mark.django_db
+def test_the_agenda_offers_to_propose_an_event_only_to_who_may(client, events, dora, bob):
+    client.force_login(bob)
+    assert (
+        reverse("events:event-create") not in client.get(reverse("events:agenda")).content.decode()
+    )
+    client.force_login(dora)
+    assert reverse("events:event-create") in client.get(reverse("events:agenda")).content.decode()
