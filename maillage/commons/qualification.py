@@ -115,7 +115,7 @@ def qualify(
         chosen[str(criterion.pk)] = level
     with transaction.atomic():
         previous = (
-            Qualification.objects.select_for_update()
+            Qualification.objects.select_for_update(of=("self",))
             .filter(commons=commons, author=by, superseded_by__isnull=True)
             .first()
         )
