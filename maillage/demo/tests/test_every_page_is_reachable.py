@@ -9,7 +9,6 @@ EXCLUDED with the reason. A new page must be placed in ROLE_PAGES or EXCLUDED: t
 
 import html
 import re
-import time
 from collections import deque
 from urllib.parse import urlsplit
 
@@ -410,7 +409,6 @@ def test_every_page_of_the_map_is_placed_in_a_role_or_excluded():
 
 
 def test_each_persona_reaches_every_page_of_its_roles_in_three_clicks(demo, client):
-    started = time.monotonic()
     missing: dict[str, list[str]] = {}
     refusals: dict[str, dict[str, str]] = {}
     for persona, roles in PERSONAS.items():
@@ -432,4 +430,3 @@ def test_each_persona_reaches_every_page_of_its_roles_in_three_clicks(demo, clie
     assert not refusals, (
         f"Links that answer an error (offered to whom may not use them): {refusals}"
     )
-    assert time.monotonic() - started < 60
