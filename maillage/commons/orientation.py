@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.commons.models import Contact, FollowUp, OrientationRequest, Suggestion
+from maillage.commons.models import Commons, Contact, FollowUp, OrientationRequest, Suggestion
 from maillage.commons.services import CommonsError, InvalidCommons, NotAllowed
 from maillage.lib.french import de
 from maillage.lib.inputs import UNSET, Input, _Unset
@@ -201,8 +201,6 @@ def answer(
         )
     if not message.strip():
         raise InvalidCommons(_("Écrivez un mot à la personne."), field="message")
-    from maillage.commons.models import Commons
-
     commons = list(Commons.objects.filter(pk__in=commons_ids, is_published=True))
     contacts = list(Contact.objects.filter(pk__in=contact_ids).select_related("user", "commons"))
     places = list(Place.objects.filter(pk__in=place_ids, is_published=True))

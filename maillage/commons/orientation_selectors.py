@@ -42,6 +42,7 @@ MATURITY_NATURES: dict[str, set[str]] = {
     Maturity.ESTABLISHED: {Nature.TOOL, Nature.HARDWARE, Nature.LEGAL},
 }
 WEAK_SCORE = 1.0
+WEAK_SAMPLE = 25
 
 
 @dataclass
@@ -285,11 +286,14 @@ def dashboard(*, networks: QuerySet[Network]) -> Dashboard:
         positive = answered.filter(answer__in=[FollowUp.Answer.YES, FollowUp.Answer.PARTLY])
         follow_through[days] = (positive.count(), answered.count())
     # The needs no commons answers well: the input of the next call for commons.
+    # Ranking costs a catalogue read per request: the oldest open ones are enough to see a gap.
     weak = [
         request
         for request in requests.filter(
             status__in=[OrientationRequest.Status.NEW, OrientationRequest.Status.CLAIMED]
-        ).select_related("commune")[:200]
+        )
+        .select_related("commune")
+        .order_by("created_at")[:WEAK_SAMPLE]
         if not any(r.score >= WEAK_SCORE for r in rank_suggestions(request=request, limit=1))
     ]
     weak += [

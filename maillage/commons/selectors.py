@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from maillage.accounts.models import User
 from maillage.commons import licences
 from maillage.commons.models import Action, Commons, Contact, Domain, Nature, Usage
 from maillage.lib.french_stem import tokens
 from maillage.lib.geo import distance_km
+from maillage.lib.jsonld import script_json
 from maillage.networks.selectors import networks_guided_by
 from maillage.places.selectors import places_managed_by
 from maillage.territory.models import Commune
@@ -111,11 +112,6 @@ class CommonsFilters:
         )
 
 
-def _matches(stems: list[str], commons: Commons) -> bool:
-    """Every stem of the query starts a word of the commons (its stored stems)."""
-    return all(f" {stem}" in commons.search_stems for stem in stems)
-
-
 def resolve_near(text: str) -> Commune | None:
     """A commune by INSEE code, postal code or name (the biggest of that name)."""
     if not text:
@@ -171,14 +167,16 @@ def search_commons(filters: CommonsFilters) -> SearchResult:
         value = getattr(filters, name)
         if value:
             query = query.filter(**{name: value})
-    found = list(query)
+    # The stored stems (" stem … a:action d:domain ", models.stems_of) answer words, actions and
+    # domains in the database: each query stem must start a word.
+    markers = [f" {stem}" for stem in dict.fromkeys(tokens(filters.q))]
     if filters.action:
-        found = [c for c in found if filters.action in c.actions]
+        markers.append(f" a:{filters.action} ")
     if filters.domain:
-        found = [c for c in found if filters.domain in c.domains]
-    stems = list(dict.fromkeys(tokens(filters.q)))
-    if stems:
-        found = [c for c in found if _matches(stems, c)]
+        markers.append(f" d:{filters.domain} ")
+    for marker in markers:
+        query = query.filter(search_stems__contains=marker)
+    found = list(query)
     result = SearchResult(commons=found)
     if filters.near:
         commune = resolve_near(filters.near)
@@ -220,14 +218,10 @@ def usable_places(*, user: AnyUser, commons: Commons) -> list:
 
 # --- schema.org ----------------------------------------------------------------------------
 
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
 
 def commons_jsonld(*, commons: Commons, request: HttpRequest) -> SafeString:
     """schema.org description of a commons: software is a SoftwareApplication, the rest a
     CreativeWork; its licence, links and maintainers included."""
-    import json
-
     kind = "SoftwareApplication" if commons.nature == Nature.TOOL else "CreativeWork"
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -256,5 +250,4 @@ def commons_jsonld(*, commons: Commons, request: HttpRequest) -> SafeString:
             maintainers.append({"@type": "Person", "name": maintainer.user.public_name})
     if maintainers:
         data["maintainer"] = maintainers
-    text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return mark_safe(text)  # noqa: S308 (escaped above for a <script> element)
+    return script_json(data)

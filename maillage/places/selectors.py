@@ -1,6 +1,5 @@
 """Reads of the directory, and the permission checkpoints every places view goes through."""
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,11 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.lib.geo import feature_collection, point_feature
+from maillage.lib.jsonld import script_json
 from maillage.places.models import (
     Equipment,
     Place,
@@ -154,10 +154,6 @@ def places_geojson(places: Any) -> dict[str, Any]:
     )
 
 
-# JSON inside <script> must not be able to close the element: escape <, > and &.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
 def place_jsonld(*, place: Place, request: HttpRequest) -> SafeString:
     """schema.org `Place` description of a place (from public_place_detail), safe inside <script>."""
     data: dict[str, Any] = {
@@ -239,5 +235,4 @@ def place_jsonld(*, place: Place, request: HttpRequest) -> SafeString:
     ]
     if photos:
         data["photo"] = photos
-    text = json.dumps(data, ensure_ascii=False, default=str).translate(_SCRIPT_ESCAPES)
-    return mark_safe(text)  # noqa: S308 (JSON with <, > and & escaped just above)
+    return script_json(data)
