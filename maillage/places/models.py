@@ -119,6 +119,14 @@ class Place(models.Model):
         _("identifiant externe"), max_length=100, blank=True, db_index=True
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
+    # Where an import found the record: the file's format, its producer and its licence
+    # ("CC BY 4.0"), shown on the place and carried into exports.
+    source_format = models.CharField(_("format de la source"), max_length=20, blank=True)
+    source_producer = models.CharField(_("producteur de la source"), max_length=200, blank=True)
+    source_licence = models.CharField(_("licence de la source"), max_length=100, blank=True)
+    # Columns of an imported file that have no Maillage field, kept as they were
+    # ({"structure": "Association X", "facebook": "https://…"}): shown to the managers, exported.
+    extra = models.JSONField(_("attributs supplémentaires"), default=dict, blank=True)
     last_confirmed_at = models.DateTimeField(_("dernière confirmation"), null=True, blank=True)
     # 0–100, recomputed by the freshness service whenever a record changes or is confirmed,
     # stored so that search can sort by it.
@@ -385,6 +393,7 @@ class ImportRun(models.Model):
         APPLYING = "applying", _("En cours d'application")
         APPLIED = "applied", _("Appliqué")
         FAILED = "failed", _("Refusé")
+        NEEDS_MAPPING = "mapping", _("Colonnes à associer")
 
     network = models.ForeignKey(
         "networks.Network",
@@ -414,6 +423,20 @@ class ImportRun(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The source, recorded on the places it creates or updates.
+    producer = models.CharField(_("producteur des données"), max_length=200, blank=True)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    # The mapping applied to the file's columns ({"fields": {field: column}, "types": {value:
+    # type}}), from a saved profile or the mapping step; empty: the usual names only.
+    profile = models.ForeignKey(
+        "places.ImportProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        verbose_name=_("profil de colonnes"),
+    )
+    mapping = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import")
@@ -422,3 +445,35 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
+
+
+class ImportProfile(models.Model):
+    """A network's named mapping of a file's columns and type values onto Maillage's fields."""
+
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.CASCADE,
+        related_name="import_profiles",
+        verbose_name=_("réseau"),
+    )
+    name = models.CharField(_("nom du profil"), max_length=100, validators=[single_line])
+    # {"name": "titre", "postal_code": "cp", ...}: Maillage field → column of the file.
+    fields = models.JSONField(_("colonnes"), default=dict, blank=True)
+    # {"tierslieu": "other", "cantine": "coworking", ...}: value of the type column → type.
+    types = models.JSONField(_("types"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profil d'import")
+        verbose_name_plural = _("profils d'import")
+        ordering = ["network", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "name"], name="unique_import_profile_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.network})"
