@@ -11,6 +11,7 @@ from maillage.circles.api import router as circles_router
 from maillage.commons.api import router as commons_router
 from maillage.directory.api import router as places_router
 from maillage.events.api import router as events_router
+from maillage.governance import api as governance_api
 from maillage.lib.api import MaillageAPI, install_error_handlers
 from maillage.mobility.api import router as mobility_router
 from maillage.networks.api import router as networks_router
@@ -43,3 +44,7 @@ api.add_router("/mobility", mobility_router, tags=["Mobilité"])
 api.add_router("/circles", circles_router, tags=["Cercles territoriaux"])
 api.add_router("/events", events_router, tags=["Animations"])
 api.add_router("/commons", commons_router, tags=["Communs"])
+api.add_router("/debates", governance_api.debates, tags=["Gouvernance"])
+api.add_router("/proposals", governance_api.proposals, tags=["Gouvernance"])
+api.add_router("/fees", governance_api.fees, tags=["Cotisations"])
+api.add_router("/volunteering", governance_api.volunteering_api, tags=["Bénévolat"])

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "maillage.circles",
     "maillage.events",
     "maillage.commons",
+    "maillage.governance",
     "maillage.notifications",
     "maillage.demo",
 ]

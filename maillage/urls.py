@@ -34,6 +34,7 @@ urlpatterns = [
     path("mobilite/", include("maillage.mobility.urls")),
     path("cercles/", include("maillage.circles.urls")),
     path("communs/", include("maillage.commons.urls")),
+    path("gouvernance/", include("maillage.governance.urls")),
     path("agenda/", include("maillage.events.urls")),
     path("notifications/", include("maillage.notifications.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.

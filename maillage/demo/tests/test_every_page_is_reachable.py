@@ -181,6 +181,7 @@ PUBLIC = {
     "commons:detail",
     "commons:request-create",
     "commons:questions",
+    "governance:index",
 }
 SIGNED_IN = {
     "accounts:profile",
