@@ -1,5 +1,6 @@
 """Resolving a row's commune from the gazetteer held in memory (one query, not one per row)."""
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -52,6 +53,33 @@ class CommuneIndex:
             self.former.setdefault(old_code, commune)
             if old_name and commune not in self.by_name[_name_key(old_name)]:
                 self.by_name[_name_key(old_name)].append(commune)
+        # Communes with a centre, by cells of a tenth of a degree (about 11 km by 8 km).
+        self.cells: dict[tuple[int, int], list[Commune]] = defaultdict(list)
+        for commune in self.by_code.values():
+            if commune.latitude is not None and commune.longitude is not None:
+                self.cells[_cell(commune.latitude, commune.longitude)].append(commune)
+
+    def nearest(self, latitude: float, longitude: float) -> tuple[Commune, float] | None:
+        """The commune whose centre is closest to the point, within NEAREST_COMMUNE_KM."""
+        cy, cx = _cell(latitude, longitude)
+        best: tuple[Commune, float] | None = None
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for commune in self.cells.get((cy + dy, cx + dx), []):
+                    assert commune.latitude is not None and commune.longitude is not None
+                    km = distance_km(latitude, longitude, commune.latitude, commune.longitude)
+                    if km <= NEAREST_COMMUNE_KM and (best is None or km < best[1]):
+                        best = (commune, km)
+        return best
+
+
+# A point with no commune at all is given the commune whose centre is nearest, if it is this
+# close (a commune's centre is rarely more than a few kilometres from its places).
+NEAREST_COMMUNE_KM = 6
+
+
+def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return (math.floor(latitude * 10), math.floor(longitude * 10))
 
 
 @dataclass
@@ -214,16 +242,39 @@ def resolve_commune(
                     "Code INSEE « %(code)s » inconnu : commune retrouvée par %(how)s : %(name)s (%(new)s)."
                 )
             )
-            (result.notes if insee == "" else result.repairs).append(
+            # Filling an absent code changes nothing the file said: not a correction.
+            (result.notes if insee in ("", "0") else result.repairs).append(
                 template
                 % {"code": insee, "how": how, "name": commune.name, "new": commune.code_insee}
             )
+    found = None
+    if result.commune is None and latitude is not None and longitude is not None:
+        found = index.nearest(latitude, longitude)
+    if found is not None and not name and insee in ("", "0"):
+        # No code and no name (the CGET 2019 census's last 49 rows): the position says where.
+        result.commune = found[0]
+        result.notes.append(
+            _(
+                "Ni code INSEE ni nom de commune : commune déduite de la position du lieu : "
+                "%(name)s (%(code)s), dont le centre est à %(km)s km. Vérifiez-la."
+            )
+            % {
+                "name": found[0].name,
+                "code": found[0].code_insee,
+                "km": f"{found[1]:.1f}".replace(".", ","),
+            }
+        )
     if result.commune is None:
         result.error = _(
             "Commune introuvable (code INSEE « %(insee)s », code postal « %(postal)s », commune "
             "« %(name)s ») : indiquez le code INSEE ou un code postal et un nom de commune "
             "français."
         ) % {"insee": row.insee_code or "", "postal": row.postal_code or "", "name": name}
+        if found is not None:
+            # A name that is no commune ("Sophia Antipolis"), or a foreign one: suggest only.
+            result.error += " " + _(
+                "Le point tombe à %(name)s (%(code)s) : est-ce sa commune ?"
+            ) % {"name": found[0].name, "code": found[0].code_insee}
         return result
     codes = result.commune.postal_code_list
     if postal and postal in codes:
@@ -241,3 +292,48 @@ def resolve_commune(
             % {"raw": postal, "de_name": de(result.commune.name)}
         )
     return result
+
+
+def position_hint(index: CommuneIndex, commune: Commune, latitude: float, longitude: float) -> str:
+    """What probably went wrong with a point far from its commune: a sign, swapped numbers,
+    or where the point falls."""
+    if commune.latitude is None or commune.longitude is None:
+        return ""
+
+    def fits(lat: float, lon: float) -> bool:
+        assert commune.latitude is not None and commune.longitude is not None
+        return (
+            -90 <= lat <= 90
+            and distance_km(lat, lon, commune.latitude, commune.longitude) <= FITS_COMMUNE_KM
+        )
+
+    def number(value: float) -> str:
+        return f"{value:g}".replace(".", ",")
+
+    values = {"name": commune.name}
+    if longitude and fits(latitude, -longitude):
+        return _(
+            "La longitude semble avoir le mauvais signe : %(bad)s au lieu de %(good)s ? "
+            "Le point serait alors à %(name)s."
+        ) % {**values, "bad": number(longitude), "good": number(-longitude)}
+    if latitude and fits(-latitude, longitude):
+        return _(
+            "La latitude semble avoir le mauvais signe : %(bad)s au lieu de %(good)s ? "
+            "Le point serait alors à %(name)s."
+        ) % {**values, "bad": number(latitude), "good": number(-latitude)}
+    if fits(longitude, latitude):
+        return _(
+            "La latitude et la longitude semblent inversées (%(lat)s et %(lon)s) : le point "
+            "serait alors à %(name)s."
+        ) % {**values, "lat": number(latitude), "lon": number(longitude)}
+    found = index.nearest(latitude, longitude)
+    if found is not None:
+        return _("Le point tombe à %(other)s (%(code)s).") % {
+            "other": found[0].name,
+            "code": found[0].code_insee,
+        }
+    return ""
+
+
+# A corrected point is taken to fit its commune within this distance of the centre.
+FITS_COMMUNE_KM = 20

@@ -19,11 +19,12 @@ from maillage.directory.transfer.fields import (
     Outcome,
     Progress,
 )
-from maillage.directory.transfer.gazetteer import CommuneIndex, resolve_commune
+from maillage.directory.transfer.gazetteer import CommuneIndex, position_hint, resolve_commune
 from maillage.directory.transfer.known import Known, PlaceIndex
 from maillage.directory.transfer.rows import (
     ImportRow,
 )
+from maillage.lib.geo import distance_km
 from maillage.places.models import Place, PlaceStatus
 from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
 from maillage.places.services import (
@@ -213,7 +214,10 @@ def check_row(
         try:
             check_location(latitude=latitude, longitude=longitude, commune=resolution.commune)
         except PlaceError as exc:
-            errors.append(str(exc.message))
+            hint = ""
+            if resolution.commune is not None and latitude is not None and longitude is not None:
+                hint = position_hint(communes, resolution.commune, latitude, longitude)
+            errors.append(f"{exc.message} {hint}".strip())
     data: dict[str, Any] = {
         "name": row.name.strip(),
         "types": row.types,
@@ -275,18 +279,25 @@ def check_row(
     if duplicate is not None:
         result.outcome = Outcome.DUPLICATE
         result.place = duplicate
+        where = _("dans la même commune")
+        if None not in (latitude, longitude, duplicate.latitude, duplicate.longitude):
+            where = _("à %(m)s m") % {
+                "m": round(
+                    distance_km(latitude, longitude, duplicate.latitude, duplicate.longitude) * 1000
+                )
+            }
         result.messages.append(
             _(
-                "Un lieu au nom proche existe à moins de 200 m : « %(name)s ». Rien n'est créé : "
+                "Un lieu au nom proche existe %(where)s : « %(name)s ». Rien n'est créé : "
                 "fusionnez les fiches si c'est le même lieu."
             )
-            % {"name": duplicate.name}
+            % {"name": duplicate.name, "where": where}
             if duplicate.row is None
             else _(
-                "Même lieu probable que la ligne %(row)s (« %(name)s », à moins de 200 m) : "
+                "Même lieu probable que la ligne %(row)s (« %(name)s », %(where)s) : "
                 "rien n'est créé pour cette ligne."
             )
-            % {"row": duplicate.row, "name": duplicate.name}
+            % {"row": duplicate.row, "name": duplicate.name, "where": where}
         )
         return result
     result.outcome = Outcome.CREATED

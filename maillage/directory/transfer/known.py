@@ -56,26 +56,60 @@ class PlaceIndex:
     def near_duplicate(
         self, *, name: str, latitude: float | None, longitude: float | None, commune_id: str | None
     ) -> Known | None:
-        """A place with a similar name within 200 m (or, without position, in the commune)."""
+        """A place of a similar name within 200 m (or, without position, in the commune), or
+        of the same words in another order within 2 km in the same commune."""
         key = normalize_name(name)
+        words = name_tokens(name)
         if latitude is not None and longitude is not None:
             cy, cx = self.cell(latitude, longitude)
-            candidates = [
-                k
-                for dy in (-1, 0, 1)
-                for dx in (-1, 0, 1)
+            around = [
+                (k, distance_km(latitude, longitude, k.latitude, k.longitude))
+                for dy in range(-2, 3)
+                for dx in range(-2, 3)
                 for k in self.cells.get((cy + dy, cx + dx), [])
             ]
             candidates = [
-                k
-                for k in candidates
-                if distance_km(latitude, longitude, k.latitude, k.longitude) <= DUPLICATE_RADIUS_KM
+                (k, km) for k, km in sorted(around, key=lambda pair: pair[1]) if km <= WIDE_KM
             ]
         else:
-            candidates = list(self.by_commune.get(commune_id or "", []))
-        for known in candidates:
-            if known.key == key or (
-                difflib.SequenceMatcher(None, known.key, key).ratio() >= SIMILAR_NAME_RATIO
+            candidates = [(k, 0.0) for k in self.by_commune.get(commune_id or "", [])]
+        for known, km in candidates:
+            close = km <= DUPLICATE_RADIUS_KM
+            if close and (
+                known.key == key
+                or difflib.SequenceMatcher(None, known.key, key).ratio() >= SIMILAR_NAME_RATIO
+            ):
+                return known
+            if (close or known.commune_id == commune_id) and same_words(
+                words, name_tokens(known.name)
             ):
                 return known
         return None
+
+
+# Names made of the same words ("La Cordée Rennes-Lice", "La Cordée Lices - Rennes") are the
+# same place up to this distance, in the same commune.
+WIDE_KM = 2.0
+TOKEN_SIMILARITY = 0.75
+STOP_WORDS = {"la", "le", "les", "l", "de", "du", "des", "d", "et", "a", "au", "aux", "en"}
+
+
+def name_tokens(name: str) -> set[str]:
+    """The meaningful words of a name, singular ("lices" → "lice"), without articles."""
+    words = set()
+    for word in normalize_name(name).replace("/", " ").split():
+        word = "".join(ch for ch in word if ch.isalnum())
+        if not word or word in STOP_WORDS:
+            continue
+        if len(word) > 3 and word[-1] in "sx":
+            word = word[:-1]
+        words.add(word)
+    return words
+
+
+def same_words(left: set[str], right: set[str]) -> bool:
+    """Whether two names share most of their words (Jaccard ≥ 0.75, at least two words)."""
+    shared = left & right
+    if len(shared) < 2:
+        return False
+    return len(shared) / len(left | right) >= TOKEN_SIMILARITY

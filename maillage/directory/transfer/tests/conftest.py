@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from maillage.directory.transfer import services
 from maillage.lib.shared_data import shared_data_dir
 from maillage.territory.models import Commune, FormerCommuneCode
+from maillage.territory.services import load_communes
 from maillage.territory.tests.factories import CommuneFactory
 
 SHARED_DATA = shared_data_dir()
@@ -61,3 +62,14 @@ def outcomes(run) -> list[str]:
 def messages_of(run, row: int) -> str:
     entry = next(r for r in run.report if r["row"] == row)
     return " ".join(entry["messages"] + entry["repairs"])
+
+
+@pytest.fixture(scope="module")
+def gazetteer(django_db_setup, django_db_blocker):
+    """All 35,014 communes, loaded once for a module and removed after it."""
+    with django_db_blocker.unblock():
+        load_communes()
+    yield
+    with django_db_blocker.unblock():
+        FormerCommuneCode.objects.all().delete()
+        Commune.objects.all().delete()

@@ -7,8 +7,6 @@ import pytest
 from maillage.directory.transfer import services
 from maillage.directory.transfer.tests.conftest import SHARED_DATA
 from maillage.places.models import ImportRun, Place
-from maillage.territory.models import Commune, FormerCommuneCode
-from maillage.territory.services import load_communes
 
 pytestmark = [
     pytest.mark.slow,
@@ -16,17 +14,6 @@ pytestmark = [
         not SHARED_DATA.is_dir(), reason=f"real data folder {SHARED_DATA} is absent"
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def gazetteer(django_db_setup, django_db_blocker):
-    """All 35,014 communes, loaded once for this module and removed after it."""
-    with django_db_blocker.unblock():
-        load_communes()
-    yield
-    with django_db_blocker.unblock():
-        FormerCommuneCode.objects.all().delete()
-        Commune.objects.all().delete()
 
 
 @pytest.fixture
@@ -65,7 +52,7 @@ def test_cget_2019_resolves_or_reports_every_row(dry, relative):
     assert sum(summary[k] for k in services.Outcome.ALL) == 1512
     assert summary["created"] > 1400
     # Each of the 157 rows without an INSEE code is either resolved (and says how) or refused.
-    no_insee = [r for r in run.report if any("Code INSEE absent" in m for m in r["repairs"])]
+    no_insee = [r for r in run.report if any("Code INSEE absent" in m for m in r["messages"])]
     assert len(no_insee) > 100
     for row in run.report:
         if row["outcome"] == "rejected":
