@@ -107,6 +107,11 @@ def network_tools(network: Any, month: datetime.date) -> Tools:
             Link(_("Fraîcheur des fiches"), reverse("freshness:network-dashboard", args=[slug])),
             Link(_("Données ouvertes"), reverse("opendata:network", args=[slug])),
             Link(_("Carte à intégrer"), reverse("search:embed-code", args=[slug])),
+            Link(_("Observatoire"), reverse("observatory:scope", args=["reseau", slug])),
+            Link(
+                _("Couverture et zones blanches"),
+                reverse("observatory:coverage", args=["reseau", slug]),
+            ),
         ],
     )
 

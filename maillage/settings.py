@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "maillage.events",
     "maillage.commons",
     "maillage.governance",
+    "maillage.observatory",
     "maillage.notifications",
     "maillage.demo",
 ]

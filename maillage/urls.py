@@ -35,6 +35,7 @@ urlpatterns = [
     path("cercles/", include("maillage.circles.urls")),
     path("communs/", include("maillage.commons.urls")),
     path("gouvernance/", include("maillage.governance.urls")),
+    path("observatoire/", include("maillage.observatory.urls")),
     path("agenda/", include("maillage.events.urls")),
     path("notifications/", include("maillage.notifications.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.

@@ -67,6 +67,7 @@ EXCLUDED = {
     "accounts:data-export-progress": "progress fragment (htmx)",
     # Downloads (their pages link them; a crawl of pages does not need to open them).
     "search:embed": "the frameable map: linked from the home page and the embed code page",
+    "observatory:indicator-embed": "the frameable chart: linked from its indicator page",
     # POST-only actions (forms on the pages).
     **{
         name: "POST-only action"
@@ -148,6 +149,9 @@ EXCLUDED = {
             "events:registrants-csv",
             "commons:export",
             "commons:dashboard-csv",
+            "observatory:scope-data",
+            "observatory:indicator-data",
+            "observatory:coverage-data",
         ]
     },
     # Pages that need an object the demo does not hold.
@@ -182,6 +186,12 @@ PUBLIC = {
     "commons:request-create",
     "commons:questions",
     "governance:index",
+    "observatory:index",
+    "observatory:methodology",
+    "observatory:scope",
+    "observatory:indicator",
+    "observatory:coverage",
+    "observatory:compare",
 }
 SIGNED_IN = {
     "accounts:profile",

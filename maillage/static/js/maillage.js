@@ -72,6 +72,47 @@
     el.classList.add("map-ready");
   }
 
+  // The observatory's white zones: commune centres beyond N km of a place (red circles sized by
+  // population, drawn on a canvas: thousands of them) and the places (blue dots).
+  function initCoverageMap(el) {
+    var white = readJSON(el.dataset.mapCoverage);
+    var places = readJSON(el.dataset.places);
+    var map = L.map(el, { scrollWheelZoom: false, preferCanvas: true });
+    tileLayer(el).addTo(map);
+    var bounds = L.latLngBounds([]);
+    var zones = L.featureGroup();
+    (white && white.features || []).forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var p = feature.properties || {};
+      var radius = Math.max(3, Math.min(14, Math.sqrt(p.population || 0) / 6));
+      var dot = L.circleMarker([c[1], c[0]], { radius: radius, color: "#a4161a", weight: 1,
+        fillColor: "#e4572e", fillOpacity: 0.55 });
+      dot.bindPopup("<strong>" + escapeHTML(p.name) + "</strong><br>" + escapeHTML(p.population) +
+        " hab. — " + (p.distance_km == null ? "—" : escapeHTML(p.distance_km) + " km"));
+      zones.addLayer(dot);
+      bounds.extend([c[1], c[0]]);
+    });
+    var spots = L.featureGroup();
+    (places && places.features || []).forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var dot = L.circleMarker([c[1], c[0]], { radius: 4, color: "#1d5c8c", weight: 1,
+        fillColor: "#1d5c8c", fillOpacity: 0.9 });
+      dot.bindPopup(escapeHTML((feature.properties || {}).name));
+      spots.addLayer(dot);
+      bounds.extend([c[1], c[0]]);
+    });
+    zones.addTo(map);
+    spots.addTo(map);
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 11 });
+    } else {
+      map.setView([46.6, 2.4], 5);
+    }
+    el.dataset.whiteCount = String(zones.getLayers().length);
+    el.dataset.placeCount = String(spots.getLayers().length);
+    el.classList.add("map-ready");
+  }
+
   function initMaps() {
     if (typeof L === "undefined") { return; }
     var icons = readJSON("leaflet-icons");
@@ -81,6 +122,7 @@
     }
     document.querySelectorAll("[data-map-points]").forEach(initPointsMap);
     document.querySelectorAll("[data-map-edit]").forEach(initEditMap);
+    document.querySelectorAll("[data-map-coverage]").forEach(initCoverageMap);
   }
 
   // Commune autocomplete: typing a postal code or a name offers matching communes.
