@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class DirectoryConfig(AppConfig):
@@ -6,4 +6,15 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from maillage.directory import receivers  # noqa: F401 — connects to places' signals
+        from maillage.directory.search.version import install_after_migrate
+
+        # After every migrate (SQLite drops triggers when a migration rebuilds their table). Sent
+        # per app with models only: this one has none, so listen to the places app's.
+        post_migrate.connect(
+            install_after_migrate,
+            sender=apps.get_app_config("places"),
+            dispatch_uid="directory-version",
+        )

@@ -20,8 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import connections, router
 from django.db.models.signals import post_delete, post_save
+
+from maillage.directory.search.version import counter
 
 CAPACITY_STEPS = (5, 10, 20, 50, 100)
 SURFACE_STEPS = (10, 20, 50, 100, 200)
@@ -55,6 +58,21 @@ def positions_of(bits: int) -> list[int]:
     return [i for i, digit in enumerate(reversed(bin(bits)[2:])) if digit == "1"]
 
 
+def position_array(bits: int) -> "np.ndarray":
+    """The positions set in a bitset, in increasing order, as a NumPy array (no Python loop)."""
+    if not bits:
+        return np.zeros(0, dtype=np.int64)
+    packed = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) >> 3, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(packed, bitorder="little"))
+
+
+def array_bits(positions: "np.ndarray", size: int) -> int:
+    """The bitset holding these positions (a NumPy array of positions)."""
+    flags = np.zeros(size, dtype=np.uint8)
+    flags[positions] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
 # --- the version ----------------------------------------------------------------------------
 
 
@@ -71,19 +89,11 @@ def _version_tables() -> list[str]:
 
 
 def directory_version(using: str) -> tuple[Any, ...]:
-    """What changes whenever a place, space, equipment item, membership or network does.
-
-    The counter of migration `directory.0001` (bumped by triggers): one primary-key read. On
-    PostgreSQL its triggers fire at commit, so inside a transaction (a test, a write in
-    progress) the tables themselves are asked.
-    """
-    connection = connections[using]
-    if not (connection.vendor == "postgresql" and connection.in_atomic_block):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT n FROM directory_version WHERE id = 1")
-            row = cursor.fetchone()
-        if row is not None:
-            return (_generation, row[0])
+    """What changes whenever a place, space, equipment item, membership or network does: the
+    trigger-kept counter (`version.py`), else counts and maxima of the tables themselves."""
+    counted = counter(using)
+    if counted is not None:
+        return (_generation, counted)
     return (_generation, *_counted_version(using))
 
 

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import connections, router
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +35,9 @@ from maillage.directory.search.index import (
     DirectoryIndex,
     TextMatch,
     Thresholds,
+    array_bits,
     directory_index,
+    position_array,
     positions_of,
 )
 from maillage.lib.geo import EARTH_RADIUS_KM, distance_km, feature_collection
@@ -138,14 +141,6 @@ class SearchResults:
 
 
 # --- the filtered sets ----------------------------------------------------------------------
-
-
-def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
-    """(south, north, west, east) of a box holding every point within `km` of (lat, lon)."""
-    dlat = math.degrees(km / EARTH_RADIUS_KM)
-    cos_lat = math.cos(math.radians(lat))
-    dlon = 180.0 if cos_lat < 1e-6 else min(180.0, dlat / cos_lat)
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
 def _threshold_index(steps: tuple[int, ...], value: int | None) -> int | None:
@@ -256,18 +251,10 @@ class Matcher:
     def _within(self, radius_km: float) -> int:
         origin = self.filters.origin
         assert origin is not None
-        south, north, west, east = bounding_box(origin.lat, origin.lon, radius_km)
-        any_longitude = west < -180 or east > 180  # across the antimeridian
-        index = self.index
-        inside = []
-        for n, (lat, lon) in enumerate(zip(index.latitudes, index.longitudes, strict=True)):
-            if lat is None or lon is None or not south <= lat <= north:
-                continue
-            if not any_longitude and not west <= lon <= east:
-                continue
-            if distance_km(origin.lat, origin.lon, lat, lon) <= radius_km:
-                inside.append(n)
-        return index.bits(index.ids[n] for n in inside)
+        terms = haversine_terms(self.index, origin.lat, origin.lon)
+        with np.errstate(invalid="ignore"):
+            km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(terms, 1.0)))
+        return array_bits(np.flatnonzero(km <= radius_km), self.index.size)
 
     # --- spaces and equipment: every condition holds for one and the same item ------------
 
@@ -356,30 +343,13 @@ def search(
     distances: dict[int, float] = {}
     sort = filters.effective_sort
     if sort == Sort.DISTANCE or (sort == Sort.RELEVANCE and match.text is None):
-        positions = positions_of(matching)
         names, ids = index.names, index.ids
         if sort == Sort.DISTANCE and origin is not None:
-            # Ranked by the haversine's inner term (it grows with the distance): no asin or
-            # sqrt per place; exact kilometres are computed for the page shown only.
-            lat_r, lon_r, cos_r = _radians(index)
-            phi0, lambda0 = math.radians(origin.lat), math.radians(origin.lon)
-            cos0 = math.cos(phi0)
-            sin = math.sin
-            keyed = [
-                (
-                    -counts.get(n, 0),  # with some words only: those holding most first
-                    math.inf
-                    if lat_r[n] is None
-                    else sin((lat_r[n] - phi0) / 2) ** 2  # type: ignore[operator]
-                    + cos0 * cos_r[n] * sin((lon_r[n] - lambda0) / 2) ** 2,  # type: ignore[operator]
-                    names[n],
-                    ids[n],
-                    n,
-                )
-                for n in positions
-            ]
-            first = [row[-1] for row in heapq.nsmallest(wanted, keyed)]
+            first = _nearest(
+                index, origin.lat, origin.lon, position_array(matching), counts, wanted
+            )
         else:  # relevance, but no word to rank by (stop words only): by name
+            positions = positions_of(matching)
             first = heapq.nsmallest(wanted, positions, key=lambda n: (names[n], ids[n]))
         page_ids = [ids[n] for n in first[(page - 1) * page_size :]]
     else:
@@ -440,14 +410,57 @@ def search(
     return found
 
 
-def _radians(index: DirectoryIndex) -> tuple[list[float | None], list[float | None], list[float]]:
-    """Latitudes, longitudes (radians) and cosines of latitude, once per directory version."""
+def _radians(index: DirectoryIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Latitudes, longitudes (radians, NaN when unknown) and cosines of latitude, per version."""
     if "radians" not in index.memo:
-        lat_r = [None if lat is None else math.radians(lat) for lat in index.latitudes]
-        lon_r = [None if lon is None else math.radians(lon) for lon in index.longitudes]
-        cos_r = [0.0 if lat is None else math.cos(lat) for lat in lat_r]
-        index.memo["radians"] = (lat_r, lon_r, cos_r)
+        lat_r = np.radians(np.array(index.latitudes, dtype=float))
+        lon_r = np.radians(np.array(index.longitudes, dtype=float))
+        index.memo["radians"] = (lat_r, lon_r, np.cos(lat_r))
     return index.memo["radians"]
+
+
+def haversine_terms(index: DirectoryIndex, lat: float, lon: float) -> np.ndarray:
+    """For every place of the index, the haversine's inner term from (lat, lon): it grows with
+    the distance (`2 R asin(sqrt(term))`), and is infinite for a place without coordinates."""
+    lat_r, lon_r, cos_r = _radians(index)
+    phi0, lambda0 = math.radians(lat), math.radians(lon)
+    terms = (
+        np.sin((lat_r - phi0) / 2) ** 2
+        + math.cos(phi0) * cos_r * np.sin((lon_r - lambda0) / 2) ** 2
+    )
+    return np.where(np.isnan(terms), np.inf, terms)
+
+
+def _nearest(
+    index: DirectoryIndex,
+    lat: float,
+    lon: float,
+    positions: np.ndarray,
+    counts: dict[int, int],
+    wanted: int,
+) -> list[int]:
+    """The `wanted` first positions by distance (those holding most words first when only
+    some words matched), ties by name then id.
+
+    NumPy ranks every candidate; Python only orders the few at the front (and their ties).
+    """
+    terms = haversine_terms(index, lat, lon)[positions]
+    primary = (
+        np.array([-counts.get(n, 0) for n in positions.tolist()], dtype=np.int64)
+        if counts
+        else np.zeros(len(positions), dtype=np.int64)
+    )
+    if len(positions) > wanted:
+        order = np.lexsort((terms, primary))
+        last = order[wanted - 1]
+        keep = (primary < primary[last]) | ((primary == primary[last]) & (terms <= terms[last]))
+        positions, terms, primary = positions[keep], terms[keep], primary[keep]
+    names, ids = index.names, index.ids
+    front = sorted(
+        zip(primary.tolist(), terms.tolist(), positions.tolist(), strict=True),
+        key=lambda row: (row[0], row[1], names[row[2]], ids[row[2]]),
+    )
+    return [n for _count, _term, n in front[:wanted]]
 
 
 def _today_hours(index: DirectoryIndex, pk: int, day: str) -> str | None:
