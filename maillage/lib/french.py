@@ -12,8 +12,8 @@ import datetime
 import re
 import unicodedata
 
-from django.utils import formats, timesince
-from django.utils.translation import get_language, ngettext
+from django.utils import formats, timesince, timezone
+from django.utils.translation import get_language, gettext, ngettext
 
 __all__ = [
     "date_format",
@@ -22,6 +22,7 @@ __all__ = [
     "depuis",
     "duree_attente",
     "elides",
+    "il_y_a",
     "is_french",
     "prefixed",
 ]
@@ -144,6 +145,22 @@ def de_mois(value: datetime.date | datetime.datetime, fmt: str = "F") -> str:
 def depuis(value: datetime.date | datetime.datetime, now: datetime.datetime | None = None) -> str:
     """The time since `value` in its largest unit only: "1 année", not "1 année, 5 mois"."""
     return timesince.timesince(value, now, depth=1)
+
+
+def il_y_a(value: datetime.date | datetime.datetime, now: datetime.datetime | None = None) -> str:
+    """ "il y a 3 jours", or "à l'instant" / "aujourd'hui" when no whole unit has passed (never
+    "il y a 0 minute")."""
+    now = now or timezone.now()
+    if isinstance(value, datetime.datetime):
+        if (now - value).total_seconds() < 60:
+            return gettext("à l'instant")
+    else:
+        today = timezone.localdate(now) if timezone.is_aware(now) else now.date()
+        if value >= today:
+            return gettext("aujourd'hui")
+        # A date counts whole days from today's start (timesince wants both naive then).
+        now = datetime.datetime.combine(today, datetime.time())
+    return gettext("il y a %(duree)s") % {"duree": depuis(value, now)}
 
 
 def duree_attente(seconds: float) -> str:

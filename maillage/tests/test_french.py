@@ -66,6 +66,14 @@ def test_depuis_keeps_only_the_largest_unit():
     assert french.depuis(then, now) == "1\xa0année"
 
 
+def test_il_y_a_never_says_zero_minutes():
+    now = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
+    assert french.il_y_a(now - datetime.timedelta(seconds=20), now) == "à l'instant"
+    assert french.il_y_a(now - datetime.timedelta(minutes=5), now) == "il y a 5\xa0minutes"
+    assert french.il_y_a(now.date(), now) == "aujourd'hui"
+    assert french.il_y_a(datetime.date(2026, 5, 29), now) == "il y a 3\xa0jours"
+
+
 @pytest.mark.parametrize(
     ("seconds", "expected"),
     [
