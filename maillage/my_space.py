@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from maillage.accounts.models import User
 from maillage.circles.selectors import expenses_to_review, roles_of_person
+from maillage.communication.selectors import visits_to_log
 from maillage.events.registration import Status as RegistrationStatus
 from maillage.events.registration import occurrence_path, registrations_of
 from maillage.mobility.selectors import (
@@ -84,6 +85,10 @@ def place_tools(place: Any) -> Tools:
             Link(_("Offre d'accueil (mobilité)"), reverse("mobility:offer-edit", args=[slug])),
             Link(_("Accueil du jour et relevés"), reverse("mobility:host-day", args=[slug])),
             Link(_("Importer son calendrier"), reverse("events:feed-sources", args=[slug])),
+            Link(
+                _("Permanences d'animation"),
+                reverse("communication:place-permanences", args=[slug]),
+            ),
         ],
     )
 
@@ -111,6 +116,10 @@ def network_tools(network: Any, month: datetime.date) -> Tools:
             Link(
                 _("Couverture et zones blanches"),
                 reverse("observatory:coverage", args=["reseau", slug]),
+            ),
+            Link(
+                _("Permanences d'animation"),
+                reverse("communication:network-permanences", args=[slug]),
             ),
         ],
     )
@@ -202,6 +211,18 @@ def _tasks(
     return tasks
 
 
+def permanence_tasks(*, user: User, today: datetime.date) -> list[Task]:
+    """The facilitator's permanences of the last weeks whose visit is not logged yet."""
+    return [
+        Task(
+            _("Visite à consigner — %(place)s, %(day)s")
+            % {"place": p.place.name, "day": date_format(p.date, "SHORT_DATE_FORMAT")},
+            reverse("communication:permanence-detail", args=[p.pk]),
+        )
+        for p in visits_to_log(user=user, today=today)
+    ]
+
+
 def my_space(*, user: User) -> MySpace:
     """Everything Mon espace shows for this person."""
     today = timezone.localdate()
@@ -222,7 +243,8 @@ def my_space(*, user: User) -> MySpace:
             to_accept=bookings_to_accept(user=user),
             to_check_in=visits_to_check_in(user=user),
             expenses=expenses_to_review(user=user),
-        ),
+        )
+        + permanence_tasks(user=user, today=today),
         bookings=upcoming_bookings_of(user=user),
         passes=passes_of(user=user),
         registrations=registrations,

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "maillage.commons",
     "maillage.governance",
     "maillage.observatory",
+    "maillage.communication",
     "maillage.notifications",
     "maillage.demo",
 ]

@@ -36,6 +36,7 @@ urlpatterns = [
     path("communs/", include("maillage.commons.urls")),
     path("gouvernance/", include("maillage.governance.urls")),
     path("observatoire/", include("maillage.observatory.urls")),
+    path("animation/", include("maillage.communication.urls")),
     path("agenda/", include("maillage.events.urls")),
     path("notifications/", include("maillage.notifications.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.

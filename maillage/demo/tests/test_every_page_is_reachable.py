@@ -58,6 +58,16 @@ EXCLUDED = {
     "mobility:check-in-qr": "address inside the visitor's QR code",
     "commons:request-confirm": "link in the e-mail to whom asked for an orientation",
     "commons:orientation": "secret follow-up address, given after asking and by e-mail",
+    "communication:network-permanences-ics": "calendar feed, subscribed to from a calendar app",
+    "communication:place-permanences-ics": "calendar feed, subscribed to from a calendar app",
+    "communication:rota-generate": "POST from the rota page",
+    "communication:rota-charge": "POST (with confirmation) from the rota page",
+    "communication:slot-remove": "POST from the rota page",
+    "communication:rota-bracket": "POST from the rota page",
+    "communication:request-answer": "POST from the rota page",
+    "communication:swap-answer": "POST from the place's permanences page",
+    "communication:swap-withdraw": "POST from the place's permanences page",
+    "communication:need-orient": "POST from the visit log",
     "commons:follow-up-answer": "link in the 30/90-day follow-up e-mail",
     # Fragments and endpoints fetched by scripts.
     "territory:commune-search": "autocomplete fragment (htmx)",
@@ -192,6 +202,7 @@ PUBLIC = {
     "observatory:indicator",
     "observatory:coverage",
     "observatory:compare",
+    "communication:network-permanences",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -210,6 +221,7 @@ SIGNED_IN = {
     "places:place-create",
     "networks:network-create",
     "commons:help-offer",
+    "communication:home",
 }
 ROLE_PAGES: dict[str, set[str]] = {
     "visitor": VISITOR | PUBLIC,
@@ -234,6 +246,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "mobility:statement",
         "events:feed-sources",
         "commons:usage-declare",
+        "communication:place-permanences",
     },
     "coordinator": PUBLIC
     | SIGNED_IN
@@ -264,6 +277,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "commons:grids",
         "commons:grid-create",
         "commons:question-create",
+        "communication:rota-create",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -279,6 +293,10 @@ ROLE_PAGES: dict[str, set[str]] = {
 # Pages reached only in some states of the data (an event with registrations, a decided
 # meeting…): they must be in the map, but no persona is required to reach them.
 SOMETIMES = {
+    "communication:rota-detail",
+    "communication:permanence-detail",
+    "communication:permanence-decline",
+    "communication:swap-propose",
     "commons:edit",
     "commons:qualify",
     "commons:question-edit",

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from maillage.demo.circles import delete_demo_circles, load_demo_circles
 from maillage.demo.commons import delete_demo_commons, load_demo_commons
+from maillage.demo.communication import delete_demo_communication, load_demo_communication
 from maillage.demo.events import load_demo_events
 from maillage.demo.mobility import delete_demo_mobility, load_demo_mobility
 from maillage.demo.photos import delete_demo_photos, load_demo_photos
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                     delete_demo_photos()  # their files are not deleted with the places
                     delete_demo_mobility()  # its passes and ledger rows protect the demo
                     delete_demo_circles()  # their ledger rows protect the demo network
+                    delete_demo_communication()  # its rota protects places and networks
                     delete_demo_commons()  # its entries protect the demo networks
                 summary = load_demo(
                     reset=options["reset"],
@@ -79,6 +81,7 @@ class Command(BaseCommand):
                 load_demo_events()
                 summary.logins = with_notes(summary.logins, load_demo_mobility())
                 summary.logins = with_notes(summary.logins, load_demo_commons())
+                summary.logins += load_demo_communication()
                 load_demo_photos()
                 if summary.created:
                     summary.counts = demo_counts()

@@ -1,0 +1,276 @@
+"""Animation and communication: a rotating facilitator's permanences across the places of a
+network (rota, slots, closures, absences and stand-ins, requests and swaps, visit log, shared
+cost)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Half(models.TextChoices):
+    MORNING = "am", _("matin")
+    AFTERNOON = "pm", _("après-midi")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
+
+
+class CostKey(models.TextChoices):
+    EQUAL = "equal", _("À parts égales")
+    SIZE = "size", _("Selon la taille du lieu (capacité d'accueil)")
+    BRACKET = "bracket", _("Selon la tranche de cotisation")
+
+
+class Bracket(models.TextChoices):
+    """A place's fee bracket, as the network sets it for the shared cost (weights 1, 2, 3)."""
+
+    SMALL = "a", _("Tranche A (petite structure)")
+    MEDIUM = "b", _("Tranche B")
+    LARGE = "c", _("Tranche C (grande structure)")
+
+
+BRACKET_WEIGHTS = {Bracket.SMALL: 1, Bracket.MEDIUM: 2, Bracket.LARGE: 3}
+
+
+class RotaReason(models.TextChoices):
+    COST_SHARE = "communication.cost-share", _("Part du coût de l'animation")
+
+
+class RotaAccountKind(models.TextChoices):
+    POST = "communication.post", _("Poste d'animation partagé")
+
+
+class Rota(models.Model):
+    """A facilitator's round through member places of a network."""
+
+    class Pattern(models.TextChoices):
+        WEEKLY = "weekly", _("Chaque semaine")
+        FORTNIGHTLY = "fortnightly", _("Une semaine sur deux")
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="rotas", verbose_name=_("réseau")
+    )
+    title = models.CharField(_("intitulé"), max_length=150)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="rotas",
+        verbose_name=_("animateur·rice"),
+    )
+    pattern = models.CharField(_("rythme"), max_length=12, choices=Pattern.choices)
+    starts_on = models.DateField(_("à partir du"))
+    ends_on = models.DateField(_("jusqu'au"))
+    cost_cents = models.PositiveIntegerField(
+        _("coût du poste sur la période"), null=True, blank=True
+    )
+    cost_key = models.CharField(
+        _("clé de répartition"), max_length=8, choices=CostKey.choices, default=CostKey.EQUAL
+    )
+    # Place pk (as text) → Bracket: how the network ranks each place for the "bracket" key.
+    brackets = models.JSONField(_("tranches des lieux"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tournée de permanences")
+        verbose_name_plural = _("tournées de permanences")
+        ordering = ["-starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RotaSlot(models.Model):
+    """A recurring half day in one place: "Thursday morning at La Forge, every other week"."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="slots")
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("lieu")
+    )
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    half = models.CharField(_("demi-journée"), max_length=2, choices=Half.choices)
+    # Fortnightly rotas: 1 = the rota's first week, 2 = the week after (ignored when weekly).
+    week = models.PositiveSmallIntegerField(_("semaine"), default=1)
+    purpose = models.CharField(_("objet"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["weekday", "half", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.get_half_display()}"
+
+
+class Closure(models.Model):
+    """Days a place is closed: no permanence there."""
+
+    place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=150, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} → {self.ends_on}"
+
+
+class Absence(models.Model):
+    """The facilitator is away; a stand-in (if any) takes their permanences."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+    stand_in = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("remplaçant·e"),
+    )
+    reason = models.CharField(_("motif"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} → {self.ends_on}"
+
+
+class Permanence(models.Model):
+    """One half day of a facilitator in one place."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Demandée par le lieu")
+        PLANNED = "planned", _("Prévue")
+        DECLINED = "declined", _("Déclinée par le lieu")
+        CANCELLED = "cancelled", _("Annulée")
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="permanences")
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, related_name="+", verbose_name=_("lieu")
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="permanences"
+    )
+    # Set when a stand-in comes instead of the rota's facilitator.
+    stands_in_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("date"))
+    half = models.CharField(_("demi-journée"), max_length=2, choices=Half.choices)
+    purpose = models.CharField(_("objet"), max_length=200, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    note = models.CharField(_("précision"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("permanence")
+        ordering = ["date", "half", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rota", "date", "half"],
+                condition=~models.Q(status__in=["declined", "cancelled"]),
+                name="one_live_permanence_per_rota_half_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_half_display()}"
+
+
+class Swap(models.Model):
+    """A place offers to exchange its permanence with another place's: both must consent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente de l'autre lieu")
+        ACCEPTED = "accepted", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+        WITHDRAWN = "withdrawn", _("Retirée")
+
+    offered = models.ForeignKey(Permanence, on_delete=models.CASCADE, related_name="+")
+    wanted = models.ForeignKey(Permanence, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.offered_id} ↔ {self.wanted_id}"
+
+
+class Visit(models.Model):
+    """The facilitator's log of one permanence."""
+
+    permanence = models.OneToOneField(Permanence, on_delete=models.CASCADE, related_name="visit")
+    notes = models.TextField(_("notes"), blank=True)
+    people_met = models.PositiveSmallIntegerField(_("personnes rencontrées"), null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.permanence}"
+
+
+class Need(models.Model):
+    """A need spotted during a visit, which may become an orientation request."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="needs")
+    text = models.CharField(_("besoin repéré"), max_length=300)
+    # Set once the need was turned into an orientation request of the commons.
+    orientation_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CostCharge(models.Model):
+    """A place's share of the post's cost for a rota, posted to the ledger."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.PROTECT, related_name="charges")
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
+    amount_cents = models.PositiveIntegerField(_("montant"))
+    transfer_id = models.PositiveIntegerField(null=True, blank=True)
+    charged_at = models.DateTimeField(auto_now_add=True)
+    charged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rota", "place"], name="one_charge_per_rota_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id}: {self.amount_cents}"

@@ -1,0 +1,41 @@
+"""The facilitator finds real work on first start: a rota through member places, visits to log,
+one logged with needs, a swap waiting for a place's consent; the demo resets cleanly."""
+
+import pytest
+
+from maillage.accounts.models import User
+from maillage.communication.models import Permanence, Rota, Swap, Visit
+from maillage.communication.selectors import visits_to_log
+from maillage.demo.communication import (
+    FACILITATOR_EMAIL,
+    delete_demo_communication,
+    load_demo_communication,
+)
+from maillage.demo.services import load_demo
+
+
+@pytest.fixture
+def demo(census_csv, demo_communes):
+    summary = load_demo(census_path=census_csv, local_networks=2)
+    summary.logins += load_demo_communication()
+    return summary
+
+
+def test_the_facilitator_has_a_rota_visits_to_log_and_a_login(demo):
+    rota = Rota.objects.get()
+    facilitator = User.objects.get(email=FACILITATOR_EMAIL)
+    assert rota.facilitator == facilitator
+    assert rota.slots.count() >= 2
+    assert Permanence.objects.filter(rota=rota).count() > 20
+    assert Visit.objects.get().needs.count() == 2
+    assert visits_to_log(user=facilitator)  # past permanences without a log
+    assert Swap.objects.filter(status="pending").count() == 1
+    assert any(login.email == FACILITATOR_EMAIL for login in demo.logins)
+
+
+def test_loading_twice_changes_nothing_and_deleting_cleans_up(demo):
+    count = Permanence.objects.count()
+    assert load_demo_communication() == []
+    assert Permanence.objects.count() == count
+    delete_demo_communication()
+    assert not Rota.objects.exists() and not Permanence.objects.exists()
