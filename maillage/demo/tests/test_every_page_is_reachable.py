@@ -90,6 +90,7 @@ EXCLUDED = {
             "freshness:network-reminder",
             "transfer:run-apply",
             "transfer:run-restart",
+            "transfer:run-mapping",
             "opendata:licence",
             "places:manager-remove",
             "places:space-delete",

@@ -46,6 +46,10 @@ IMPORTED_FIELDS = [
     "access_hearing_loop",
     "access_public_transport",
     "source",
+    "extra",
+    "source_format",
+    "source_producer",
+    "source_licence",
 ]
 BOOLEAN_FIELDS = {
     "access_step_free",

@@ -150,7 +150,11 @@ def parse_osm_hours(value: str) -> dict[str, str] | None:
 
 
 def check_row(
-    row: ImportRow, *, communes: CommuneIndex, places: PlaceIndex, seen_ids: dict[str, int]
+    row: ImportRow,
+    *,
+    communes: CommuneIndex,
+    places: PlaceIndex,
+    seen_ids: dict[str, int],
 ) -> RowResult:
     """Judge one row: what importing it would do, and why."""
     result = RowResult(row=row.row_number, external_id=row.external_id, name=row.name[:200])
@@ -248,6 +252,8 @@ def check_row(
     _apply_extras(row, data, errors)
     if row.source:
         data["source"] = row.source
+    if row.attributes:
+        data["extra"] = row.attributes
     result.source = row.source if row.source is not None else row.external_id.split(":", 1)[0][:100]
     for kind in items.KINDS:
         records = getattr(row, kind.key)
@@ -390,6 +396,9 @@ def compare(results: list[RowResult]) -> None:
         if result.outcome != Outcome.UPDATED or result.place is None:
             continue
         current = stored.get(result.place.pk, {})
+        if "extra" in result.data:
+            # Attributes add up: a file without a column keeps what an earlier one brought.
+            result.data["extra"] = {**(current.get("extra") or {}), **result.data["extra"]}
         result.changes = [
             name
             for name, value in result.data.items()

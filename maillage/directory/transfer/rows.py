@@ -41,6 +41,10 @@ def check_row_count(count: int) -> None:
         )
 
 
+class NeedsMapping(UnreadableFile):
+    """A needed field (name, commune) is in none of the usual columns: map them by hand."""
+
+
 class AlreadyApplied(TransferError):
     pass
 
@@ -80,6 +84,8 @@ class ImportRow:
     restored: set[str] = field(default_factory=set)
     # Other place fields some files carry (our own export): summary, status, accessibility…
     extra: dict[str, Any] = field(default_factory=dict)
+    # The file's columns that have no Maillage field, kept as they were (Place.extra).
+    attributes: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     # Which column of the file each field came from, so messages can name it.
     columns: dict[str, str] = field(default_factory=dict)

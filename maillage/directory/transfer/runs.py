@@ -4,6 +4,7 @@ import datetime
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,11 +20,21 @@ from maillage.directory.transfer import items
 from maillage.directory.transfer.fields import Outcome, Progress, max_import_bytes
 from maillage.directory.transfer.judge import RowResult, analyse, summarize
 from maillage.directory.transfer.known import Known
+from maillage.directory.transfer.mapping import (
+    MappingError,
+    check_mapping,
+    check_types,
+    inspect_file,
+    profile_mapping,
+    save_profile,
+)
 from maillage.directory.transfer.readers import detect_format, read_file
+from maillage.directory.transfer.readers.jsonfile import load_json
 from maillage.directory.transfer.rows import (
     AlreadyApplied,
     FileTooLarge,
     ImportRow,
+    NeedsMapping,
     NotReady,
     TransferError,
     UnknownFormat,
@@ -34,7 +45,7 @@ from maillage.networks.models import (
     Network,
 )
 from maillage.networks.services import accept_places_in_bulk
-from maillage.places.models import ImportRun, Place
+from maillage.places.models import ImportProfile, ImportRun, Place
 from maillage.places.services import (
     RESERVED_SLUGS,
     ImportedPlace,
@@ -44,9 +55,20 @@ from maillage.places.services import (
 
 
 def start_import(
-    *, by: User | None, upload: UploadedFile, network: Network | None, format: str = ""
+    *,
+    by: User | None,
+    upload: UploadedFile,
+    network: Network | None,
+    format: str = "",
+    producer: str = "",
+    licence: str = "",
+    profile: ImportProfile | None = None,
 ) -> ImportRun:
-    """Store the uploaded file as a pending ImportRun; raise FileTooLarge or UnknownFormat."""
+    """Store the uploaded file as a pending ImportRun; raise FileTooLarge or UnknownFormat.
+
+    `producer` and `licence` are the source recorded on the places (from the file when it
+    says and they are left empty); `profile` maps the file's columns.
+    """
     limit = max_import_bytes()
     if too_large(upload, limit):
         raise FileTooLarge(
@@ -62,6 +84,10 @@ def start_import(
         network=network,
         original_name=Path(upload.name or "import").name[:255],
         format=format or ImportRun.Format.CSV,
+        producer=" ".join(producer.split())[:200],
+        licence=" ".join(licence.split())[:100],
+        profile=profile,
+        mapping=profile_mapping(profile) if profile else {},
     )
     with transaction.atomic():
         # A random name: the file is private, and its original name is kept on the run.
@@ -70,17 +96,71 @@ def start_import(
         try:
             with local_path(run.file) as path:
                 run.format = format or detect_format(path, name=run.original_name)
+                found = file_origin(path, format=run.format)
         except UnknownFormat:
             run.file.delete(save=False)
             raise
+        run.producer = run.producer or found.get("producer", "")
+        run.licence = run.licence or found.get("licence", "")
         run.save()
     return run
 
 
+def _short(value: Any, limit: int) -> str:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("title") or value.get("url") or ""
+    return " ".join(str(value or "").split())[:limit] if isinstance(value, str | int) else ""
+
+
+def file_origin(path: Path, *, format: str) -> dict[str, str]:
+    """The producer and licence a file states about itself (GeoJSON, GoGoCarto): {} if none."""
+    if format not in (ImportRun.Format.GEOJSON, ImportRun.Format.GOGOCARTO):
+        return {}
+    try:
+        data = load_json(path)
+    except TransferError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    found: dict[str, str] = {}
+    for key in ("licence", "license", "licenses", "rights"):
+        value = data.get(key) or meta.get(key)
+        if isinstance(value, list) and value:
+            value = value[0]
+        if _short(value, 100):
+            found["licence"] = _short(value, 100)
+            break
+    for key in ("producer", "producteur", "publisher", "attribution", "author", "source"):
+        value = data.get(key) or meta.get(key)
+        if _short(value, 200):
+            found["producer"] = _short(value, 200)
+            break
+    return found
+
+
+def origin_of(run: ImportRun) -> dict[str, str]:
+    """The source fields every place this run creates gets (a place it updates keeps its
+    own: re-importing an export must change nothing)."""
+    return {
+        "source_format": run.format,
+        "source_producer": run.producer,
+        "source_licence": run.licence,
+    }
+
+
 def _read(run: ImportRun) -> tuple[list[ImportRow], list[str]]:
     with local_path(run.file) as path:
-        result = read_file(path, format=run.format)
+        result = read_file(path, format=run.format, mapping=run.mapping or None)
     return result.rows, result.notices
+
+
+def _inspect(run: ImportRun) -> dict[str, Any]:
+    try:
+        with local_path(run.file) as path:
+            return inspect_file(path, format=run.format)
+    except TransferError:
+        return {}
 
 
 def dry_run(*, run: ImportRun, progress: Progress | None = None) -> ImportRun:
@@ -100,6 +180,12 @@ def dry_run(*, run: ImportRun, progress: Progress | None = None) -> ImportRun:
         rows, notices = _read(run)
         ImportRun.objects.filter(pk=run.pk).update(rows_total=len(rows))
         results = analyse(rows, progress=report_progress)
+    except NeedsMapping as exc:
+        # Stop at the mapping step: the person gives each column its field.
+        run.status, run.error = ImportRun.Status.NEEDS_MAPPING, str(exc.message)
+        run.summary = {"inspection": _inspect(run)}
+        run.save(update_fields=["status", "error", "summary"])
+        return run
     except TransferError as exc:
         run.status, run.error = ImportRun.Status.FAILED, str(exc.message)
         run.save(update_fields=["status", "error"])
@@ -110,7 +196,7 @@ def dry_run(*, run: ImportRun, progress: Progress | None = None) -> ImportRun:
         run.save(update_fields=["status", "error"])
         raise
     run.report = [result.as_report() for result in results]
-    run.summary = {**summarize(results), "notices": notices}
+    run.summary = {**summarize(results), "notices": notices, "inspection": _inspect(run)}
     run.rows_total = run.rows_done = len(rows)
     run.status = ImportRun.Status.CHECKED
     run.error = ""
@@ -144,7 +230,7 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
             locked = ImportRun.objects.select_for_update().get(pk=run.pk)
             if locked.status == ImportRun.Status.APPLIED:
                 raise AlreadyApplied(_("Cet import a déjà été appliqué."))
-            if locked.status != ImportRun.Status.CHECKED:
+            if locked.status not in (ImportRun.Status.CHECKED, ImportRun.Status.APPLYING):
                 raise NotReady(
                     _(
                         "Cet import ne peut pas être appliqué : son essai à blanc n'est pas terminé ou a échoué."
@@ -157,7 +243,11 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
             reindex_places(place_ids=touched)
             recompute_all_freshness(place_ids=touched)
             locked.report = [result.as_report() for result in results]
-            locked.summary = {**summarize(results), "notices": notices}
+            locked.summary = {
+                **summarize(results),
+                "notices": notices,
+                "inspection": (locked.summary or {}).get("inspection", {}),
+            }
             locked.status = ImportRun.Status.APPLIED
             locked.applied_at = timezone.now()
             locked.error = ""
@@ -175,9 +265,81 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
     return run
 
 
+def queue_apply(*, run: ImportRun) -> ImportRun:
+    """Mark a checked run as being applied (by the worker); raise AlreadyApplied or NotReady.
+
+    The caller enqueues `apply_task` once this is committed: a second click finds the run
+    "applying" and is refused.
+    """
+    with transaction.atomic():
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status == ImportRun.Status.APPLIED:
+            raise AlreadyApplied(_("Cet import a déjà été appliqué."))
+        if locked.status == ImportRun.Status.APPLYING:
+            raise AlreadyApplied(_("Cet import est déjà en cours d'application."))
+        if locked.status != ImportRun.Status.CHECKED:
+            raise NotReady(
+                _(
+                    "Cet import ne peut pas être appliqué : son essai à blanc n'est pas terminé ou a échoué."
+                )
+            )
+        locked.status = ImportRun.Status.APPLYING
+        locked.heartbeat_at = timezone.now()
+        locked.error = ""
+        locked.save(update_fields=["status", "heartbeat_at", "error"])
+    return locked
+
+
+def apply_mapping(
+    *,
+    run: ImportRun,
+    fields: dict[str, str],
+    types: dict[str, str],
+    by: User | None,
+    profile_name: str = "",
+) -> ImportRun:
+    """Record a person's mapping of the run's columns (and save it as the network's profile
+    when named), then make the run wait for a new dry run; raise MappingError or NotReady."""
+    if run.status not in MAPPABLE_STATUSES:
+        raise NotReady(_("Les colonnes de cet import ne peuvent plus être changées."))
+    inspection = (run.summary or {}).get("inspection") or {}
+    columns = [column["name"] for column in inspection.get("columns", [])]
+    mapping = {
+        "fields": check_mapping(
+            fields, columns=columns, has_geometry=run.format == ImportRun.Format.GEOJSON
+        ),
+        "types": check_types(types),
+    }
+    with transaction.atomic():
+        profile = None
+        if profile_name.strip():
+            if run.network is None:
+                raise MappingError(
+                    _("Choisissez un réseau pour l'import : un profil appartient à un réseau."),
+                    field="profile_name",
+                )
+            profile = save_profile(network=run.network, name=profile_name, mapping=mapping, by=by)
+        locked = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status not in MAPPABLE_STATUSES:
+            raise NotReady(_("Les colonnes de cet import ne peuvent plus être changées."))
+        locked.mapping = mapping
+        locked.profile = profile or locked.profile
+        locked.status, locked.error, locked.rows_done = ImportRun.Status.PENDING, "", 0
+        locked.save(update_fields=["mapping", "profile", "status", "error", "rows_done"])
+    return locked
+
+
+MAPPABLE_STATUSES = {
+    ImportRun.Status.NEEDS_MAPPING,
+    ImportRun.Status.CHECKED,
+    ImportRun.Status.FAILED,
+}
+
+
 def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list[int]:
     """Create and update the places of an analysed file; return the ids of places touched."""
     slug_for = _slugger()
+    origin = {key: value for key, value in origin_of(run).items() if value}
     to_create = [r for r in results if r.outcome == Outcome.CREATED]
     created = create_places_in_bulk(
         places=[
@@ -185,7 +347,7 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
                 slug=slug_for(r.data["name"]),
                 external_id=r.external_id,
                 source=r.source,
-                fields=dict(r.data),
+                fields={**origin, **r.data},
             )
             for r in to_create
         ],
@@ -236,6 +398,8 @@ def _accept_into_network(
 
 # A dry run reports progress every few rows; this long without news, its worker is gone.
 STALE_AFTER = datetime.timedelta(minutes=10)
+# An apply writes in one transaction and cannot report as it goes: given longer.
+STALE_APPLY_AFTER = datetime.timedelta(hours=1)
 
 
 def recover_stale_runs(*, now: datetime.datetime | None = None) -> int:
@@ -245,11 +409,20 @@ def recover_stale_runs(*, now: datetime.datetime | None = None) -> int:
         Q(heartbeat_at__lt=now - STALE_AFTER)
         | Q(heartbeat_at__isnull=True, created_at__lt=now - STALE_AFTER)
     )
-    return silent.update(
+    count = silent.update(
         status=ImportRun.Status.FAILED,
         error=_(
             "L'analyse s'est interrompue (le serveur a redémarré pendant le travail) : "
             "relancez-la, le fichier est conservé."
+        ),
+    )
+    return count + ImportRun.objects.filter(
+        status=ImportRun.Status.APPLYING, heartbeat_at__lt=now - STALE_APPLY_AFTER
+    ).update(
+        status=ImportRun.Status.FAILED,
+        error=_(
+            "L'application s'est interrompue (le serveur a redémarré pendant le travail) : rien "
+            "n'a été modifié ; relancez l'analyse, le fichier est conservé."
         ),
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator, networks_coordinated_by
-from maillage.places.models import ImportRun
+from maillage.places.models import ImportProfile, ImportRun
 
 AnyUser = User | AnonymousUser
 
@@ -19,6 +19,13 @@ AnyUser = User | AnonymousUser
 def import_networks(*, user: AnyUser) -> QuerySet[Network]:
     """The networks this person may import places into (all, for an admin), by name."""
     return networks_coordinated_by(user=user).order_by("name")
+
+
+def import_profiles(*, user: AnyUser) -> QuerySet[ImportProfile]:
+    """The column profiles of the networks this person may import into."""
+    return ImportProfile.objects.filter(network__in=import_networks(user=user)).select_related(
+        "network"
+    )
 
 
 def can_import(*, user: AnyUser) -> bool:
@@ -66,6 +73,10 @@ def recent_runs(*, user: AnyUser, limit: int = 20) -> list[ImportRun]:
 
         runs = runs.filter(Q(created_by=user) | Q(network_id__in=networks))
     return list(runs.order_by("-created_at")[:limit])
+
+
+def profile_by_name(*, network: Network, name: str) -> ImportProfile | None:
+    return ImportProfile.objects.filter(network=network, name=name).first()
 
 
 def report_rows(*, run: ImportRun, outcome: str = "") -> list[dict[str, Any]]:

@@ -39,9 +39,13 @@ from maillage.directory.transfer.known import (  # noqa: F401
     PlaceIndex,
 )
 from maillage.directory.transfer.runs import (  # noqa: F401
+    MAPPABLE_STATUSES,
     STALE_AFTER,
+    apply_mapping,
     apply_run,
     dry_run,
+    file_origin,
+    queue_apply,
     recover_stale_runs,
     restart_run,
     start_import,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.directory.transfer import selectors, services
-from maillage.directory.transfer.forms import UploadForm
+from maillage.directory.transfer.forms import MappingForm, UploadForm
 from maillage.directory.transfer.readers.profiles import TEMPLATE_COLUMNS
 from maillage.directory.transfer.rows import TransferError
-from maillage.directory.transfer.tasks import dry_run_task
+from maillage.directory.transfer.tasks import apply_task, dry_run_task
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
 from maillage.lib.uploads import upload_limit
@@ -63,6 +64,9 @@ def upload(request: HttpRequest) -> HttpResponse:
                         upload=form.cleaned_data["file"],
                         network=form.cleaned_data["network"],
                         format=form.cleaned_data["format"],
+                        producer=form.cleaned_data["producer"],
+                        licence=form.cleaned_data["licence"],
+                        profile=form.cleaned_data["profile"],
                     )
                 except TransferError as exc:
                     show_refusal(form, exc, near="file")
@@ -90,9 +94,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 RUNNING = {ImportRun.Status.PENDING, ImportRun.Status.RUNNING, ImportRun.Status.APPLYING}
+REPORT_PAGE_SIZE = 50
 
 
-def _report_context(request: HttpRequest, run: ImportRun) -> dict:
+def _report_context(
+    request: HttpRequest, run: ImportRun, *, mapping_form: MappingForm | None = None
+) -> dict:
     outcome = request.GET.get("resultat", "")
     if outcome not in services.Outcome.ALL:
         outcome = ""
@@ -100,6 +107,16 @@ def _report_context(request: HttpRequest, run: ImportRun) -> dict:
     counts = [
         (key, services.Outcome.label(key), summary.get(key, 0)) for key in services.Outcome.ALL
     ]
+    page = Paginator(selectors.report_rows(run=run, outcome=outcome), REPORT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    show_mapping = run.status == ImportRun.Status.NEEDS_MAPPING or (
+        run.status in services.MAPPABLE_STATUSES
+        and request.GET.get("colonnes") == "1"
+        and (summary.get("inspection") or {}).get("columns")
+    )
+    if show_mapping and mapping_form is None:
+        mapping_form = MappingForm(run=run)
     return {
         "run": run,
         "is_running": run.status in RUNNING,
@@ -107,9 +124,13 @@ def _report_context(request: HttpRequest, run: ImportRun) -> dict:
         "counts": counts,
         "repaired": summary.get("repaired", 0),
         "notices": summary.get("notices", []),
-        "rows": selectors.report_rows(run=run, outcome=outcome),
+        "page": page,
+        "rows": page.object_list,
         "labels": {key: services.Outcome.label(key) for key in services.Outcome.ALL},
         "percent": round(100 * run.rows_done / run.rows_total) if run.rows_total else 0,
+        "mapping_form": mapping_form if show_mapping else None,
+        "can_map": run.status in services.MAPPABLE_STATUSES
+        and bool((summary.get("inspection") or {}).get("columns")),
     }
 
 
@@ -121,31 +142,64 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's status and report region, polled by the page while the worker works: once
+    finished, it answers the report itself (the region stops polling; no page reload)."""
     run = selectors.get_run_for_importer(user=request.user, pk=pk)
     response = render(
-        request, "directory/transfer/run_detail.html#progress", _report_context(request, run)
+        request, "directory/transfer/run_detail.html#status", _report_context(request, run)
     )
-    if request.htmx and run.status not in RUNNING:
-        # Finished: reload the whole page to show the report.
-        response["HX-Refresh"] = "true"
+    response["Cache-Control"] = "no-store"
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
 @login_required
 @require_POST
+def run_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the person's mapping of the file's columns, then analyse the file again."""
+    run = selectors.get_run_for_importer(user=request.user, pk=pk)
+    form = MappingForm(request.POST, run=run)
+    if form.is_valid():
+        try:
+            run = services.apply_mapping(
+                run=run,
+                fields=form.mapping_fields,
+                types=form.mapping_types,
+                by=request.user,
+                profile_name=form.cleaned_data["profile_name"],
+            )
+        except TransferError as exc:
+            show_refusal(form, exc)
+        else:
+            if form.cleaned_data["profile_name"]:
+                messages.success(
+                    request,
+                    _("Profil « %(name)s » enregistré pour le réseau.")
+                    % {"name": run.profile.name if run.profile else ""},
+                )
+            dry_run_task.enqueue(run.pk)
+            return redirect("transfer:run-detail", pk=run.pk)
+    context = _report_context(request, run, mapping_form=form)
+    context["mapping_form"] = form
+    return render(request, "directory/transfer/run_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
 def run_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand a checked run to the worker: a long file must not hit the request's time limit."""
     run = selectors.get_run_for_importer(user=request.user, pk=pk)
     try:
-        run = services.apply_run(run=run, by=request.user)
+        run = services.queue_apply(run=run)
     except TransferError as exc:
         messages.error(request, str(exc.message))
-    except Exception:
-        if settings.DEBUG:
-            raise
-        messages.error(request, _("L'import a échoué : rien n'a été modifié."))
     else:
-        messages.success(request, _("Import appliqué."))
+        # The run is committed "applying": the worker finds it so.
+        apply_task.enqueue(run.pk, request.user.pk)
+        messages.info(
+            request,
+            _("L'application a commencé : cette page indique quand elle est terminée."),
+        )
     return redirect("transfer:run-detail", pk=run.pk)
 
 

@@ -1,6 +1,7 @@
 """Readers: one per file family, each returning normalised ImportRows."""
 
 from pathlib import Path
+from typing import Any
 
 from maillage.directory.transfer.readers.csvfile import read_csv
 from maillage.directory.transfer.readers.geojson import read_geojson
@@ -53,9 +54,15 @@ def detect_format(path: Path, *, name: str = "") -> str:
     raise UnknownFormat(UNKNOWN_FORMAT_MESSAGE)
 
 
-def read_file(path: Path, *, format: str) -> ReadResult:
-    """Read the file in the given format; raise UnknownFormat or UnreadableFile."""
+MAPPABLE_FORMATS = {ImportRun.Format.CSV, ImportRun.Format.GEOJSON}
+
+
+def read_file(path: Path, *, format: str, mapping: dict[str, Any] | None = None) -> ReadResult:
+    """Read the file in the given format (with a person's mapping of its columns, for the
+    formats whose columns vary); raise UnknownFormat, UnreadableFile or NeedsMapping."""
     reader = READERS.get(format)
     if reader is None:
         raise UnknownFormat(UNKNOWN_FORMAT_MESSAGE)
+    if mapping and format in MAPPABLE_FORMATS:
+        return reader(path, mapping=mapping)  # type: ignore[operator]
     return reader(path)

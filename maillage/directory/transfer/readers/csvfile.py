@@ -3,6 +3,7 @@
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,9 +13,15 @@ from maillage.directory.transfer.readers.profiles import (
     TEMPLATE,
     Profile,
     header_notices,
+    mapped_profile,
     pick_profile,
 )
-from maillage.directory.transfer.rows import ReadResult, UnreadableFile, check_row_count
+from maillage.directory.transfer.rows import (
+    NeedsMapping,
+    ReadResult,
+    UnreadableFile,
+    check_row_count,
+)
 from maillage.lib.csvio import unneutralize
 
 
@@ -40,7 +47,9 @@ def sniff_delimiter(sample: str) -> str:
         return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def read_csv(path: Path, *, profiles: list[Profile] = CSV_PROFILES) -> ReadResult:
+def read_csv(
+    path: Path, *, profiles: list[Profile] = CSV_PROFILES, mapping: dict[str, Any] | None = None
+) -> ReadResult:
     """Read a CSV file into rows; raise UnreadableFile when it cannot be a directory file."""
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
@@ -62,10 +71,10 @@ def read_csv(path: Path, *, profiles: list[Profile] = CSV_PROFILES) -> ReadResul
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = [(col or "").strip().lstrip("\ufeff") for col in (reader.fieldnames or [])]
         reader.fieldnames = header
-        profile = pick_profile(header, profiles=profiles)
+        profile = mapped_profile(mapping) if mapping else pick_profile(header, profiles=profiles)
         if not profile.matches(header):
             missing = TEMPLATE.missing(header)
-            raise UnreadableFile(
+            raise NeedsMapping(
                 _(
                     "Colonnes manquantes : %(missing)s. La première ligne doit nommer les colonnes "
                     "du modèle (téléchargez-le depuis la page d'import) ; colonnes trouvées : "

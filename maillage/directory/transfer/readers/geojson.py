@@ -12,18 +12,25 @@ from maillage.directory.transfer.readers.profiles import (
     MEDIATION,
     TEMPLATE,
     header_notices,
+    mapped_profile,
     pick_profile,
 )
-from maillage.directory.transfer.rows import ImportRow, ReadResult, UnreadableFile, check_row_count
+from maillage.directory.transfer.rows import (
+    ImportRow,
+    NeedsMapping,
+    ReadResult,
+    UnreadableFile,
+    check_row_count,
+)
 
 
-def read_geojson(path: Path) -> ReadResult:
+def read_geojson(path: Path, *, mapping: dict[str, Any] | None = None) -> ReadResult:
     """Read the Point features of a FeatureCollection; raise UnreadableFile otherwise."""
     data = load_json(path)
-    return rows_from_geojson(data)
+    return rows_from_geojson(data, mapping=mapping)
 
 
-def rows_from_geojson(data: Any) -> ReadResult:
+def rows_from_geojson(data: Any, *, mapping: dict[str, Any] | None = None) -> ReadResult:
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise UnreadableFile(_("Ce GeoJSON n'est pas une FeatureCollection."))
     features = data.get("features")
@@ -35,9 +42,12 @@ def rows_from_geojson(data: Any) -> ReadResult:
         for key in _properties(feature):
             if key not in keys:
                 keys.append(key)
-    profile = pick_profile(keys, profiles=[CGET_2019, MEDIATION, MAILLAGE_EXPORT, TEMPLATE])
+    if mapping:
+        profile = mapped_profile(mapping, has_geometry=True)
+    else:
+        profile = pick_profile(keys, profiles=[CGET_2019, MEDIATION, MAILLAGE_EXPORT, TEMPLATE])
     if not profile.matches(keys):
-        raise UnreadableFile(
+        raise NeedsMapping(
             _("Propriétés manquantes dans les points : %(missing)s.")
             % {"missing": ", ".join(TEMPLATE.missing(keys))}
         )

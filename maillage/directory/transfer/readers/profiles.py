@@ -1,5 +1,6 @@
 """Column sets the readers recognise, and how each maps onto an ImportRow."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.directory.transfer.rows import ImportRow, hashed_id, text, types_from_text
+from maillage.places.models import PlaceType
 
 FIELDS = [
     "external_id",
@@ -46,6 +48,8 @@ class Profile:
     # Whether the id column holds the place's external id as it is (our own export), and the
     # records may carry spaces and equipment.
     verbatim_ids: bool = False
+    # A network's own names for type values ({"tierslieu": "other"}), from a mapping profile.
+    type_map: dict[str, str] = field(default_factory=dict)
 
     def known_columns(self) -> set[str]:
         known = {col for cols in self.columns.values() for col in cols}
@@ -108,8 +112,29 @@ class Profile:
             for name in ("spaces", "equipment"):
                 if record.get(name) not in (None, ""):
                     setattr(row, name, record[name])
+        row.attributes = self.attributes(record)
+        if self.type_map and values.get("types"):
+            row.types = mapped_types(str(values["types"]), self.type_map)
         row.external_id = self.external_id(record, row)
         return row
+
+    def attributes(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record's columns no field uses, kept rather than thrown away."""
+        if self.verbatim_ids:
+            # Our own export carries them back as one "extra" object (a JSON text in a CSV).
+            kept = record.get("extra")
+            if isinstance(kept, str) and kept.strip().startswith("{"):
+                try:
+                    kept = json.loads(kept)
+                except ValueError:
+                    kept = None
+            return dict(kept) if isinstance(kept, dict) else {}
+        known = self.known_columns()
+        return {
+            key[:100]: value
+            for key, value in record.items()
+            if key and key not in known and value not in (None, "", [], {})
+        }
 
     def external_id(self, record: dict[str, Any], row: ImportRow) -> str:
         source = self.key
@@ -313,7 +338,73 @@ def header_notices(profile: Profile, header: list[str]) -> list[str]:
     extra = [col for col in header if col and col not in profile.known_columns()]
     if extra:
         notices.append(
-            _("Colonnes ignorées (inconnues de ce format) : %(cols)s.")
+            _("Colonnes gardées comme attributs supplémentaires des lieux : %(cols)s.")
             % {"cols": ", ".join(extra[:30]) + ("…" if len(extra) > 30 else "")}
         )
     return notices
+
+
+def mapped_types(value: str, type_map: dict[str, str]) -> list[str]:
+    """Types of a cell, by the network's own names first, then by the usual words."""
+    found: list[str] = []
+    for part in value.replace(";", "|").replace(",", "|").split("|"):
+        part = part.strip()
+        if not part:
+            continue
+        code = type_map.get(part)
+        codes = [code] if code else types_from_text(part)
+        found += [c for c in codes if c not in found]
+    return found
+
+
+# The fields a mapping may give a column (the usual names of the others stay recognised).
+MAPPABLE_FIELDS = [
+    "name",
+    "types",
+    "address",
+    "postal_code",
+    "commune_name",
+    "insee_code",
+    "latitude",
+    "longitude",
+    "website",
+    "email",
+    "phone",
+    "description",
+    "opening_hours",
+    "external_id",
+]
+PLACE_FIELDS = ("insee_code", "postal_code", "commune_name")
+
+
+def mapped_profile(mapping: dict[str, Any], *, has_geometry: bool = False) -> Profile:
+    """The template's profile with the columns a person chose (mapping["fields"]: field →
+    column) tried first, and their names for type values (mapping["types"]: value → type)."""
+    chosen = {
+        name: column
+        for name, column in (mapping.get("fields") or {}).items()
+        if name in MAPPABLE_FIELDS and isinstance(column, str) and column
+    }
+    taken = set(chosen.values())
+    columns = {
+        name: (chosen[name],)
+        if name in chosen
+        else tuple(col for col in TEMPLATE.columns.get(name, ()) if col not in taken)
+        for name in MAPPABLE_FIELDS
+    }
+    place_columns = tuple(col for name in PLACE_FIELDS for col in columns[name])
+    if columns["latitude"] and columns["longitude"]:
+        place_columns += columns["latitude"]
+    # A GeoJSON's points give the position, from which the commune is found.
+    required = (columns["name"],) if has_geometry else (columns["name"], place_columns)
+    return Profile(
+        key=TEMPLATE.key,
+        label=_("colonnes associées à la main"),
+        columns=columns,
+        required=required,
+        type_map={
+            str(value): code
+            for value, code in (mapping.get("types") or {}).items()
+            if code in PlaceType.values
+        },
+    )

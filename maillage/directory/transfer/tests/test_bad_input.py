@@ -38,9 +38,11 @@ def test_replacement_characters_reject_the_row_naming_the_column(communes, run_f
     assert "colonne « adresse »" in messages_of(run, 2)
 
 
-def test_missing_columns_fail_the_whole_file_with_their_names(communes, run_file):
+def test_missing_columns_stop_at_the_mapping_step_with_their_names(communes, run_file):
     run = run_file("identifiant,latitude\n1,50.1\n")
-    assert run.status == ImportRun.Status.FAILED
+    assert run.status == ImportRun.Status.NEEDS_MAPPING
+    assert not run.report
+    assert [c["name"] for c in run.summary["inspection"]["columns"]] == ["identifiant", "latitude"]
     assert "Colonnes manquantes" in run.error
     assert "nom" in run.error
 

@@ -41,7 +41,7 @@ def test_coordinator_uploads_reviews_and_applies(
     assert Place.objects.count() == 1
 
 
-def test_progress_fragment_polls_while_running_and_refreshes_when_done(
+def test_progress_fragment_polls_while_running_and_answers_the_report_when_done(
     client, dora, network_a, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
@@ -56,9 +56,15 @@ def test_progress_fragment_polls_while_running_and_refreshes_when_done(
     assert 'hx-trigger="every 1s"' in html
     assert "<h1>" not in html
     run.status = ImportRun.Status.CHECKED
+    run.summary = {"created": 1}
+    run.report = [{"row": 2, "name": "La Bobine", "outcome": "created", "messages": []}]
     run.save()
     done = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true")
-    assert done["HX-Refresh"] == "true"
+    html = done.content.decode()
+    # Never a reload of the whole page: the region is replaced by the report, and stops polling.
+    assert "HX-Refresh" not in done
+    assert "hx-trigger" not in html and "<h1>" not in html
+    assert 'id="run-status"' in html and "Rapport ligne par ligne" in html
 
 
 def test_a_coordinator_cannot_import_into_another_network(
