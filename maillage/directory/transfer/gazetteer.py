@@ -97,6 +97,8 @@ def _digits(value: str) -> str:
     value = value.strip()
     if value.endswith(".0"):  # a spreadsheet turned the code into a number
         value = value[:-2]
+    if value.lower() in {"null", "0null", "none", "nan", "n/a", "-"}:
+        return ""  # how some exports write an empty code
     return value
 
 

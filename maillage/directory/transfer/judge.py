@@ -21,9 +21,7 @@ from maillage.directory.transfer.fields import (
 )
 from maillage.directory.transfer.gazetteer import CommuneIndex, position_hint, resolve_commune
 from maillage.directory.transfer.known import Known, PlaceIndex
-from maillage.directory.transfer.rows import (
-    ImportRow,
-)
+from maillage.directory.transfer.rows import ImportRow, one_line
 from maillage.lib.geo import distance_km
 from maillage.places.models import Place, PlaceStatus
 from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
@@ -223,9 +221,9 @@ def check_row(
                 hint = position_hint(communes, resolution.commune, latitude, longitude)
             errors.append(f"{exc.message} {hint}".strip())
     data: dict[str, Any] = {
-        "name": row.name.strip(),
+        "name": one_line(row.name),
         "types": row.types,
-        "address": row.address[:250],
+        "address": one_line(row.address)[:250],
         "postal_code": resolution.postal_code,
         "commune_id": resolution.commune.code_insee if resolution.commune else None,
         "latitude": latitude,

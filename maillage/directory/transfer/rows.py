@@ -109,10 +109,25 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    value = str(value)
+    value = repair_double_encoding(str(value))
     if "<" in value and ">" in value:
         value = html_to_text(value)
     return value.strip()
+
+
+def repair_double_encoding(value: str) -> str:
+    """UTF-8 read once too often as Windows-1252 ("Trie-ChÃ¢teau" → "Trie-Château")."""
+    if "Ã" not in value and "Â" not in value:
+        return value
+    try:
+        return value.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
+def one_line(value: str) -> str:
+    """A multi-line cell (an address typed on two lines) on one line, parts joined by commas."""
+    return ", ".join(part.strip() for part in value.splitlines() if part.strip())
 
 
 LINE_BREAK = re.compile(r"\s*<\s*(br|/p|/div|/li)\s*/?\s*>\s*", re.IGNORECASE)

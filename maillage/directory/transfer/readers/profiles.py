@@ -9,7 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.directory.transfer.rows import ImportRow, hashed_id, text, types_from_text
-from maillage.places.models import PlaceType
+from maillage.places.models import WEEKDAYS, PlaceType
+from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
 
 FIELDS = [
     "external_id",
@@ -50,11 +51,14 @@ class Profile:
     verbatim_ids: bool = False
     # A network's own names for type values ({"tierslieu": "other"}), from a mapping profile.
     type_map: dict[str, str] = field(default_factory=dict)
+    # One column of opening hours per day ("h_lundi": "09:00 - 12:00 / 14:00 - 17:00").
+    day_columns: dict[str, str] = field(default_factory=dict)
 
     def known_columns(self) -> set[str]:
         known = {col for cols in self.columns.values() for col in cols}
         known |= {col for cols in self.joined.values() for col in cols}
         known |= set(self.extras.values())
+        known |= set(self.day_columns.values())
         if self.verbatim_ids:
             known |= {"spaces", "equipment"}
         return known | {"source"}
@@ -103,6 +107,8 @@ class Profile:
             if col in record and record[col] not in (None, ""):
                 row.extra[name] = record[col]
                 row.columns[name] = col
+        if self.day_columns:
+            _day_hours(row, record, self.day_columns)
         if "source" in record:
             source = text(record["source"])[:100]
             # Our own export says exactly what the place's source is, even when empty.
@@ -152,6 +158,24 @@ class Profile:
             row.name, row.address, row.postal_code, row.commune_name
         )
         return f"{source}:{ident}"[:100]
+
+
+def _day_hours(row: ImportRow, record: dict[str, Any], columns: dict[str, str]) -> None:
+    """Opening hours from one column per day; kept as a note when they cannot be read."""
+    hours = {}
+    for day, column in columns.items():
+        value = text(record.get(column)).replace("/", ",").replace(" ", "")
+        if value and value != "-":
+            hours[day] = value
+    if not hours:
+        return
+    try:
+        row.extra["opening_hours"] = normalize_opening_hours(hours)
+    except InvalidOpeningHours:
+        labels = dict(WEEKDAYS)
+        note = " ; ".join(f"{labels[day]} {text(record.get(columns[day]))}" for day in hours)
+        row.extra["opening_hours_note"] = note
+        row.columns["opening_hours_note"] = ", ".join(columns.values())
 
 
 TEMPLATE_COLUMNS = [
@@ -255,6 +279,36 @@ REGION_SUD_2022 = Profile(
     required=(("nom",), ("adresse_code_postal", "adresse_code_insee", "adresse_commune")),
 )
 
+# The ANCT list of France Services (data.gouv.fr): public service points.
+FRANCE_SERVICES = Profile(
+    key="france-services",
+    label=_("France Services (ANCT)"),
+    columns={
+        "external_id": ("id_fs",),
+        "name": ("lib_fs",),
+        "address": ("adresse",),
+        "postal_code": ("code_postal",),
+        "commune_name": ("lib_com",),
+        "insee_code": ("insee_com",),
+        "latitude": ("latitude",),
+        "longitude": ("longitude",),
+        "email": ("mail",),
+        "phone": ("telephone",),
+    },
+    required=(("id_fs",), ("lib_fs",), ("insee_com", "code_postal", "lib_com")),
+    extras={"address_complement": "complement_adresse"},
+    extra_types=("numerique",),
+    day_columns={
+        "mo": "h_lundi",
+        "tu": "h_mardi",
+        "we": "h_mercredi",
+        "th": "h_jeudi",
+        "fr": "h_vendredi",
+        "sa": "h_samedi",
+        "su": "h_dimanche",
+    },
+)
+
 MEDIATION = Profile(
     key="lmn",
     label=_("Lieux de médiation numérique"),
@@ -318,7 +372,7 @@ MAILLAGE_EXPORT = Profile(
 )
 
 # Most specific first: a CGET file also has columns a looser profile would accept.
-CSV_PROFILES = [CGET_2019, REGION_SUD_2022, MEDIATION, MAILLAGE_EXPORT, TEMPLATE]
+CSV_PROFILES = [CGET_2019, REGION_SUD_2022, FRANCE_SERVICES, MEDIATION, MAILLAGE_EXPORT, TEMPLATE]
 
 
 def pick_profile(header: list[str], *, profiles: list[Profile] = CSV_PROFILES) -> Profile:
