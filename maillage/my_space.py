@@ -20,6 +20,11 @@ from maillage.circles.selectors import expenses_to_review, roles_of_person
 from maillage.communication.selectors import visits_to_log
 from maillage.events.registration import Status as RegistrationStatus
 from maillage.events.registration import occurrence_path, registrations_of
+from maillage.governance.selectors import (
+    calls_for_person,
+    entries_to_validate,
+    networks_treasured_by,
+)
 from maillage.mobility.selectors import (
     bookings_to_accept,
     passes_of,
@@ -89,6 +94,7 @@ def place_tools(place: Any) -> Tools:
                 _("Permanences d'animation"),
                 reverse("communication:place-permanences", args=[slug]),
             ),
+            Link(_("Cotisations"), reverse("governance:my-fees")),
         ],
     )
 
@@ -121,6 +127,9 @@ def network_tools(network: Any, month: datetime.date) -> Tools:
                 _("Permanences d'animation"),
                 reverse("communication:network-permanences", args=[slug]),
             ),
+            Link(_("Trésorerie"), reverse("governance:treasury", args=[slug])),
+            Link(_("Réunions de gouvernance"), reverse("governance:meeting-list", args=[slug])),
+            Link(_("Économie du réseau"), reverse("governance:economy", args=[slug])),
         ],
     )
 
@@ -223,6 +232,41 @@ def permanence_tasks(*, user: User, today: datetime.date) -> list[Task]:
     ]
 
 
+def _governance_tasks(*, user: User, coordinated: Any) -> list[Task]:
+    """Fees to pay, hours to validate, and the treasury of networks one keeps without
+    coordinating them."""
+    tasks = []
+    for call in calls_for_person(user=user).exclude(status__in=["paid", "refunded"]):
+        tasks.append(
+            Task(
+                _("Cotisation %(year)s à régler — %(payer)s")
+                % {"year": call.schedule.year, "payer": call.payer_name},
+                reverse("governance:call-detail", args=[call.pk]),
+            )
+        )
+    hours = entries_to_validate(user=user).count()
+    if hours:
+        tasks.append(
+            Task(
+                ngettext(
+                    "%(n)d déclaration de bénévolat à valider",
+                    "%(n)d déclarations de bénévolat à valider",
+                    hours,
+                )
+                % {"n": hours},
+                reverse("governance:volunteering-review"),
+            )
+        )
+    for network in networks_treasured_by(user=user).exclude(pk__in=coordinated.values("pk")):
+        tasks.append(
+            Task(
+                _("Trésorerie — %(network)s") % {"network": network.name},
+                reverse("governance:treasury", args=[network.slug]),
+            )
+        )
+    return tasks
+
+
 def my_space(*, user: User) -> MySpace:
     """Everything Mon espace shows for this person."""
     today = timezone.localdate()
@@ -244,7 +288,8 @@ def my_space(*, user: User) -> MySpace:
             to_check_in=visits_to_check_in(user=user),
             expenses=expenses_to_review(user=user),
         )
-        + permanence_tasks(user=user, today=today),
+        + permanence_tasks(user=user, today=today)
+        + _governance_tasks(user=user, coordinated=coordinated),
         bookings=upcoming_bookings_of(user=user),
         passes=passes_of(user=user),
         registrations=registrations,
