@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from maillage.accounts.models import User
 from maillage.circles.selectors import expenses_to_review, roles_of_person
+from maillage.commons.campaign_selectors import campaign_tasks
 from maillage.communication.selectors import visits_to_log
 from maillage.events.registration import Status as RegistrationStatus
 from maillage.events.registration import occurrence_path, registrations_of
@@ -289,7 +290,8 @@ def my_space(*, user: User) -> MySpace:
             expenses=expenses_to_review(user=user),
         )
         + permanence_tasks(user=user, today=today)
-        + _governance_tasks(user=user, coordinated=coordinated),
+        + _governance_tasks(user=user, coordinated=coordinated)
+        + [Task(label, url) for label, url in campaign_tasks(user=user)],
         bookings=upcoming_bookings_of(user=user),
         passes=passes_of(user=user),
         registrations=registrations,

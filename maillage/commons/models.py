@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.french_stem import tokens
+from maillage.lib.storage import private_storage
 
 
 class Nature(models.TextChoices):
@@ -467,3 +468,248 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+# --- Co-funding campaigns: pledges called when due, money held and paid out in the ledger ----
+
+
+class CampaignReason(models.TextChoices):
+    """The ledger reasons of campaign transfers (registered in apps.py)."""
+
+    RECEIPT = "campaign_receipt", _("Versement à une campagne")
+    MATCH = "campaign_match", _("Abondement d'une campagne")
+    PAYOUT = "campaign_payout", _("Dépense d'une campagne")
+
+
+class CampaignAccountKind(models.TextChoices):
+    CAMPAIGN = "campaign", _("Campagne de cofinancement")
+    NETWORK = "contrib_net", _("Réseau contributeur")
+
+
+class Campaign(models.Model):
+    """A co-funding campaign for a commons, or for an *appel à communs* (no commons)."""
+
+    class Kind(models.TextChoices):
+        ALL_OR_NOTHING = "all", _("Tout ou rien")
+        KEEP = "keep", _("On garde ce qui est collecté")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ouverte")
+        SUCCEEDED = "succeeded", _("Réussie : promesses appelées")
+        FAILED = "failed", _("Objectif non atteint")
+
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("réseau qui la porte"),
+    )
+    commons = models.ForeignKey(
+        Commons,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("commun"),
+    )
+    title = models.CharField(_("titre"), max_length=150)
+    slug = models.SlugField(_("adresse"), max_length=160, unique=True)
+    description = models.TextField(_("présentation"), max_length=5000, blank=True)
+    pays_for = models.TextField(
+        _("ce que l'argent paie"),
+        max_length=2000,
+        help_text=_("Rétribution des contributeurs, budgets d'amorçage des défis…"),
+    )
+    kind = models.CharField(_("règle"), max_length=4, choices=Kind.choices)
+    goal_cents = models.BigIntegerField(_("objectif"))
+    min_goal_cents = models.BigIntegerField(_("objectif minimum"))
+    max_goal_cents = models.BigIntegerField(_("plafond"))
+    secured_cents = models.BigIntegerField(_("déjà acquis"), default=0)
+    secured_note = models.CharField(
+        _("d'où vient l'argent déjà acquis"), max_length=250, blank=True
+    )
+    deadline = models.DateTimeField(_("date limite"))
+    match_funder = models.CharField(_("abondement : qui double"), max_length=150, blank=True)
+    match_cap_cents = models.BigIntegerField(_("abondement : plafond"), default=0)
+    hour_rate_cents = models.PositiveIntegerField(
+        _("valeur d'une heure donnée"),
+        default=2000,
+        help_text=_("Comme le bénévolat valorisé : les heures sont montrées, pas encaissées."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        ordering = ["-deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_goal_cents__gt=0)
+                & models.Q(min_goal_cents__lte=models.F("goal_cents"))
+                & models.Q(goal_cents__lte=models.F("max_goal_cents"))
+                & models.Q(max_goal_cents__lte=100_000_000),
+                name="campaign_goals_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(secured_cents__gte=0) & models.Q(match_cap_cents__gte=0),
+                name="campaign_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("commons:campaign-detail", args=[self.slug])
+
+
+class Pledge(models.Model):
+    """A promise to a campaign: money (called when due) and/or hours (in kind, never cashed)."""
+
+    class By(models.TextChoices):
+        PLACE = "place", _("Un lieu")
+        NETWORK = "network", _("Un réseau")
+        PERSON = "person", _("Une personne")
+        FUNDER = "funder", _("Un financeur")
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("Promis")
+        CALLED = "called", _("Appelé")
+        RECEIVED = "received", _("Reçu")
+        CANCELLED = "cancelled", _("Annulé (objectif non atteint)")
+        REFUNDED = "refunded", _("Remboursé")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    by_kind = models.CharField(_("au nom de"), max_length=8, choices=By.choices)
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pledging_network = models.ForeignKey(
+        "networks.Network", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    funder_name = models.CharField(_("financeur"), max_length=150, blank=True)
+    # Who made the promise (a manager, a coordinator, the person themself).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="pledges"
+    )
+    amount_cents = models.BigIntegerField(_("montant"), default=0)
+    hours = models.PositiveIntegerField(_("heures données"), default=0)
+    anonymous = models.BooleanField(_("anonyme"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLEDGED)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0)
+                & models.Q(amount_cents__lte=100_000_000)
+                & (models.Q(amount_cents__gt=0) | models.Q(hours__gt=0)),
+                name="pledge_gives_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_name} → {self.campaign}"
+
+    @property
+    def public_name(self) -> str:
+        if self.anonymous:
+            return str(_("Anonyme"))
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if self.by_kind == self.By.PLACE and self.place is not None:
+            return self.place.name
+        if self.by_kind == self.By.NETWORK and self.pledging_network is not None:
+            return self.pledging_network.name
+        if self.by_kind == self.By.FUNDER:
+            return self.funder_name
+        return self.user.public_name if self.user else str(_("Compte supprimé"))
+
+
+class Receipt(models.Model):
+    """Money of a pledge that arrived (bank transfer or an outside payment's reference)."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Virement bancaire")
+        EXTERNAL = "external", _("Paiement extérieur (référence)")
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, related_name="receipt")
+    amount_cents = models.BigIntegerField(_("montant reçu"))
+    # What the matching fund added for it (0 without matching or once the cap is reached).
+    matched_cents = models.BigIntegerField(default=0)
+    method = models.CharField(_("moyen"), max_length=8, choices=Method.choices)
+    reference = models.CharField(_("référence"), max_length=120)
+    received_on = models.DateField(_("reçu le"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0) & models.Q(matched_cents__gte=0),
+                name="receipt_amount_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Payout(models.Model):
+    """A payout from a campaign's money: requested with a receipt, approved by a coordinator
+    who neither requested it nor receives it, then paid through the ledger."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("À valider")
+        PAID = "paid", _("Validée et payée")
+        REJECTED = "rejected", _("Refusée")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="payouts")
+    amount_cents = models.BigIntegerField(_("montant"))
+    description = models.CharField(_("ce qui est payé"), max_length=250)
+    payee_name = models.CharField(_("bénéficiaire"), max_length=150)
+    payee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bénéficiaire inscrit·e"),
+    )
+    receipt = models.FileField(
+        _("justificatif"), upload_to="commons/payouts/%Y/%m/", storage=private_storage
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="payout_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description

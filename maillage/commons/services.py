@@ -31,7 +31,15 @@ from maillage.networks.selectors import networks_guided_by
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place
 
-RESERVED_SLUGS = {"nouveau", "export", "mes-communs", "aiguillage", "grilles", "questions"}
+RESERVED_SLUGS = {
+    "nouveau",
+    "export",
+    "mes-communs",
+    "aiguillage",
+    "grilles",
+    "questions",
+    "campagnes",
+}
 
 
 class CommonsError(Refusal):

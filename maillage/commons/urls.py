@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maillage.commons import campaign_views as campaigns
 from maillage.commons import orientation_views as aiguillage
 from maillage.commons import qualification_views as grids
 from maillage.commons import views
@@ -28,6 +29,32 @@ urlpatterns = [
     path("aiguillage/mises-en-relation/<int:pk>/", aiguillage.introduction, name="introduction"),
     path("aiguillage/tableau-de-bord/", aiguillage.dashboard, name="dashboard"),
     path("aiguillage/tableau-de-bord.csv", aiguillage.dashboard_csv, name="dashboard-csv"),
+    path("campagnes/", campaigns.campaign_list, name="campaign-list"),
+    path("campagnes/nouvelle/", campaigns.campaign_create, name="campaign-create"),
+    path("campagnes/<slug:slug>/", campaigns.campaign_detail, name="campaign-detail"),
+    path("campagnes/<slug:slug>/promettre/", campaigns.campaign_pledge, name="campaign-pledge"),
+    path("campagnes/<slug:slug>/promesses/", campaigns.campaign_pledges, name="campaign-pledges"),
+    path(
+        "campagnes/<slug:slug>/promesses/<int:pk>/versement/",
+        campaigns.campaign_receipt,
+        name="campaign-receipt",
+    ),
+    path("campagnes/<slug:slug>/clore/", campaigns.campaign_close, name="campaign-close"),
+    path(
+        "campagnes/<slug:slug>/depenses/nouvelle/",
+        campaigns.payout_create,
+        name="campaign-payout-create",
+    ),
+    path(
+        "campagnes/<slug:slug>/depenses/<int:pk>/",
+        campaigns.payout_detail,
+        name="campaign-payout",
+    ),
+    path(
+        "campagnes/<slug:slug>/depenses/<int:pk>/justificatif/",
+        campaigns.payout_receipt,
+        name="campaign-payout-receipt",
+    ),
     path("<slug:slug>/", views.commons_detail, name="detail"),
     path("<slug:slug>/modifier/", views.commons_edit, name="edit"),
     path("<slug:slug>/qualifier/", grids.qualify, name="qualify"),

@@ -164,6 +164,7 @@ EXCLUDED = {
             "observatory:indicator-data",
             "observatory:coverage-data",
             "governance:proposal-action",
+            "commons:campaign-payout-receipt",
         ]
     },
     "governance:position-pdf": "download linked from an adopted proposal's page",
@@ -210,6 +211,7 @@ PUBLIC = {
     "observatory:coverage",
     "observatory:compare",
     "communication:network-permanences",
+    "commons:campaign-list",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -286,6 +288,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "commons:grid-create",
         "commons:question-create",
         "communication:rota-create",
+        "commons:campaign-create",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -324,6 +327,14 @@ SOMETIMES = {
     "governance:my-fees",
     "governance:volunteering-review",
     "governance:volunteering-network",
+    # Until the demo holds campaigns (then: PUBLIC, SIGNED_IN, coordinator).
+    "commons:campaign-detail",
+    "commons:campaign-pledge",
+    "commons:campaign-pledges",
+    "commons:campaign-receipt",
+    "commons:campaign-close",
+    "commons:campaign-payout-create",
+    "commons:campaign-payout",
     "commons:edit",
     "commons:qualify",
     "commons:question-edit",
