@@ -274,3 +274,67 @@ class CostCharge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place_id}: {self.amount_cents}"
+
+
+# --- event relay ------------------------------------------------------------------------------
+
+
+class Brand(models.Model):
+    """A network's colours for its share cards and widget (defaults when it has none)."""
+
+    network = models.OneToOneField(
+        "networks.Network", on_delete=models.CASCADE, related_name="communication_brand"
+    )
+    primary = models.CharField(
+        _("couleur principale"), max_length=7, default="#1d4e89", help_text=_("#rrggbb")
+    )
+    accent = models.CharField(
+        _("couleur d'accent"), max_length=7, default="#f2a541", help_text=_("#rrggbb")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.network_id}: {self.primary}/{self.accent}"
+
+
+class Submission(models.Model):
+    """An event proposed to a network's agenda by someone who may not publish it there: the
+    coordination reviews it; accepted, it becomes an event of the network (events' service)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À examiner")
+        ACCEPTED = "accepted", _("Publiée")
+        REFUSED = "refused", _("Refusée")
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="event_submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lieu"),
+    )
+    kind = models.CharField(_("type"), max_length=10)
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("début"))
+    ends_at = models.DateTimeField(_("fin"))
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("motif du refus"), max_length=300, blank=True)
+    event_slug = models.SlugField(max_length=220, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from maillage.communication import relay_views as relay
 from maillage.communication import views
 
 app_name = "communication"
@@ -33,5 +34,25 @@ urlpatterns = [
         "lieux/<slug:slug>/permanences.ics",
         views.place_permanences_ics,
         name="place-permanences-ics",
+    ),
+    # Event relay.
+    path("cartes/<slug:slug>/<str:size>.png", relay.card_image, name="card"),
+    path("partager/<slug:slug>/", relay.event_share, name="event-share"),
+    path("reseaux/<slug:slug>/relayer/", relay.network_relay, name="network-relay"),
+    path("reseaux/<slug:slug>/agenda.rss", relay.network_rss, name="network-rss"),
+    path("reseaux/<slug:slug>/agenda.atom", relay.network_atom, name="network-atom"),
+    path("cercles/<slug:slug>/agenda.rss", relay.circle_rss, name="circle-rss"),
+    path("cercles/<slug:slug>/agenda.atom", relay.circle_atom, name="circle-atom"),
+    path("lieux/<slug:slug>/agenda.rss", relay.place_rss, name="place-rss"),
+    path("lieux/<slug:slug>/agenda.atom", relay.place_atom, name="place-atom"),
+    path("widget/<slug:slug>/", relay.widget, name="widget"),
+    path("reseaux/<slug:slug>/cette-semaine.html", relay.weekly_html, name="weekly-html"),
+    path("reseaux/<slug:slug>/cette-semaine.txt", relay.weekly_text, name="weekly-text"),
+    path("reseaux/<slug:slug>/proposer/", relay.submit, name="submit"),
+    path("reseaux/<slug:slug>/propositions/", relay.submissions, name="submissions"),
+    path(
+        "reseaux/<slug:slug>/propositions/<int:pk>/<str:answer>/",
+        relay.submission_review,
+        name="submission-review",
     ),
 ]

@@ -26,3 +26,36 @@ def next_permanences(context, place):
 def network_communication(network):
     """Links only (no query: the network page's query budget is counted)."""
     return {"network": network}
+
+
+@register.inclusion_tag("communication/_share_meta.html", takes_context=True)
+def share_meta(context, event, occurrence=None):
+    """Open Graph and Twitter card tags of an event page: its server-drawn share card."""
+    from django.urls import reverse
+    from django.utils.html import strip_tags
+
+    from maillage.communication import syndication
+    from maillage.events.selectors import occurrence_key
+
+    request = context["request"]
+    query = f"?seance={occurrence_key(occurrence)}" if occurrence else ""
+    when = syndication.session_when(occurrence) if occurrence else ""
+    summary = " ".join(strip_tags(event.description).split())[:200]
+    return {
+        "title": occurrence.title_override
+        if occurrence and occurrence.title_override
+        else event.title,
+        "description": " — ".join(part for part in (when, summary) if part)
+        or event.get_kind_display(),
+        "url": request.build_absolute_uri(request.path),
+        "image": request.build_absolute_uri(reverse("communication:card", args=[event.slug, "og"]))
+        + query,
+        "image_x": request.build_absolute_uri(reverse("communication:card", args=[event.slug, "x"]))
+        + query,
+    }
+
+
+@register.inclusion_tag("communication/_circle_communication.html", takes_context=True)
+def circle_communication(context, circle):
+    """The circle's feeds (and its tools, by role)."""
+    return {"circle": circle}

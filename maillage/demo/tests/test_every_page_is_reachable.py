@@ -68,6 +68,17 @@ EXCLUDED = {
     "communication:swap-answer": "POST from the place's permanences page",
     "communication:swap-withdraw": "POST from the place's permanences page",
     "communication:need-orient": "POST from the visit log",
+    "communication:card": "an image, on the share page and fetched by social networks",
+    "communication:network-rss": "a feed, read by feed readers",
+    "communication:network-atom": "a feed, read by feed readers",
+    "communication:circle-rss": "a feed, read by feed readers",
+    "communication:circle-atom": "a feed, read by feed readers",
+    "communication:place-rss": "a feed, read by feed readers",
+    "communication:place-atom": "a feed, read by feed readers",
+    "communication:widget": "framed by other sites (its code is on the relay page)",
+    "communication:weekly-html": "an export to paste in a newsletter",
+    "communication:weekly-text": "an export to paste in a newsletter",
+    "communication:submission-review": "POST from the proposals queue",
     "commons:follow-up-answer": "link in the 30/90-day follow-up e-mail",
     # Fragments and endpoints fetched by scripts.
     "territory:commune-search": "autocomplete fragment (htmx)",
@@ -212,6 +223,7 @@ PUBLIC = {
     "observatory:compare",
     "communication:network-permanences",
     "commons:campaign-list",
+    "communication:network-relay",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -232,6 +244,7 @@ SIGNED_IN = {
     "commons:help-offer",
     "communication:home",
     "governance:my-volunteering",
+    "communication:submit",
 }
 ROLE_PAGES: dict[str, set[str]] = {
     "visitor": VISITOR | PUBLIC,
@@ -289,6 +302,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "commons:question-create",
         "communication:rota-create",
         "commons:campaign-create",
+        "communication:submissions",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -305,6 +319,7 @@ ROLE_PAGES: dict[str, set[str]] = {
 # meeting…): they must be in the map, but no persona is required to reach them.
 SOMETIMES = {
     "communication:rota-detail",
+    "communication:event-share",
     "communication:permanence-detail",
     "communication:permanence-decline",
     "communication:swap-propose",
