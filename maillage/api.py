@@ -16,6 +16,7 @@ from maillage.lib.api import MaillageAPI, install_error_handlers
 from maillage.mobility.api import router as mobility_router
 from maillage.networks.api import router as networks_router
 from maillage.observatory.api import router as observatory_router
+from maillage.services.api import router as services_router
 from maillage.territory.api import router as territory_router
 
 api = MaillageAPI(
@@ -50,3 +51,5 @@ api.add_router("/proposals", governance_api.proposals, tags=["Gouvernance"])
 api.add_router("/fees", governance_api.fees, tags=["Cotisations"])
 api.add_router("/volunteering", governance_api.volunteering_api, tags=["Bénévolat"])
 api.add_router("/observatory", observatory_router, tags=["Observatoire"])
+# /services, /accompanists, /support-requests, /peer-groups, /places/{id}/similar
+api.add_router("/", services_router, tags=["Services et accompagnement"])

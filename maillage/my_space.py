@@ -35,6 +35,7 @@ from maillage.mobility.selectors import (
 from maillage.networks.selectors import by_level, networks_coordinated_by, pending_applications
 from maillage.notifications.selectors import unread_count
 from maillage.places.selectors import places_managed_by
+from maillage.services.selectors import work_of
 
 REGISTRATIONS_SHOWN = 5
 STEWARD = "steward"  # circles.models.CircleRole.STEWARD, whose models a feature may not import
@@ -112,6 +113,7 @@ def network_tools(network: Any, month: datetime.date) -> Tools:
             Link(_("Rôles"), reverse("networks:network-roles", args=[slug])),
             Link(_("Territoire"), reverse("networks:network-territory", args=[slug])),
             Link(_("Cercles"), reverse("circles:network-circles", args=[slug])),
+            Link(_("Accompagnement : tableau de bord"), reverse("services:dashboard", args=[slug])),
             Link(_("Formules de mobilité"), reverse("mobility:scheme-list", args=[slug])),
             Link(_("Flux du mois dernier"), reverse("mobility:flows", args=ym)),
             Link(_("Clôture du mois dernier"), reverse("mobility:close-month", args=ym)),
@@ -291,7 +293,8 @@ def my_space(*, user: User) -> MySpace:
         )
         + permanence_tasks(user=user, today=today)
         + _governance_tasks(user=user, coordinated=coordinated)
-        + [Task(label, url) for label, url in campaign_tasks(user=user)],
+        + [Task(label, url) for label, url in campaign_tasks(user=user)]
+        + [Task(label, url) for label, url in work_of(user=user)],
         bookings=upcoming_bookings_of(user=user),
         passes=passes_of(user=user),
         registrations=registrations,

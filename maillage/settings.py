@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "maillage.governance",
     "maillage.observatory",
     "maillage.communication",
+    "maillage.services",
     "maillage.notifications",
     "maillage.demo",
 ]

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from maillage.accounts.models import User
+from maillage.demo.accompaniment import load_demo_services
 from maillage.demo.circles import load_demo_circles
 from maillage.demo.commons import load_demo_commons
 from maillage.demo.events import load_demo_events
@@ -80,6 +81,9 @@ EXCLUDED = {
     "communication:weekly-text": "an export to paste in a newsletter",
     "communication:submission-review": "POST from the proposals queue",
     "commons:follow-up-answer": "link in the 30/90-day follow-up e-mail",
+    "services:reference-answer": "signed link in the e-mail asking a place to be cited",
+    "services:helper-answer": "signed link in the e-mail to a proposed helper",
+    "services:satisfaction": "signed link in the 30/90-day satisfaction e-mail",
     # Fragments and endpoints fetched by scripts.
     "territory:commune-search": "autocomplete fragment (htmx)",
     "search:map-geojson": "data of the map, fetched by its script",
@@ -142,6 +146,7 @@ EXCLUDED = {
             "notifications:read-all",
             "commons:usage-withdraw",
             "commons:help-withdraw",
+            "services:accompanist-decide",
         ]
     },
     # Files: CSV, PDF, iCalendar, images.
@@ -176,6 +181,7 @@ EXCLUDED = {
             "observatory:coverage-data",
             "governance:proposal-action",
             "commons:campaign-payout-receipt",
+            "services:dashboard-csv",
         ]
     },
     "governance:position-pdf": "download linked from an adopted proposal's page",
@@ -224,6 +230,11 @@ PUBLIC = {
     "communication:network-permanences",
     "commons:campaign-list",
     "communication:network-relay",
+    "services:catalogue",
+    "services:service-detail",
+    "services:accompanists",
+    "services:accompanist-detail",
+    "services:similar",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -245,6 +256,12 @@ SIGNED_IN = {
     "communication:home",
     "governance:my-volunteering",
     "communication:submit",
+    "services:requests",
+    "services:request-create",
+    "services:accompanist-apply",
+    "services:holder-create",
+    "services:holders",
+    "services:programmes",
 }
 ROLE_PAGES: dict[str, set[str]] = {
     "visitor": VISITOR | PUBLIC,
@@ -270,6 +287,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "events:feed-sources",
         "commons:usage-declare",
         "communication:place-permanences",
+        "services:peer-profile",
     },
     "coordinator": PUBLIC
     | SIGNED_IN
@@ -303,6 +321,11 @@ ROLE_PAGES: dict[str, set[str]] = {
         "communication:rota-create",
         "commons:campaign-create",
         "communication:submissions",
+        "services:service-create",
+        "services:applications",
+        "services:dashboard",
+        "services:group-create",
+        "services:pairing-create",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -350,6 +373,19 @@ SOMETIMES = {
     "commons:campaign-close",
     "commons:campaign-payout-create",
     "commons:campaign-payout",
+    "services:service-edit",
+    "services:session-add",
+    "services:accompanist-edit",
+    "services:reference-add",
+    "services:rate",
+    "services:request-detail",
+    "services:request-close",
+    "services:group-detail",
+    "services:codev-session-add",
+    "services:codev-session",
+    "services:pairing-detail",
+    "services:pairing-close",
+    "services:holder-detail",
     "commons:edit",
     "commons:qualify",
     "commons:question-edit",
@@ -479,6 +515,7 @@ def demo(census_csv, demo_communes, settings, tmp_path):
     load_demo_events()
     summary.logins = with_notes(summary.logins, load_demo_mobility())
     summary.logins = with_notes(summary.logins, load_demo_commons())
+    summary.logins = with_notes(summary.logins, load_demo_services())
     return summary
 
 

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from maillage.demo.accompaniment import delete_demo_services, load_demo_services
 from maillage.demo.circles import delete_demo_circles, load_demo_circles
 from maillage.demo.commons import delete_demo_commons, load_demo_commons
 from maillage.demo.communication import delete_demo_communication, load_demo_communication
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                     delete_demo_circles()  # their ledger rows protect the demo network
                     delete_demo_communication()  # its rota protects places and networks
                     delete_demo_commons()  # its entries protect the demo networks
+                    delete_demo_services()  # its rows protect the demo networks and places
                 summary = load_demo(
                     reset=options["reset"],
                     census_path=options["census"],
@@ -82,6 +84,7 @@ class Command(BaseCommand):
                 summary.logins = with_notes(summary.logins, load_demo_mobility())
                 summary.logins = with_notes(summary.logins, load_demo_commons())
                 summary.logins += load_demo_communication()
+                summary.logins = with_notes(summary.logins, load_demo_services())
                 load_demo_photos()
                 if summary.created:
                     summary.counts = demo_counts()

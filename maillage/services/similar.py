@@ -1,0 +1,274 @@
+"""Similar places: for a place, the ten most alike, with the reason shown.
+
+What counts: the place's types, its size (total surface of its spaces), the kinds of its spaces,
+the categories of its equipment, rural or urban (its commune's population), its age. These are
+kept per place in `PlaceFeatures` (bit masks and a few numbers), refreshed when the directory
+announces a change (`place_changed`) and filled in bulk for places written by imports. A search
+reads the candidates that share a type or a size class with one indexed query, then scores them
+in Python: a few milliseconds among 10,000 places.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from maillage.lib.geo import distance_km
+from maillage.places.models import Equipment, EquipmentCategory, Place, PlaceType, Space, SpaceKind
+from maillage.services.models import PeerProfile, PlaceFeatures
+
+LIMIT = 10
+TYPE_BITS = {code: 1 << i for i, code in enumerate(PlaceType.values)}
+SPACE_BITS = {code: 1 << i for i, code in enumerate(SpaceKind.values)}
+EQUIPMENT_BITS = {code: 1 << i for i, code in enumerate(EquipmentCategory.values)}
+# Size classes by total surface of spaces (m²): unknown, < 100, < 300, < 800, ≥ 800.
+SIZE_LIMITS = (100, 300, 800)
+RURAL_BELOW = 2_000
+URBAN_FROM = 20_000
+
+
+def size_class(surface: int) -> int:
+    if surface <= 0:
+        return 0
+    return 1 + sum(1 for limit in SIZE_LIMITS if surface >= limit)
+
+
+def settlement(population: int) -> str:
+    if population < RURAL_BELOW:
+        return "rural"
+    return "urban" if population >= URBAN_FROM else "small_town"
+
+
+SETTLEMENT_LABELS = {
+    "rural": _("rural"),
+    "small_town": _("petite ville"),
+    "urban": _("urbain"),
+}
+
+
+def _mask(codes: Iterable[str], bits: dict[str, int]) -> int:
+    value = 0
+    for code in codes:
+        value |= bits.get(code, 0)
+    return value
+
+
+def refresh_features(place_ids: Iterable[int]) -> int:
+    """Compute the features of these places (a handful of queries whatever their number)."""
+    ids = list(place_ids)
+    if not ids:
+        return 0
+    places = Place.objects.filter(pk__in=ids).select_related("commune")
+    surfaces = dict(
+        Space.objects.filter(place_id__in=ids)
+        .values("place_id")
+        .annotate(total=Sum("surface_m2"))
+        .values_list("place_id", "total")
+    )
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for place_id, kind in Space.objects.filter(place_id__in=ids).values_list("place_id", "kind"):
+        kinds[place_id].add(kind)
+    categories: dict[int, set[str]] = defaultdict(set)
+    for place_id, category in Equipment.objects.filter(place_id__in=ids).values_list(
+        "place_id", "category"
+    ):
+        categories[place_id].add(category)
+    years = dict(
+        PeerProfile.objects.filter(place_id__in=ids, opened_year__isnull=False).values_list(
+            "place_id", "opened_year"
+        )
+    )
+    rows = []
+    for place in places:
+        surface = surfaces.get(place.pk) or 0
+        commune = place.commune
+        rows.append(
+            PlaceFeatures(
+                place_id=place.pk,
+                types_mask=_mask(place.types or [], TYPE_BITS),
+                spaces_mask=_mask(kinds[place.pk], SPACE_BITS),
+                equipment_mask=_mask(categories[place.pk], EQUIPMENT_BITS),
+                surface_m2=surface,
+                size_class=size_class(surface),
+                population=commune.population if commune else 0,
+                opened_year=years.get(place.pk) or place.created_at.year,
+                latitude=place.latitude
+                if place.latitude is not None
+                else (commune.latitude if commune else None),
+                longitude=place.longitude
+                if place.longitude is not None
+                else (commune.longitude if commune else None),
+                is_published=place.is_published and place.status != "closed",
+            )
+        )
+    PlaceFeatures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["place"],
+        update_fields=[
+            "types_mask",
+            "spaces_mask",
+            "equipment_mask",
+            "surface_m2",
+            "size_class",
+            "population",
+            "opened_year",
+            "latitude",
+            "longitude",
+            "is_published",
+        ],
+        batch_size=500,
+    )
+    return len(rows)
+
+
+def refresh_missing() -> int:
+    """Fill the features of the places written without a signal (imports, the demo)."""
+    missing = Place.objects.filter(is_published=True).exclude(
+        pk__in=PlaceFeatures.objects.values("place_id")
+    )
+    ids = list(missing.values_list("pk", flat=True))
+    total = 0
+    for start in range(0, len(ids), 2000):
+        total += refresh_features(ids[start : start + 2000])
+    return total
+
+
+def features_of(place: Place) -> PlaceFeatures:
+    found = PlaceFeatures.objects.filter(place_id=place.pk).first()
+    if found is None:
+        refresh_features([place.pk])
+        found = PlaceFeatures.objects.get(place_id=place.pk)
+    return found
+
+
+@dataclass(frozen=True)
+class Similar:
+    place_id: int
+    score: float
+    reasons: list[str]
+    distance_km: float | None = None
+
+
+def _bits(mask: int) -> int:
+    return bin(mask).count("1")
+
+
+def _jaccard(a: int, b: int) -> float:
+    union = a | b
+    return _bits(a & b) / _bits(union) if union else 0.0
+
+
+TYPE_LABELS = {bit: code for code, bit in TYPE_BITS.items()}
+
+
+def _shared_type_labels(mask: int) -> list[str]:
+    labels = dict(PlaceType.choices)
+    return [str(labels[code]) for bit, code in TYPE_LABELS.items() if mask & bit]
+
+
+def score(base: PlaceFeatures, other: tuple, this_year: int) -> tuple[float, list[str]]:
+    """Score (0–1) and reasons of one candidate row (the columns of CANDIDATE_COLUMNS)."""
+    (_pk, types, spaces, equipment, surface, size, population, year, _lat, _lon) = other
+    reasons: list[str] = []
+    total = 0.0
+    type_share = _jaccard(base.types_mask, types)
+    total += 0.35 * type_share
+    if base.types_mask & types:
+        reasons.append(
+            _("même type : %(types)s")
+            % {"types": ", ".join(_shared_type_labels(base.types_mask & types))}
+        )
+    if base.size_class and size:
+        gap = abs(base.size_class - size)
+        total += 0.2 * (1 - gap / 4)
+        if gap == 0:
+            reasons.append(_("surface comparable (%(m2)s m²)") % {"m2": surface})
+    space_share = _jaccard(base.spaces_mask, spaces)
+    total += 0.15 * space_share
+    if space_share >= 0.5:
+        reasons.append(_("des espaces semblables"))
+    equipment_share = _jaccard(base.equipment_mask, equipment)
+    total += 0.1 * equipment_share
+    if equipment_share >= 0.5:
+        reasons.append(_("des équipements semblables"))
+    same_settlement = settlement(base.population) == settlement(population)
+    if same_settlement:
+        total += 0.12
+        reasons.append(
+            _("territoire %(kind)s aussi") % {"kind": SETTLEMENT_LABELS[settlement(population)]}
+        )
+    if base.opened_year and year:
+        gap_years = abs(base.opened_year - year)
+        total += 0.08 * max(0.0, 1 - gap_years / 10)
+        if gap_years <= 2:
+            age = max(this_year - year, 0)
+            reasons.append(
+                ngettext("ouvert il y a %(n)d an", "ouvert il y a %(n)d ans", age) % {"n": age}
+                if age
+                else _("ouvert cette année")
+            )
+    return total, reasons
+
+
+CANDIDATE_COLUMNS = (
+    "place_id",
+    "types_mask",
+    "spaces_mask",
+    "equipment_mask",
+    "surface_m2",
+    "size_class",
+    "population",
+    "opened_year",
+    "latitude",
+    "longitude",
+)
+
+
+def similar_places(
+    place: Place, *, limit: int = LIMIT, today: datetime.date | None = None
+) -> list[Similar]:
+    """The `limit` places most like this one, best first, each with its reasons."""
+    base = features_of(place)
+    this_year = (today or timezone.localdate()).year
+    candidates = PlaceFeatures.objects.filter(is_published=True).exclude(place_id=place.pk)
+    # One condition the database reads fast: a shared type (the few masks in use that share a
+    # bit with this one) or the same size class.
+    wanted = Q(size_class=base.size_class)
+    if base.types_mask:
+        wanted |= Q(types_mask__in=_masks_sharing(base.types_mask))
+    rows = list(candidates.filter(wanted).values_list(*CANDIDATE_COLUMNS))
+    if len(rows) < limit:
+        rows = list(candidates.values_list(*CANDIDATE_COLUMNS))
+    scored: list[Similar] = []
+    for row in rows:
+        value, reasons = score(base, row, this_year)
+        distance = None
+        if base.latitude is not None and row[8] is not None:
+            distance = distance_km(base.latitude, base.longitude, row[8], row[9])  # type: ignore[arg-type]
+        scored.append(
+            Similar(place_id=row[0], score=round(value, 3), reasons=reasons, distance_km=distance)
+        )
+    scored.sort(
+        key=lambda s: (-s.score, s.distance_km if s.distance_km is not None else 1e9, s.place_id)
+    )
+    return scored[:limit]
+
+
+def _masks_sharing(mask: int) -> list[int]:
+    """Every types mask that shares a bit with `mask` among those in use (a short list: places
+    have one to three types, so the distinct masks in use are a few hundred at most)."""
+    if not mask:
+        return []
+    used = PlaceFeatures.objects.values_list("types_mask", flat=True).distinct()
+    return [value for value in used if value & mask]
+
+
+def with_places(found: list[Similar]) -> list[tuple[Place, Similar]]:
+    places = Place.objects.in_bulk([s.place_id for s in found])
+    return [(places[s.place_id], s) for s in found if s.place_id in places]
