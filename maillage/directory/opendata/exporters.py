@@ -51,6 +51,10 @@ PLACE_COLUMNS = [
     "phone",
     "website",
     "source",
+    "source_format",
+    "source_producer",
+    "source_licence",
+    "extra",
     "last_confirmed_at",
     "url",
 ]
@@ -113,6 +117,11 @@ def place_record(place: Place, *, base_url: str = "") -> dict[str, Any]:
         "phone": place.phone,
         "website": place.website,
         "source": place.source,
+        # Where an import found it, and the columns of that file Maillage has no field for.
+        "source_format": place.source_format,
+        "source_producer": place.source_producer,
+        "source_licence": place.source_licence,
+        "extra": dict(place.extra or {}),
         "last_confirmed_at": _iso(place.last_confirmed_at),
         "url": base_url + place.get_absolute_url(),
         "spaces": [space_record(space) for space in place.spaces.all()],
@@ -130,6 +139,7 @@ def _place_row(record: dict[str, Any]) -> list[Any]:
     flat["types"] = LIST_SEPARATOR.join(record["types"])
     for code in DAY_CODES:
         flat[f"opening_hours_{code}"] = record["opening_hours"].get(code, "")
+    flat["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record["extra"] else ""
     return [flat[column] for column in PLACE_COLUMNS]
 
 

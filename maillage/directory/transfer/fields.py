@@ -64,7 +64,12 @@ TEXT_EXTRAS = {
     "opening_hours_note": 250,
     "accessibility_note": 2000,
     "acceslibre_url": 200,
+    "source_format": 20,
+    "source_producer": 200,
+    "source_licence": 100,
 }
+# Where an import found a place; our own export carries them (the import's are not used then).
+SOURCE_FIELDS = ("source_format", "source_producer", "source_licence")
 
 
 class Outcome:

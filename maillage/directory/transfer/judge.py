@@ -14,6 +14,7 @@ from maillage.directory.transfer.fields import (
     BOOLEAN_FIELDS,
     FORMULA_PREFIXES,
     IMPORTED_FIELDS,
+    SOURCE_FIELDS,
     TEXT_EXTRAS,
     TEXT_FIELDS,
     Outcome,
@@ -47,6 +48,8 @@ class RowResult:
     changes: list[str] = field(default_factory=list)
     # The place's `source` when created: the file's, or the prefix of its id.
     source: str = ""
+    # Whether the row says where the place comes from (our export): the run's source is not used.
+    own_origin: bool = False
     # Its spaces and equipment (None: the file says nothing about them).
     item_plans: list[items.ItemPlan] | None = None
 
@@ -252,6 +255,7 @@ def check_row(
         data["source"] = row.source
     if row.attributes:
         data["extra"] = row.attributes
+    result.own_origin = any(name in row.raw for name in SOURCE_FIELDS)
     result.source = row.source if row.source is not None else row.external_id.split(":", 1)[0][:100]
     for kind in items.KINDS:
         records = getattr(row, kind.key)

@@ -347,7 +347,7 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
                 slug=slug_for(r.data["name"]),
                 external_id=r.external_id,
                 source=r.source,
-                fields={**origin, **r.data},
+                fields=dict(r.data) if r.own_origin else {**origin, **r.data},
             )
             for r in to_create
         ],

@@ -367,6 +367,9 @@ MAILLAGE_EXPORT = Profile(
         "access_public_transport": "access_public_transport",
         "opening_hours": "opening_hours",
         **{f"opening_hours_{day}": f"opening_hours_{day}" for day in EXPORT_DAYS},
+        "source_format": "source_format",
+        "source_producer": "source_producer",
+        "source_licence": "source_licence",
     },
     verbatim_ids=True,
 )
