@@ -189,6 +189,7 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
     from django.utils.text import slugify
 
     from maillage.accounts.models import Skill, User
+    from maillage.lib.french_stem import stem_text
     from maillage.networks.models import Membership, MembershipEvent, Network, NetworkRole
     from maillage.places.models import Equipment, Place, PlaceRole, Space
     from maillage.territory.models import Commune
@@ -385,12 +386,15 @@ def generate(*, scale: float, seed: int) -> dict[str, int]:
     skills: list[Skill] = []
     for person in rng.sample(people[1:], k=len(people) // 2):
         for name in rng.sample(SKILLS, k=rng.choice([1, 1, 2, 3])):
+            description = rng.choice(["", "Débutant·e bienvenu·e", "Je peux former"])
             skills.append(
                 Skill(
                     user=person,
                     name=name,
-                    description=rng.choice(["", "Débutant·e bienvenu·e", "Je peux former"]),
+                    description=description,
                     visibility=rng.choices(VISIBILITIES, weights=[5, 3, 2])[0],
+                    # What Skill.save keeps (bulk_create skips it): the search reads it.
+                    search_text=stem_text(f"{name} {description}"),
                 )
             )
     with transaction.atomic():
@@ -522,6 +526,9 @@ def post_process() -> None:
             steps.append(("recompute_all_freshness()", recompute))
         else:
             print("  (freshness recompute: not available yet, skipped)", file=sys.stderr)
+    # A production database has statistics (PRAGMA optimize from cron, autovacuum): without
+    # them SQLite may read the people search through the wrong index.
+    steps.append(("optimize_database --full", lambda: call_command("optimize_database", full=True)))
     for label, step in steps:
         started = time.perf_counter()
         step()

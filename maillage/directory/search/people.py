@@ -3,7 +3,8 @@ viewer may see.
 
 Skills carry their name and précision as light French stems (`Skill.search_text`, kept by
 `Skill.save`), so "comptabilites" finds "Comptabilité" the way the place index does: every word
-of the query must start a word of the skill. Visibility follows `maillage.people.selectors`
+of the query must start a word of the skill, asked of the database's full-text index
+(`people_index.py`). Visibility follows `maillage.people.selectors`
 (public to all, network to people sharing a network, private to the owner, all to admins) but
 for every owner at once: the viewer's networks are read once, then one SQL condition keeps the
 network skills of owners with a role in one of them (directly, or through an accepted place).
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from maillage.accounts.models import Skill, User, Visibility
+from maillage.directory.search import people_index
 from maillage.directory.search.filters import SearchFilters
 from maillage.lib.french_stem import tokens
 from maillage.networks.models import MembershipStatus, NetworkRole
@@ -80,6 +83,10 @@ def matching(skills: QuerySet[Skill], words: str) -> QuerySet[Skill] | None:
     stems = list(dict.fromkeys(tokens(normalize_name(words))))
     if not stems:
         return None
+    indexed = people_index.matching_ids(stems, using=skills.db)
+    if indexed is not None:
+        sql, params = indexed
+        return skills.filter(pk__in=RawSQL(sql, params))  # noqa: S611 (stems, as parameters)
     for stem in stems:
         # Stems are lower-case [0-9a-z]+, like search_text: a word start is the text's start
         # or a space before it.

@@ -1,5 +1,7 @@
 """The search page's "Personnes et compétences" section: who knows what, as far as one may see."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -9,6 +11,7 @@ from maillage.accounts.services import add_skill, update_skill
 from maillage.accounts.tests.factories import SkillFactory, UserFactory
 from maillage.directory.search.filters import SearchFilters
 from maillage.directory.search.people import search_people
+from maillage.lib.french_stem import stem_text
 from maillage.places.models import PlaceRole
 from maillage.places.tests.factories import PlaceFactory
 
@@ -310,3 +313,47 @@ def test_the_number_of_queries_does_not_grow_with_the_people_found(
     with django_assert_max_num_queries(25):
         response = client.get(URL, {"q": "comptabilite"})
     assert response.content.decode().count('class="card person-result"') == 15
+
+
+@pytest.mark.django_db
+def test_the_skills_index_follows_bulk_inserts_edits_and_deletions():
+    person = UserFactory(display_name="Yann Le Goff")
+    created = Skill.objects.bulk_create(
+        [
+            Skill(
+                user=person,
+                name="Menuiserie",
+                search_text=stem_text("Menuiserie"),
+                visibility="public",
+            )
+        ]
+    )
+    assert names(people_for("menuiserie")) == ["Yann Le Goff"]
+
+    Skill.objects.filter(pk=created[0].pk).update(search_text=stem_text("Soudure"))
+    assert names(people_for("menuiserie")) == []
+    assert names(people_for("soudure")) == ["Yann Le Goff"]
+
+    Skill.objects.filter(pk=created[0].pk).delete()
+    assert names(people_for("soudure")) == []
+
+
+@pytest.mark.django_db
+def test_every_word_must_start_a_word_of_the_skill_not_its_middle():
+    SkillFactory(user=UserFactory(display_name="Ana"), name="Réparation vélo", visibility="public")
+    assert names(people_for("repar velo")) == ["Ana"]
+    assert names(people_for("paration")) == []
+    assert names(people_for("repar cuisine")) == []
+
+
+@pytest.mark.django_db
+def test_optimize_database_gives_the_planner_statistics():
+    from django.core.management import call_command
+    from django.db import connection
+
+    SkillFactory(name="Couture", visibility="public")
+    call_command("optimize_database", full=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'accounts_skill'")
+            assert cursor.fetchone()[0] > 0
