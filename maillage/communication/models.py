@@ -338,3 +338,129 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- communication kit and case library -------------------------------------------------------
+
+
+def _private():
+    from maillage.lib.storage import private_storage
+
+    return private_storage()
+
+
+class ResourceKind(models.TextChoices):
+    PITCH = "pitch", _("Argumentaire")
+    TEMPLATE = "template", _("Modèle de document")
+    LOGO = "logo", _("Logo")
+    PHOTO = "photo", _("Photo")
+    SLIDES = "slides", _("Diaporama")
+    POSTER = "poster", _("Affiche")
+    FACTSHEET = "factsheet", _("Fiche pratique")
+    CASE = "case", _("Cas pratique")
+
+
+class KitAction(models.TextChoices):
+    """The commons' five action tags (the Fabrique à communs' verbs), shared vocabulary."""
+
+    MANAGE = "gerer", _("Gérer")
+    DEVELOP = "developper", _("Développer")
+    WORK = "travailler", _("Travailler")
+    ANIMATE = "animer", _("Animer")
+    DOCUMENT = "documenter", _("Documenter")
+
+
+class Resource(models.Model):
+    """A piece of the communication kit (valise pédagogique) or a case of the case library."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À relire")
+        PUBLISHED = "published", _("Publiée")
+        REFUSED = "refused", _("Refusée")
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.CASCADE, related_name="kit_resources"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=ResourceKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.CharField(_("en une phrase"), max_length=300)
+    body = models.TextField(_("texte"), blank=True, help_text=_("Markdown accepté."))
+    # Cases: a practice of a place.
+    context = models.TextField(_("contexte"), blank=True)
+    what_they_did = models.TextField(_("ce qu'ils ont fait"), blank=True)
+    results = models.TextField(_("résultats"), blank=True)
+    contacts = models.TextField(_("personnes à contacter"), blank=True)
+    place = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lieu"),
+    )
+    licence = models.CharField(_("licence"), max_length=40)
+    credit = models.CharField(
+        _("crédit"), max_length=200, blank=True, help_text=_("Auteur·rice, photographe…")
+    )
+    tags = models.JSONField(_("mots-clés"), default=list, blank=True)
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    review_note = models.CharField(_("motif"), max_length=300, blank=True)
+    adapted_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="adaptations"
+    )
+    attribution = models.CharField(_("attribution"), max_length=400, blank=True)
+    downloads = models.PositiveIntegerField(_("téléchargements"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ressource")
+        ordering = ["-updated_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("communication:kit-detail", args=[self.slug])
+
+    @property
+    def is_case(self) -> bool:
+        return self.kind == ResourceKind.CASE
+
+    def action_labels(self) -> list[str]:
+        return [str(KitAction(a).label) for a in self.actions if a in KitAction.values]
+
+
+class ResourceVersion(models.Model):
+    """One version of a resource's file (the latest is the one offered)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to="communication/kit/", storage=_private, max_length=300)
+    preview = models.FileField(
+        upload_to="communication/previews/", storage=_private, max_length=300, blank=True
+    )
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    note = models.CharField(_("ce qui change"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} v{self.number}"

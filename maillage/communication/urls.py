@@ -1,7 +1,7 @@
 from django.urls import path
 
+from maillage.communication import kit_views, views
 from maillage.communication import relay_views as relay
-from maillage.communication import views
 
 app_name = "communication"
 urlpatterns = [
@@ -55,4 +55,16 @@ urlpatterns = [
         relay.submission_review,
         name="submission-review",
     ),
+    # The communication kit and the case library.
+    path("valise/", kit_views.kit_list, name="kit-list"),
+    path("valise/nouvelle/", kit_views.kit_create, name="kit-create"),
+    path("valise/a-relire/", kit_views.kit_review_queue, name="kit-review-queue"),
+    path("valise/<slug:slug>/", kit_views.kit_detail, name="kit-detail"),
+    path("valise/<slug:slug>/versions/", kit_views.kit_version, name="kit-version"),
+    path("valise/<slug:slug>/adapter/", kit_views.kit_adapt, name="kit-adapt"),
+    path("valise/<slug:slug>/relire/<str:answer>/", kit_views.kit_review, name="kit-review"),
+    path(
+        "valise/<slug:slug>/v<int:number>/telecharger/", kit_views.kit_download, name="kit-download"
+    ),
+    path("valise/<slug:slug>/v<int:number>/apercu.jpg", kit_views.kit_preview, name="kit-preview"),
 ]

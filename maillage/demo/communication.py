@@ -124,6 +124,7 @@ def load_demo_communication(*, today: datetime.date | None = None) -> list[DemoL
                 wanted=first,
                 message="Notre salle est prise ce jour-là : pouvons-nous échanger ?",
             )
+    load_demo_kit()
     return [
         DemoLogin(
             "Animation",
@@ -141,8 +142,6 @@ def delete_demo_communication() -> None:
     from maillage.ledger.models import Account, Transfer, content_type_for
 
     rotas = list(Rota.objects.filter(title=ROTA_TITLE))
-    if not rotas:
-        return
     with transaction.atomic():
         accounts = Account.objects.filter(
             owner_type=content_type_for(Rota), owner_id__in=[r.pk for r in rotas]
@@ -156,3 +155,128 @@ def delete_demo_communication() -> None:
         m.Swap.objects.filter(offered__rota__in=rotas).delete()
         for rota in rotas:
             rota.delete()
+    from maillage.communication.models import Resource
+
+    ids = [pk for pk, tags in Resource.objects.values_list("pk", "tags") if KIT_TAG in tags]
+    Resource.objects.filter(pk__in=ids).delete()
+
+
+# --- the kit and the case library ----------------------------------------------------------------
+
+KIT_TAG = "demo-valise"
+
+
+def _poster_png(title: str, when: str, where: str) -> bytes:
+    from maillage.communication import cards
+
+    text = cards.CardText(title=title, when=when, where=where, network="Compagnie des tiers-lieux")
+    return cards.render_card(text, size="carre", primary="#2a6f4e", accent="#f2c14e")
+
+
+def _photo_jpeg() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1200, 800), (90, 120, 160))
+    draw = ImageDraw.Draw(image)
+    for i in range(0, 1200, 40):
+        draw.rectangle([i, 500 + (i % 120), i + 30, 800], fill=(60 + i % 80, 90, 70))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def load_demo_kit() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.communication import kit
+    from maillage.communication.models import Resource
+
+    network = Network.objects.filter(slug=REGIONAL_SLUG).first()
+    if network is None or any(
+        KIT_TAG in tags
+        for tags in Resource.objects.filter(network=network).values_list("tags", flat=True)
+    ):
+        return
+    coordinator = (
+        User.objects.filter(
+            network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
+        )
+        .order_by("pk")
+        .first()
+    )
+    role = (
+        PlaceRole.objects.filter(
+            role=PlaceRole.Role.MANAGER, place__in=member_places(network=network)
+        )
+        .select_related("user", "place")
+        .order_by("pk")
+        .first()
+    )
+    if coordinator is None:
+        return
+
+    def data(**fields):
+        return kit.ResourceData(**{"tags": [KIT_TAG], **fields})
+
+    kit.contribute(
+        by=coordinator,
+        network=network,
+        data=data(
+            kind="pitch",
+            title="Présenter le réseau en trois minutes",
+            summary="L'argumentaire pour présenter la Compagnie à une mairie ou à un financeur.",
+            body="**Un tiers-lieu, c'est** un lieu ouvert où l'on travaille, apprend et fabrique "
+            "ensemble.\n\n**Le réseau** relie les lieux de la région : entraide, mobilité des "
+            "coworkers, communs partagés.\n\n**Ce que nous demandons** : un appui pour ouvrir "
+            "des permanences dans les communes sans lieu.",
+            licence="CC-BY-SA-4.0",
+            actions=["developper", "animer"],
+        ),
+    )
+    kit.contribute(
+        by=coordinator,
+        network=network,
+        data=data(
+            kind="poster",
+            title="Affiche « Portes ouvertes »",
+            summary="Une affiche carrée à reprendre pour vos portes ouvertes (réseaux sociaux).",
+            licence="CC-BY-4.0",
+            credit="Compagnie des tiers-lieux",
+            actions=["animer"],
+        ),
+        upload=SimpleUploadedFile(
+            "affiche.png", _poster_png("Portes ouvertes", "Samedi, 10 h – 17 h", "Votre lieu")
+        ),
+    )
+    kit.contribute(
+        by=coordinator,
+        network=network,
+        data=data(
+            kind="photo",
+            title="Atelier partagé, lumière du soir",
+            summary="Pour illustrer une page ou une publication.",
+            licence="CC-BY-4.0",
+            credit="Photo : Camille, l'animatrice",
+        ),
+        upload=SimpleUploadedFile("atelier.jpg", _photo_jpeg()),
+    )
+    if role is not None:
+        kit.contribute(
+            by=role.user,
+            network=network,
+            data=data(
+                kind="case",
+                title=f"Un café-réparation mensuel à {role.place.name}",
+                summary="Réparer ensemble un samedi par mois a fait venir de nouveaux publics.",
+                context="Un lieu en bourg rural, peu connu des habitant·es de plus de 60 ans.",
+                what_they_did="Un samedi matin par mois, des bénévoles réparent avec les "
+                "visiteur·ses ; affiche du kit, relais par la mairie.",
+                results="Quarante objets réparés en trois mois, douze nouvelles adhésions.",
+                contacts="L'équipe du lieu, par la page du lieu.",
+                place=role.place,
+                licence="CC-BY-4.0",
+                actions=["animer", "documenter"],
+            ),
+        )

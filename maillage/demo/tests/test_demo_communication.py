@@ -39,3 +39,12 @@ def test_loading_twice_changes_nothing_and_deleting_cleans_up(demo):
     assert Permanence.objects.count() == count
     delete_demo_communication()
     assert not Rota.objects.exists() and not Permanence.objects.exists()
+
+
+def test_the_kit_holds_a_pitch_a_poster_a_photo_and_a_case(demo):
+    from maillage.communication.models import Resource
+
+    kinds = set(Resource.objects.values_list("kind", flat=True))
+    assert {"pitch", "poster", "photo", "case"} <= kinds
+    assert Resource.objects.get(kind="case").status == "pending"  # a place's, to review
+    assert Resource.objects.get(kind="poster").versions.get().preview

@@ -80,6 +80,11 @@ EXCLUDED = {
     "communication:weekly-html": "an export to paste in a newsletter",
     "communication:weekly-text": "an export to paste in a newsletter",
     "communication:submission-review": "POST from the proposals queue",
+    "communication:kit-version": "POST from a resource's page",
+    "communication:kit-adapt": "POST from a resource's page",
+    "communication:kit-review": "POST from a resource's page",
+    "communication:kit-download": "a file download",
+    "communication:kit-preview": "an image inside the kit's pages",
     "commons:follow-up-answer": "link in the 30/90-day follow-up e-mail",
     "services:reference-answer": "signed link in the e-mail asking a place to be cited",
     "services:helper-answer": "signed link in the e-mail to a proposed helper",
@@ -235,6 +240,8 @@ PUBLIC = {
     "services:accompanists",
     "services:accompanist-detail",
     "services:similar",
+    "communication:kit-list",
+    "communication:kit-detail",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -343,6 +350,8 @@ ROLE_PAGES: dict[str, set[str]] = {
 SOMETIMES = {
     "communication:rota-detail",
     "communication:event-share",
+    "communication:kit-create",
+    "communication:kit-review-queue",
     "communication:permanence-detail",
     "communication:permanence-decline",
     "communication:swap-propose",
