@@ -7,6 +7,7 @@ published or cancelled, never drafts — the events' own visibility rules decide
 
 import datetime
 import re
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -20,7 +21,6 @@ from maillage.accounts.models import User
 from maillage.communication.models import Brand, Submission
 from maillage.events import selectors as events
 from maillage.events import services as event_services
-from maillage.events.models import EventKind, Occurrence
 from maillage.lib.refusals import Refusal
 from maillage.networks.models import Network
 from maillage.networks.selectors import coordinators, is_coordinator, member_places
@@ -100,7 +100,7 @@ def public_sessions(
     place: Place | None = None,
     start: datetime.datetime | None = None,
     end: datetime.datetime | None = None,
-) -> QuerySet[Occurrence]:
+) -> QuerySet[Any]:
     """The sessions an anonymous visitor of the agenda sees, for a network (with its circles
     and member places), a circle or a place."""
     filters = events.AgendaFilters(
@@ -161,7 +161,7 @@ def submit_event(
 ) -> Submission:
     """Propose an event to the network's agenda. A member place's manager (for that place)
     and the coordination publish at once; anyone else waits for the coordination's review."""
-    if kind not in EventKind.values:
+    if kind not in {value for value, _label in events.event_kind_choices()}:
         raise InvalidSubmission(_("Choisissez un type d'animation."), field="kind")
     if not title.strip():
         raise InvalidSubmission(_("Donnez un titre à l'animation."), field="title")

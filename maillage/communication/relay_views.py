@@ -25,8 +25,6 @@ from maillage.accounts.requests import person
 from maillage.communication import cards, relay, syndication
 from maillage.communication.models import Submission
 from maillage.events import selectors as events
-from maillage.events.forms import LocalDateTimeField
-from maillage.events.models import EventKind
 from maillage.lib.forms import show_refusal
 from maillage.lib.urls import site_url
 from maillage.networks.selectors import get_network, is_coordinator, member_places
@@ -261,8 +259,18 @@ def network_relay(request: HttpRequest, slug: str) -> HttpResponse:
 # --- proposals to the agenda --------------------------------------------------------------------
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in Paris time (the browser's datetime-local)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"])
+        super().__init__(**kwargs)
+
+
 class SubmissionForm(forms.Form):
-    kind = forms.ChoiceField(label=_l("Type"), choices=EventKind.choices)
+    kind = forms.ChoiceField(label=_l("Type"), choices=events.event_kind_choices)
     title = forms.CharField(label=_l("Titre"), max_length=200)
     description = forms.CharField(
         label=_l("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False

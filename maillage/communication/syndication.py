@@ -2,6 +2,7 @@
 member places), per circle and per place (django.contrib.syndication)."""
 
 import datetime
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -14,29 +15,29 @@ from django.utils.translation import gettext as _
 from maillage.circles.selectors import get_circle
 from maillage.communication import relay
 from maillage.events import selectors as events
-from maillage.events.models import Occurrence
 from maillage.lib.french import date_format
 from maillage.lib.markdown import render_markdown
 from maillage.lib.urls import absolute_url
 from maillage.networks.selectors import get_network
 from maillage.places.models import Place
 
+Session = Any  # an events Occurrence (whose model this feature does not import)
 HORIZON = datetime.timedelta(days=90)
 LIMIT = 50
 
 
-def session_path(occurrence: Occurrence) -> str:
+def session_path(occurrence: Session) -> str:
     return reverse(
         "events:occurrence-detail", args=[occurrence.event.slug, events.occurrence_key(occurrence)]
     )
 
 
-def session_when(occurrence: Occurrence) -> str:
+def session_when(occurrence: Session) -> str:
     start = timezone.localtime(occurrence.starts_at)
     return f"{date_format(start.date(), 'l j F Y')}, {start.hour} h {start.minute:02d}"
 
 
-def session_where(occurrence: Occurrence) -> str:
+def session_where(occurrence: Session) -> str:
     event = occurrence.event
     place = event.venue or event.place
     if place is not None:
@@ -56,34 +57,34 @@ class _SessionsFeed(Feed):
     def link(self, obj):
         return absolute_url(obj.get_absolute_url())
 
-    def item_title(self, item: Occurrence) -> str:
+    def item_title(self, item: Session) -> str:
         title = item.title_override or item.event.title
         prefix = _("[Annulé] ") if item.cancelled or item.event.status == "cancelled" else ""
         return f"{prefix}{title} — {session_when(item)}"
 
-    def item_description(self, item: Occurrence) -> str:
+    def item_description(self, item: Session) -> str:
         where = session_where(item)
         head = (
             f"<p><strong>{session_when(item)}</strong>" + (f" · {where}" if where else "") + "</p>"
         )
         return head + str(render_markdown(item.event.description))
 
-    def item_link(self, item: Occurrence) -> str:
+    def item_link(self, item: Session) -> str:
         # The site's own address (settings), not the Sites framework's domain.
         return absolute_url(session_path(item))
 
-    def item_guid(self, item: Occurrence) -> str:
+    def item_guid(self, item: Session) -> str:
         return f"session-{item.pk}@maillage"
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: Occurrence):
+    def item_pubdate(self, item: Session):
         return item.event.created_at
 
-    def item_updateddate(self, item: Occurrence):
+    def item_updateddate(self, item: Session):
         return item.event.updated_at
 
-    def item_categories(self, item: Occurrence):
+    def item_categories(self, item: Session):
         return [str(item.event.get_kind_display())]
 
 

@@ -224,6 +224,11 @@ def get_occurrence_for_viewer(*, user: AnyUser, slug: str, key: str) -> Occurren
     return occurrence
 
 
+def event_kind_choices() -> list[tuple[str, str]]:
+    """The kinds of events (value, label), for other features' forms and checks."""
+    return [(value, str(label)) for value, label in EventKind.choices]
+
+
 def upcoming_occurrences(*, event: Event, limit: int = 10) -> list[Occurrence]:
     """The next sessions of the event (cancelled ones too, so people see they are cancelled)."""
     return list(event.occurrences.filter(ends_at__gte=timezone.now()).order_by("starts_at")[:limit])

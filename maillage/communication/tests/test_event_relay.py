@@ -240,3 +240,18 @@ def test_permission_matrix_of_the_relay(persona_client, network_a, persona):
         {"primary": "#000000", "accent": "#ffffff"},
     )
     assert colours.status_code == (302 if persona in {"dora", "root"} else 403)
+
+
+@time_machine.travel(NOW)
+@pytest.mark.django_db
+def test_an_unknown_kind_is_refused(bob, network_a):
+    from maillage.events.selectors import event_kind_choices
+
+    assert ("rencontre", "Rencontre") in event_kind_choices()
+    start = datetime.datetime(2027, 2, 3, 18, 0, tzinfo=PARIS)
+    with pytest.raises(relay.InvalidSubmission) as refused:
+        relay.submit_event(
+            by=bob, network=network_a, kind="rave", title="X", starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1), address="Ici",
+        )  # fmt: skip
+    assert refused.value.field == "kind"
