@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +127,17 @@ class Place(models.Model):
     # Columns of an imported file that have no Maillage field, kept as they were
     # ({"structure": "Association X", "facebook": "https://…"}): shown to the managers, exported.
     extra = models.JSONField(_("attributs supplémentaires"), default=dict, blank=True)
+    # SIRET (or SIREN) of the organisation behind the place: the médiation numérique "pivot".
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z]{9,14}$", _("9 à 14 chiffres ou lettres."))],
+    )
+    # Multi-valued descriptions from the national médiation numérique schema, by field:
+    # {"services": ["Aide aux démarches administratives", …], "frais_a_charge": ["Gratuit"]}
+    # (places/mediation.py); facets of the directory search.
+    tags = models.JSONField(_("services, publics et labels"), default=dict, blank=True)
     last_confirmed_at = models.DateTimeField(_("dernière confirmation"), null=True, blank=True)
     # 0–100, recomputed by the freshness service whenever a record changes or is confirmed,
     # stored so that search can sort by it.

@@ -15,7 +15,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.utils import timezone
+
 from maillage.lib.csvio import BOM, DELIMITERS, iter_csv, neutralize
+from maillage.places.mediation import allowed_values, split_values
 from maillage.places.models import Equipment, Place, PlaceStatus, PlaceType, Space
 from maillage.places.opening_hours import DAY_CODES, parse_day
 from maillage.places.services import EQUIPMENT_FIELDS, SPACE_FIELDS
@@ -55,6 +58,8 @@ PLACE_COLUMNS = [
     "source_producer",
     "source_licence",
     "extra",
+    "siret",
+    "tags",
     "last_confirmed_at",
     "url",
 ]
@@ -122,6 +127,8 @@ def place_record(place: Place, *, base_url: str = "") -> dict[str, Any]:
         "source_producer": place.source_producer,
         "source_licence": place.source_licence,
         "extra": dict(place.extra or {}),
+        "siret": place.siret,
+        "tags": dict(place.tags or {}),
         "last_confirmed_at": _iso(place.last_confirmed_at),
         "url": base_url + place.get_absolute_url(),
         "spaces": [space_record(space) for space in place.spaces.all()],
@@ -137,6 +144,8 @@ TABLES = {"places", "spaces", "equipment"}
 def _place_row(record: dict[str, Any]) -> list[Any]:
     flat = dict(record)
     flat["types"] = LIST_SEPARATOR.join(record["types"])
+    # Tags in one cell, as a JSON object the import reads back.
+    flat["tags"] = _dumps(record["tags"]) if record["tags"] else ""
     for code in DAY_CODES:
         flat[f"opening_hours_{code}"] = record["opening_hours"].get(code, "")
     flat["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record["extra"] else ""
@@ -310,26 +319,70 @@ def mediation_eligible(place: Place) -> bool:
     return bool(place.commune and place.address and _mediation_postal_code(place))
 
 
+# Place types that make a place a tiers-lieu in the schema's typology.
+TIERS_LIEU_TYPES = {
+    PlaceType.COWORKING,
+    PlaceType.FABLAB,
+    PlaceType.CAFE,
+    PlaceType.REPAIR,
+    PlaceType.RESSOURCERIE,
+    PlaceType.RURAL_HUB,
+    PlaceType.FABRIQUE,
+    PlaceType.LIVING_LAB,
+    PlaceType.FOOD,
+}
+
+
+def mediation_id(place: Place) -> str:
+    """The id a médiation numérique file gave the place (without our "lmn-<source>:" prefix),
+    or the place's stable id, which an import of the file recognises as it is."""
+    prefix, _sep, ident = place.external_id.partition(":")
+    if prefix.startswith("lmn") and ident:
+        return ident
+    return stable_id(place)
+
+
+def _tag(place: Place, key: str) -> list[str]:
+    return allowed_values(key, split_values((place.tags or {}).get(key) or []))
+
+
 def mediation_record(place: Place) -> dict[str, Any]:
-    """The place as a row of the médiation numérique schema (only for `mediation_eligible`)."""
+    """The place as a row of the médiation numérique schema (only for `mediation_eligible`).
+
+    What the place holds from such a file (tags, SIRET, date of update) comes back as it was;
+    what it does not hold is deduced from its types and contacts — only for places that hold
+    none, so that a file exported and imported again says the same.
+    """
     commune = place.commune
     assert commune is not None  # mediation_eligible() checked it
-    services = [
-        service for code, service in SERVICES_BY_TYPE.items() if code in (place.types or [])
-    ] or [DEFAULT_SERVICE]
-    modalites = []
-    if place.status == PlaceStatus.OPEN:
-        modalites.append("Se présenter")
+    types = place.types or []
+    deduce = not place.tags
+    services = (
+        _tag(place, "services")
+        or [service for code, service in SERVICES_BY_TYPE.items() if code in types]
+        or [DEFAULT_SERVICE]
+    )
     phone = schema_phone(place.phone)
-    if phone:
-        modalites.append("Téléphoner")
-    if place.email:
-        modalites.append("Contacter par mail")
-    labels = ["Fabriques de Territoire"] if PlaceType.FABRIQUE in (place.types or []) else []
+    modalites = _tag(place, "modalites_acces")
+    if not modalites and deduce:
+        if place.status == PlaceStatus.OPEN:
+            modalites.append("Se présenter")
+        if phone:
+            modalites.append("Téléphoner")
+        if place.email:
+            modalites.append("Contacter par mail")
+    labels = _tag(place, "formations_labels") or (
+        ["Fabriques de Territoire"] if deduce and PlaceType.FABRIQUE in types else []
+    )
+    typologie = split_values((place.tags or {}).get("typologie") or []) or (
+        ["TIERS_LIEUX"] if deduce and TIERS_LIEU_TYPES & set(types) else []
+    )
+    itinerance = _tag(place, "itinerance") or (["Fixe"] if deduce else [])
     updated = place.last_confirmed_at or place.updated_at
+    extra = place.extra or {}
     return {
-        "id": stable_id(place),
-        "pivot": NO_PIVOT,
+        "id": mediation_id(place),
+        "pivot": place.siret or NO_PIVOT,
         "nom": place.name,
         "commune": commune.name,
         "code_postal": _mediation_postal_code(place),
@@ -338,7 +391,7 @@ def mediation_record(place: Place) -> dict[str, Any]:
         "complement_adresse": place.address_complement,
         "latitude": place.latitude,
         "longitude": place.longitude,
-        "typologie": "TIERS_LIEUX",
+        "typologie": LIST_SEPARATOR.join(typologie),
         "telephone": phone,
         "courriels": place.email,
         "site_web": place.website,
@@ -346,20 +399,26 @@ def mediation_record(place: Place) -> dict[str, Any]:
         "presentation_resume": place.summary[:280],
         "presentation_detail": place.description,
         "source": place.source or "Maillage",
-        "itinerance": "Fixe",
-        "structure_parente": "",
-        "date_maj": updated.date().isoformat() if updated else "",
+        "itinerance": LIST_SEPARATOR.join(itinerance),
+        "structure_parente": str(extra.get("structure_parente") or ""),
+        "date_maj": timezone.localtime(updated).date().isoformat() if updated else "",
         "services": LIST_SEPARATOR.join(dict.fromkeys(services)),
-        "publics_specifiquement_adresses": "",
-        "prise_en_charge_specifique": "",
-        "frais_a_charge": "",
-        "dispositif_programmes_nationaux": "",
+        "publics_specifiquement_adresses": LIST_SEPARATOR.join(
+            _tag(place, "publics_specifiquement_adresses")
+        ),
+        "prise_en_charge_specifique": LIST_SEPARATOR.join(
+            _tag(place, "prise_en_charge_specifique")
+        ),
+        "frais_a_charge": LIST_SEPARATOR.join(_tag(place, "frais_a_charge")),
+        "dispositif_programmes_nationaux": LIST_SEPARATOR.join(
+            _tag(place, "dispositif_programmes_nationaux")
+        ),
         "formations_labels": LIST_SEPARATOR.join(labels),
-        "autres_formations_labels": "",
+        "autres_formations_labels": LIST_SEPARATOR.join(_tag(place, "autres_formations_labels")),
         "modalites_acces": LIST_SEPARATOR.join(modalites),
-        "modalites_accompagnement": "",
+        "modalites_accompagnement": LIST_SEPARATOR.join(_tag(place, "modalites_accompagnement")),
         "fiche_acces_libre": place.acceslibre_url,
-        "prise_rdv": "",
+        "prise_rdv": str(extra.get("prise_rdv") or ""),
     }
 
 

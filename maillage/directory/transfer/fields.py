@@ -50,6 +50,9 @@ IMPORTED_FIELDS = [
     "source_format",
     "source_producer",
     "source_licence",
+    "siret",
+    "tags",
+    "last_confirmed_at",
 ]
 BOOLEAN_FIELDS = {
     "access_step_free",

@@ -1,5 +1,6 @@
 """Judging rows: each checked with the place form's rules and compared with the directory."""
 
+import datetime
 import math
 import re
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory.transfer import items
@@ -357,6 +359,7 @@ def _apply_extras(row: ImportRow, data: dict[str, Any], errors: list[str]) -> No
                     _("Valeur refusée dans la colonne « %(col)s ».") % {"col": row.column(name)}
                 )
             data[name] = value[:limit]
+    _apply_mediation(extra, data, errors)
     if "status" in extra:
         if extra["status"] in PlaceStatus.values:
             data["status"] = extra["status"]
@@ -379,6 +382,48 @@ def _apply_extras(row: ImportRow, data: dict[str, Any], errors: list[str]) -> No
             errors.append(_("Horaires illisibles : %(e)s") % {"e": exc})
 
 
+NO_SIRET = re.compile(r"^0*$")
+
+
+def _apply_mediation(extra: dict[str, Any], data: dict[str, Any], errors: list[str]) -> None:
+    """SIRET, date of last update and tags (the médiation numérique schema's fields)."""
+    siret = str(extra.get("siret") or "").replace(" ", "").strip()
+    if siret and not NO_SIRET.match(siret):
+        if re.fullmatch(r"[0-9A-Za-z]{9,14}", siret):
+            data["siret"] = siret
+        else:
+            errors.append(_("SIRET illisible : « %(v)s ».") % {"v": siret[:40]})
+    confirmed = extra.get("last_confirmed_at")
+    if confirmed:
+        moment = _moment(str(confirmed))
+        if moment is None:
+            errors.append(
+                _("Date de mise à jour illisible : « %(v)s ».") % {"v": str(confirmed)[:40]}
+            )
+        else:
+            data["last_confirmed_at"] = moment
+    tags = extra.get("tags")
+    if isinstance(tags, dict) and tags:
+        data["tags"] = {
+            str(key)[:60]: [str(value)[:200] for value in values]
+            for key, values in tags.items()
+            if isinstance(values, list)
+        }
+
+
+def _moment(value: str) -> datetime.datetime | None:
+    """An ISO date ("2023-05-11", at noon in Paris) or date and time."""
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            day = datetime.date.fromisoformat(value)
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
 def _comparable(value: Any) -> Any:
     if isinstance(value, float):
         return round(value, 6)
@@ -398,6 +443,13 @@ def compare(results: list[RowResult]) -> None:
         if result.outcome != Outcome.UPDATED or result.place is None:
             continue
         current = stored.get(result.place.pk, {})
+        if "tags" in result.data:
+            # Tags add up by field: a file without "services" keeps those an earlier one gave.
+            result.data["tags"] = {**(current.get("tags") or {}), **result.data["tags"]}
+        confirmed = current.get("last_confirmed_at")
+        if confirmed and result.data.get("last_confirmed_at", confirmed) <= confirmed:
+            # An older file never makes a place look less recently confirmed.
+            result.data.pop("last_confirmed_at", None)
         if "extra" in result.data:
             # Attributes add up: a file without a column keeps what an earlier one brought.
             result.data["extra"] = {**(current.get("extra") or {}), **result.data["extra"]}

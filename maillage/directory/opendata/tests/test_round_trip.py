@@ -5,6 +5,8 @@ imported back through the import services: a dry run first (nothing written, eve
 "created"), then apply. The re-exported directory is compared with the first, field by field.
 """
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,8 +19,8 @@ from maillage.networks.models import Membership, MembershipStatus
 from maillage.places.models import Place, PlaceStatus, PlaceType
 from maillage.places.tests.factories import EquipmentFactory, PlaceFactory, SpaceFactory
 
-# Not the directory's content: where the page lives and the export's own bookkeeping.
-NOT_COMPARED = {"url", "last_confirmed_at"}
+# Not the directory's content: where the page lives.
+NOT_COMPARED = {"url"}
 
 
 @pytest.fixture
@@ -30,6 +32,9 @@ def directory(rich_place, other_place, network_a, commune):
     other_place.opening_hours = {"we": "14:00-18:00"}
     other_place.access_public_transport = True
     other_place.external_id = "reseau-a:hangar-7"
+    other_place.siret = "43493312300029"
+    other_place.tags = {"services": ["Loisirs et créations numériques"], "typologie": ["ASSO"]}
+    other_place.last_confirmed_at = datetime.datetime(2025, 3, 2, 10, 30, tzinfo=datetime.UTC)
     other_place.save()
     SpaceFactory(place=other_place, name="Plateau", capacity=8, surface_m2=45)
     third = PlaceFactory(
@@ -154,3 +159,31 @@ def test_geojson_round_trip_keeps_spaces_and_equipment(client, directory, root, 
     run = reimport(data, "annuaire.geojson", by=root, settings=settings, tmp_path=tmp_path)
     check_dry_run_then_apply(run, expected_rows=3, by=root)
     assert_same(before, snapshot(), fields={"spaces", "equipment"})
+
+
+def test_json_export_then_import_gives_the_same_directory(
+    client, directory, root, settings, tmp_path
+):
+    before = snapshot()
+    data = content(client.get(reverse("opendata:directory-download", args=["json"])))
+    wipe_published()
+    run = reimport(data, "annuaire.json", by=root, settings=settings, tmp_path=tmp_path)
+    check_dry_run_then_apply(run, expected_rows=3, by=root)
+    assert_same(before, snapshot())
+    again = reimport(data, "annuaire.json", by=root, settings=settings, tmp_path=tmp_path)
+    assert [row["outcome"] for row in again.report] == ["unchanged"] * 3, again.report
+
+
+def test_csv_round_trip_keeps_confirmation_dates_siret_and_tags(
+    client, directory, root, settings, tmp_path
+):
+    before = snapshot()
+    data = content(client.get(reverse("opendata:directory-download", args=["csv"])))
+    wipe_published()
+    run = reimport(data, "annuaire.csv", by=root, settings=settings, tmp_path=tmp_path)
+    check_dry_run_then_apply(run, expected_rows=3, by=root)
+    after = snapshot()
+    assert after["Le Hangar"]["last_confirmed_at"] == "2025-03-02T10:30:00+00:00"
+    assert_same(before, after, fields={"last_confirmed_at", "siret", "tags"})
+    again = reimport(data, "annuaire.csv", by=root, settings=settings, tmp_path=tmp_path)
+    assert [row["outcome"] for row in again.report] == ["unchanged"] * 3, again.report

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.directory.transfer.rows import ImportRow, hashed_id, text, types_from_text
+from maillage.places.mediation import TAG_FIELDS, split_values
 from maillage.places.models import WEEKDAYS, PlaceType
 from maillage.places.opening_hours import InvalidOpeningHours, normalize_opening_hours
 
@@ -51,6 +52,8 @@ class Profile:
     verbatim_ids: bool = False
     # A network's own names for type values ({"tierslieu": "other"}), from a mapping profile.
     type_map: dict[str, str] = field(default_factory=dict)
+    # Multi-valued columns kept as the place's tags ("services": "A|B" → ["A", "B"]).
+    tag_columns: tuple[str, ...] = ()
     # One column of opening hours per day ("h_lundi": "09:00 - 12:00 / 14:00 - 17:00").
     day_columns: dict[str, str] = field(default_factory=dict)
 
@@ -59,8 +62,9 @@ class Profile:
         known |= {col for cols in self.joined.values() for col in cols}
         known |= set(self.extras.values())
         known |= set(self.day_columns.values())
+        known |= set(self.tag_columns)
         if self.verbatim_ids:
-            known |= {"spaces", "equipment"}
+            known |= {"spaces", "equipment", "tags"}
         return known | {"source"}
 
     def missing(self, header: Iterable[str]) -> list[str]:
@@ -109,6 +113,23 @@ class Profile:
                 row.columns[name] = col
         if self.day_columns:
             _day_hours(row, record, self.day_columns)
+        tags = {
+            col: split_values(record[col])
+            for col in self.tag_columns
+            if record.get(col) not in (None, "", [])
+        }
+        kept = _json_object(record.get("tags")) if self.verbatim_ids else None
+        if kept is not None:
+            # Our exports carry the tags as one object (a JSON text in a CSV cell).
+            tags = {str(key): split_values(value) for key, value in kept.items()}
+        tags = {key: values for key, values in tags.items() if values}
+        if tags:
+            row.extra["tags"] = tags
+            row.columns["tags"] = ", ".join(tags)
+        if self.key == "lmn" and "acceslibre_url" not in row.extra and record.get("accessibilite"):
+            # The schema's older name for the acceslibre link.
+            row.extra["acceslibre_url"] = record["accessibilite"]
+            row.columns["acceslibre_url"] = "accessibilite"
         if "source" in record:
             source = text(record["source"])[:100]
             # Our own export says exactly what the place's source is, even when empty.
@@ -148,6 +169,9 @@ class Profile:
             # Our export's id is the place's external id as stored ("cget-2019-0042" or
             # "reseau-a:hangar-7"), or "maillage:<pk>": prefixing it would make a new place.
             return row.external_id[:100]
+        if self.key == "lmn" and ":" in row.external_id:
+            # An id our export wrote ("cget2019:42", "maillage:7"): already the place's own.
+            return row.external_id[:100]
         if self.key == "lmn":
             # Médiation numérique files gather several publishers, each with its own ids.
             origin = slugify(text(record.get("source")))[:30]
@@ -158,6 +182,15 @@ class Profile:
             row.name, row.address, row.postal_code, row.commune_name
         )
         return f"{source}:{ident}"[:100]
+
+
+def _json_object(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
 
 
 def _day_hours(row: ImportRow, record: dict[str, Any], columns: dict[str, str]) -> None:
@@ -325,11 +358,19 @@ MEDIATION = Profile(
         "website": ("site_web",),
         "email": ("courriels", "courriel"),
         "phone": ("telephone",),
-        "description": ("presentation_resume", "presentation_detail"),
+        "description": ("presentation_detail",),
         "opening_hours": ("horaires",),
     },
     required=(("id",), ("nom",), ("commune", "code_postal", "code_insee")),
     extra_types=("numerique",),
+    extras={
+        "summary": "presentation_resume",
+        "address_complement": "complement_adresse",
+        "acceslibre_url": "fiche_acces_libre",
+        "siret": "pivot",
+        "last_confirmed_at": "date_maj",
+    },
+    tag_columns=tuple(TAG_FIELDS),
 )
 
 # Our own export (opendata): English column names, ids already "source:id".
@@ -365,6 +406,8 @@ MAILLAGE_EXPORT = Profile(
         "access_parking": "access_parking",
         "access_hearing_loop": "access_hearing_loop",
         "access_public_transport": "access_public_transport",
+        "siret": "siret",
+        "last_confirmed_at": "last_confirmed_at",
         "opening_hours": "opening_hours",
         **{f"opening_hours_{day}": f"opening_hours_{day}" for day in EXPORT_DAYS},
         "source_format": "source_format",
