@@ -9,6 +9,7 @@ token authentication in `accounts/api_auth.py`.
 
 from maillage.circles.api import router as circles_router
 from maillage.commons.api import router as commons_router
+from maillage.communication import api as communication_api
 from maillage.directory.api import router as places_router
 from maillage.events.api import router as events_router
 from maillage.governance import api as governance_api
@@ -46,6 +47,9 @@ api.add_router("/mobility", mobility_router, tags=["Mobilité"])
 api.add_router("/circles", circles_router, tags=["Cercles territoriaux"])
 api.add_router("/events", events_router, tags=["Animations"])
 api.add_router("/commons", commons_router, tags=["Communs"])
+api.add_router("/permanences", communication_api.permanences, tags=["Animation"])
+api.add_router("/resources", communication_api.resources, tags=["Communication"])
+api.add_router("/cases", communication_api.cases, tags=["Communication"])
 api.add_router("/debates", governance_api.debates, tags=["Gouvernance"])
 api.add_router("/proposals", governance_api.proposals, tags=["Gouvernance"])
 api.add_router("/fees", governance_api.fees, tags=["Cotisations"])
