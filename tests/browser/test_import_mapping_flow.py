@@ -121,9 +121,7 @@ def test_upload_map_watch_and_apply_in_the_background(
     page.evaluate("() => { window.stillTheSamePage = true; }")
 
     dry_run(run=the_run())
-    expect(page.get_by_role("heading", name="Rapport ligne par ligne")).to_be_visible(
-        timeout=10000
-    )
+    expect(page.get_by_role("heading", name="Rapport ligne par ligne")).to_be_visible(timeout=10000)
     assert page.evaluate("() => window.stillTheSamePage") is True
     expect(page.get_by_role("link", name="4 à créer")).to_be_visible()
     check_accessibility(page)

@@ -105,7 +105,7 @@ class MappingForm(forms.Form):
         self.columns: list[dict[str, Any]] = inspection.get("columns", [])
         mapping = run.mapping or {}
         by_column = {column: name for name, column in (mapping.get("fields") or {}).items()}
-        choices = [(IGNORE, _("— garder comme attribut supplémentaire —"))] + [
+        choices = [(IGNORE, _("— garder en attribut —"))] + [
             (name, str(label)) for name, label in FIELD_LABELS.items()
         ]
         used = set(by_column.values())

@@ -52,3 +52,20 @@ def test_the_coordinator_restarts_an_interrupted_run_from_its_page(
     run.refresh_from_db()
     assert run.status == ImportRun.Status.CHECKED  # the worker (immediate here) analysed it
     assert [row["outcome"] for row in run.report] == ["created"]
+
+
+def test_an_apply_whose_worker_died_is_failed_after_an_hour(db, dora, network_a):
+    now = timezone.now()
+    old = ImportRun.objects.create(
+        network=network_a, created_by=dora, original_name="a.csv", format="csv",
+        status=ImportRun.Status.APPLYING, heartbeat_at=now - datetime.timedelta(hours=2),
+    )  # fmt: skip
+    recent = ImportRun.objects.create(
+        network=network_a, created_by=dora, original_name="b.csv", format="csv",
+        status=ImportRun.Status.APPLYING, heartbeat_at=now - datetime.timedelta(minutes=20),
+    )  # fmt: skip
+    assert services.recover_stale_runs(now=now) == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == ImportRun.Status.FAILED and "rien n'a été modifié" in old.error
+    assert recent.status == ImportRun.Status.APPLYING
