@@ -319,6 +319,12 @@ class PlaceFeatures(models.Model):
     types_mask = models.BigIntegerField(default=0)
     spaces_mask = models.BigIntegerField(default=0)
     equipment_mask = models.BigIntegerField(default=0)
+    # How many bits each mask holds, and rural (0) / small town (1) / urban (2): what the
+    # database needs to score every place in one statement.
+    types_count = models.PositiveSmallIntegerField(default=0)
+    spaces_count = models.PositiveSmallIntegerField(default=0)
+    equipment_count = models.PositiveSmallIntegerField(default=0)
+    settlement = models.PositiveSmallIntegerField(default=0)
     surface_m2 = models.PositiveIntegerField(default=0)
     size_class = models.PositiveSmallIntegerField(default=0, db_index=True)
     population = models.PositiveIntegerField(default=0)
