@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 SCHEMA_URL = "/api/v1/openapi.json"
 # Reads that need a token: my passes, bookings, statements; my event registrations.
 # Reads that need a token: a person's own data, or a circle's members-only proposals.
-MEMBERS_READS = ("/api/v1/circles/",)
-PERSONAL_READS = ("/api/v1/mobility/", "/api/v1/events/registrations", "/api/v1/circles/")
+MEMBERS_READS = ("/api/v1/circles/", "/api/v1/campaigns/")
+PERSONAL_READS = (
+    "/api/v1/mobility/",
+    "/api/v1/events/registrations",
+    "/api/v1/circles/",
+    "/api/v1/orientations",
+)
 
 
 @pytest.fixture
