@@ -57,7 +57,7 @@ def depuis(value: datetime.date | None) -> str:
 
 @register.filter
 def il_y_a(value: datetime.date | None) -> str:
-    """"il y a 3 jours", "à l'instant", "aujourd'hui": the whole phrase, never "il y a 0 minute"."""
+    """ "il y a 3 jours", "à l'instant", "aujourd'hui": the whole phrase, never "il y a 0 minute"."""
     if not value:
         return ""
     return french.il_y_a(value)
