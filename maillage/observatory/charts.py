@@ -12,14 +12,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#1d5c8c", "#c4581c", "#2f7d3a", "#7a3e9d", "#a3761b", "#41727a", "#9c2f4a", "#5a5a5a"]
-WIDTH = 640
+WIDTH = 480
 
 
 def _svg(*, width: int, height: int, title: str, body: str) -> SafeString:
     return mark_safe(  # noqa: S308 (every text inside is escaped here)
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
-        f'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="13">'
+        f'preserveAspectRatio="xMinYMin meet" font-family="system-ui, sans-serif" font-size="14">'
         f"<title>{escape(title)}</title>{body}</svg>"
     )
 
@@ -31,8 +31,8 @@ def _trim(text: str, size: int) -> str:
 def bars(items: Sequence[tuple[str, float, str]], *, title: str) -> SafeString:
     """Horizontal bars: (label, value, shown value) each; a masked value ("< 5") is drawn hatched."""
     row = 28
-    label_w = 230
-    bar_w = WIDTH - label_w - 90
+    label_w = 190
+    bar_w = WIDTH - label_w - 80
     top = 8
     height = top + row * max(len(items), 1) + 8
     peak = max((value for _label, value, _shown in items), default=0) or 1
@@ -47,7 +47,7 @@ def bars(items: Sequence[tuple[str, float, str]], *, title: str) -> SafeString:
         fill = "url(#hatch)" if hidden else PALETTE[0]
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" fill="#222">'
-            f"{escape(_trim(label, 34))}</text>"
+            f"{escape(_trim(label, 26))}</text>"
             f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
             f'fill="{fill}" rx="2"/>'
             f'<text x="{label_w + length + 6:.1f}" y="{y + 18}" fill="#222">{escape(shown)}</text>'
@@ -61,7 +61,7 @@ def lines(
     months: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, title: str
 ) -> SafeString:
     """Lines over time: one per (name, values); `months` label the x axis."""
-    left, right, top, bottom = 56, 16, 12, 56
+    left, right, top, bottom = 56, 16, 12, 64
     height = 260
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
@@ -102,9 +102,10 @@ def lines(
             for i, v in enumerate(values)
         )
         parts.append(
-            f'<rect x="{left + k * 150}" y="{height - 22}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{left + k * 150 + 16}" y="{height - 12}" fill="#222">'
-            f"{escape(_trim(name, 18))}</text>"
+            f'<rect x="{left + (k % 3) * 140}" y="{height - 38 + (k // 3) * 18}" width="12" '
+            f'height="12" fill="{colour}"/>'
+            f'<text x="{left + (k % 3) * 140 + 16}" y="{height - 28 + (k // 3) * 18}" fill="#222">'
+            f"{escape(_trim(name, 16))}</text>"
         )
     return _svg(width=WIDTH, height=height, title=title, body="".join(parts))
 
@@ -115,7 +116,7 @@ def flows(items: Sequence[tuple[str, str, float]], *, title: str) -> SafeString:
     targets = sorted({d for _o, d, _v in items})
     row = 30
     height = 16 + row * max(len(origins), len(targets), 1)
-    left_x, right_x = 200, WIDTH - 200
+    left_x, right_x = 150, WIDTH - 150
     peak = max((v for _o, _d, v in items), default=0) or 1
 
     def oy(name: str) -> float:
@@ -136,12 +137,12 @@ def flows(items: Sequence[tuple[str, str, float]], *, title: str) -> SafeString:
         )
     parts.extend(
         f'<text x="{left_x - 8}" y="{oy(name) + 4:.1f}" text-anchor="end" fill="#222">'
-        f"{escape(_trim(name, 26))}</text>"
+        f"{escape(_trim(name, 19))}</text>"
         for name in origins
     )
     parts.extend(
         f'<text x="{right_x + 8}" y="{ty(name) + 4:.1f}" fill="#222">'
-        f"{escape(_trim(name, 26))}</text>"
+        f"{escape(_trim(name, 19))}</text>"
         for name in targets
     )
     return _svg(width=WIDTH, height=height, title=title, body="".join(parts))

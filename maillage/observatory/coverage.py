@@ -27,6 +27,7 @@ import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import json_script
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.refusals import Refusal
@@ -305,6 +306,18 @@ class Coverage:
             self.lat, self.lon, places.lat, places.lon
         )
         self._pairs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Results kept with the coverage (itself cached until the directory changes).
+        self._memo: dict[tuple, Any] = {}
+        self._memo_lock = threading.Lock()
+
+    def _remember(self, key: tuple, compute: Any) -> Any:
+        with self._memo_lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+        return value
 
     # figures
     @property
@@ -374,34 +387,44 @@ class Coverage:
         return int(far.sum()), int(self.population_by_commune[far].sum())
 
     def _by(self, codes: np.ndarray, names: np.ndarray, radius_km: float) -> list[AreaRow]:
-        keys = codes[self.rows]
+        if not len(self.rows):
+            return []
+        keys, first, group = np.unique(
+            codes[self.rows].astype(str), return_index=True, return_inverse=True
+        )
         labels = names[self.rows]
-        groups: dict[str, list[int]] = {}
-        for i, key in enumerate(keys):
-            groups.setdefault(key or "", []).append(i)
-        out = []
-        for key, members in groups.items():
-            idx = np.array(members)
-            pop = self.population_by_commune[idx]
-            near = self.distance[idx] <= radius_km
-            out.append(
-                AreaRow(
-                    code=key,
-                    name=labels[members[0]] or str(_("Sans EPCI")),
-                    communes=len(members),
-                    population=int(pop.sum()),
-                    covered=int(pop[near].sum()),
-                    white_communes=int((~near).sum()),
-                    white_population=int(pop[~near].sum()),
-                )
+        pop = self.population_by_commune.astype(np.float64)
+        near = self.distance <= radius_km
+        n = len(keys)
+        communes = np.bincount(group, minlength=n)
+        population = np.bincount(group, weights=pop, minlength=n)
+        covered = np.bincount(group, weights=pop * near, minlength=n)
+        white = np.bincount(group, weights=~near, minlength=n)
+        out = [
+            AreaRow(
+                code=str(keys[k]),
+                name=labels[first[k]] or str(_("Sans EPCI")),
+                communes=int(communes[k]),
+                population=int(population[k]),
+                covered=int(covered[k]),
+                white_communes=int(white[k]),
+                white_population=int(population[k] - covered[k]),
             )
+            for k in range(n)
+        ]
         return sorted(out, key=lambda row: (row.rate, -row.white_population, row.name))
 
     def by_department(self, radius_km: float) -> list[AreaRow]:
-        return self._by(self.table.department_codes, self.table.departments, radius_km)
+        return self._remember(
+            ("dep", radius_km),
+            lambda: self._by(self.table.department_codes, self.table.departments, radius_km),
+        )
 
     def by_epci(self, radius_km: float) -> list[AreaRow]:
-        return self._by(self.table.epci_codes, self.table.epcis, radius_km)
+        return self._remember(
+            ("epci", radius_km),
+            lambda: self._by(self.table.epci_codes, self.table.epcis, radius_km),
+        )
 
     # what-ifs
     def _within(self, radius_km: int) -> tuple[np.ndarray, np.ndarray]:
@@ -449,6 +472,11 @@ class Coverage:
     def best_sites(self, *, radius_km: int, count: int = 10) -> list[Site]:
         """Greedy maximum coverage: pick, `count` times, the commune of the territory whose
         centre would bring the most still-uncovered people within `radius_km`."""
+        return self._remember(
+            ("sites", radius_km, count), lambda: self._best_sites(radius_km=radius_km, count=count)
+        )
+
+    def _best_sites(self, *, radius_km: int, count: int) -> list[Site]:
         uncovered = self.distance > radius_km
         if not uncovered.any():
             return []
@@ -480,11 +508,59 @@ class Coverage:
             )
         return sites
 
-    def geojson(self, *, beyond_km: float) -> dict[str, Any]:
+    def map_scripts(self, beyond_km: float, *, limit: int) -> tuple[str, str]:
+        """The map's two data scripts (white communes, places), serialised once (kept)."""
+        return self._remember(
+            ("scripts", beyond_km, limit),
+            lambda: (
+                json_script(self.white_geojson(beyond_km, limit=limit), "white-zones-data"),
+                json_script(self.places_geojson(), "coverage-places-data"),
+            ),
+        )
+
+    def places_geojson(self) -> dict[str, Any]:
+        """The places counted, as GeoJSON points with their names (kept)."""
+
+        def compute() -> dict[str, Any]:
+            places = self.places
+            return {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {
+                            "type": "Point",
+                            "coordinates": [round(float(lon), 5), round(float(lat), 5)],
+                        },
+                        "properties": {"name": name},
+                    }
+                    for name, lat, lon in zip(places.names, places.lat, places.lon, strict=True)
+                ],
+            }
+
+        return self._remember(("places-geojson",), compute)
+
+    def white_rows(self, beyond_km: float) -> list[CommuneRow]:
+        """The communes beyond `beyond_km`, the most populated first (kept)."""
+        return self._remember(("white", beyond_km), lambda: self.commune_rows(beyond_km=beyond_km))
+
+    def white_geojson(self, beyond_km: float, *, limit: int) -> dict[str, Any]:
+        """The white communes' centres (the `limit` most populated) as GeoJSON (kept)."""
+
+        def compute() -> dict[str, Any]:
+            far = np.flatnonzero(self.distance > beyond_km)
+            far = far[np.argsort(-self.population_by_commune[far], kind="stable")][:limit]
+            return self.geojson(beyond_km=beyond_km, only=far)
+
+        return self._remember(("white-geojson", beyond_km, limit), compute)
+
+    def geojson(self, *, beyond_km: float, only: np.ndarray | None = None) -> dict[str, Any]:
         """Commune centres as GeoJSON points, each with its distance and whether it is white."""
         t = self.table
         features = []
-        for i, r in enumerate(self.rows):
+        chosen = np.arange(len(self.rows)) if only is None else only
+        for i in chosen:
+            r = self.rows[i]
             distance = float(self.distance[i])
             features.append(
                 {

@@ -16,6 +16,7 @@ from . import compare, coverage, exports, selectors
 from .registry import COORDINATORS, Scope
 
 MAP_WHITE_LIMIT = 4000
+EPCI_ROWS = 100
 
 
 def default_source(scope: Scope) -> str:
@@ -84,27 +85,8 @@ def coverage_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     except coverage.CoverageError as refusal:
         errors["commune"] = str(refusal.message)
     white_communes, white_people = result.white_zones(white_km)
-    white_rows = result.commune_rows(beyond_km=white_km)
-    geojson = result.geojson(beyond_km=white_km)
-    geojson["features"] = [f for f in geojson["features"] if f["properties"]["white"]]
-    geojson["features"].sort(key=lambda f: -f["properties"]["population"])
-    geojson["features"] = geojson["features"][:MAP_WHITE_LIMIT]
-    places = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(float(lon), 5), round(float(lat), 5)],
-                },
-                "properties": {"name": name},
-            }
-            for name, lat, lon in zip(
-                result.places.names, result.places.lat, result.places.lon, strict=True
-            )
-        ],
-    }
+    white_rows = result.white_rows(white_km)
+    white_script, places_script = result.map_scripts(white_km, limit=MAP_WHITE_LIMIT)
     query = request.GET.copy()
     context = {
         "scope": scope,
@@ -122,7 +104,8 @@ def coverage_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         "white_total_rows": len(white_rows),
         "rate": result.rate(white_km),
         "by_department": result.by_department(white_km),
-        "by_epci": result.by_epci(white_km),
+        "by_epci": result.by_epci(white_km)[:EPCI_ROWS],
+        "epci_total": len(result.by_epci(white_km)),
         "sites": result.best_sites(radius_km=sim_km, count=10),
         "what_if": what_if,
         "commune_text": commune_text,
@@ -131,8 +114,8 @@ def coverage_page(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         "source": params["source"],
         "types": params["types"],
         "type_choices": PlaceType.choices,
-        "white_geojson": geojson,
-        "places_geojson": places,
+        "white_script": white_script,
+        "places_script": places_script,
         "directory_date": coverage.directory_stamp_label(),
         "query": query.urlencode(),
         "csv_url": reverse("observatory:coverage-data", args=[kind, key, "csv"]),

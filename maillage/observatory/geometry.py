@@ -132,7 +132,7 @@ def nearest_haversine(
 
 
 def nearest(
-    lat: Floats, lon: Floats, p_lat: Floats, p_lon: Floats, *, cell_km: float = 25.0
+    lat: Floats, lon: Floats, p_lat: Floats, p_lon: Floats, *, cell_km: float = 15.0
 ) -> tuple[Floats, Ints]:
     """Nearest point (km, index) of every query; the same answer as `nearest_brute`, faster."""
     n = len(lat)

@@ -6,12 +6,14 @@ scope's network see the indicators kept for them; everyone sees the public ones)
 
 import dataclasses
 import datetime
+import threading
+import time
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
@@ -73,8 +75,29 @@ def audience_for(*, user: AnyUser, scope: Scope) -> str:
     return PUBLIC
 
 
+# The order of the cards: the directory and the network first, then the features'.
+ORDER = [
+    "places.by_type",
+    "places.by_status",
+    "members.places",
+    "members.new",
+    "members.people",
+    "directory.freshness",
+    "mobility.visits",
+    "mobility.flows",
+    "mobility.money",
+    "events.sessions",
+    "events.attendance",
+    "circles.budget",
+    "commons.orientations",
+    "commons.follow_through",
+]
+
+
 def visible_indicators(*, scope: Scope, audience: str) -> list[Indicator]:
-    return indicators(scope_kind=scope.kind, audience=audience)
+    found = indicators(scope_kind=scope.kind, audience=audience)
+    rank = {key: i for i, key in enumerate(ORDER)}
+    return sorted(found, key=lambda ind: (rank.get(ind.key, len(ORDER)), ind.key))
 
 
 def get_visible_indicator(*, scope: Scope, key: str, audience: str) -> Indicator:
@@ -125,9 +148,44 @@ def current_period(today: datetime.date | None = None) -> Period:
     return Period.month_of(today or timezone.localdate())
 
 
+LIVE_SECONDS = 120
+_live: dict[tuple, tuple[float, list[tuple[str, float]]]] = {}
+_live_lock = threading.Lock()
+
+
+def live_rows(*, scope: Scope, indicator: Indicator, period: Period) -> list[tuple[str, float]]:
+    """The indicator's rows for the month, computed at most once every LIVE_SECONDS per
+    process for the same scope (its places and territory are part of the key): a monthly
+    figure may lag a couple of minutes, a page of a dozen charts answers at once."""
+    key = (
+        scope.ident,
+        hash((scope.place_ids, scope.commune_codes)),
+        indicator.key,
+        period.start,
+        translation.get_language(),
+    )
+    now = time.monotonic()
+    with _live_lock:
+        found = _live.get(key)
+        if found is not None and now - found[0] < LIVE_SECONDS:
+            return found[1]
+    rows = indicator.rows(scope, period)
+    with _live_lock:
+        if len(_live) > 2000:
+            _live.clear()
+        _live[key] = (now, rows)
+    return rows
+
+
+def clear_live_cache() -> None:
+    with _live_lock:
+        _live.clear()
+
+
 def figures(*, scope: Scope, indicator: Indicator, period: Period | None = None) -> list[Figure]:
     """The indicator's figures for the scope, this month (live), small counts masked."""
-    return figures_from_rows(indicator.rows(scope, period or current_period()), indicator=indicator)
+    rows = live_rows(scope=scope, indicator=indicator, period=period or current_period())
+    return figures_from_rows(rows, indicator=indicator)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,7 +220,7 @@ def series(
     while month <= period.start:
         live = month == period.start
         if live:
-            rows = indicator.rows(scope, period)
+            rows = live_rows(scope=scope, indicator=indicator, period=period)
         elif month in stored:
             rows = [(str(label), float(value)) for label, value in stored[month].rows]
         else:
