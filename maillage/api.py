@@ -19,6 +19,7 @@ from maillage.lib.api import MaillageAPI, install_error_handlers
 from maillage.mobility.api import router as mobility_router
 from maillage.networks.api import router as networks_router
 from maillage.observatory.api import router as observatory_router
+from maillage.opportunities.api import router as opportunities_router
 from maillage.services.api import router as services_router
 from maillage.territory.api import router as territory_router
 
@@ -61,3 +62,4 @@ api.add_router("/volunteering", governance_api.volunteering_api, tags=["Bénévo
 api.add_router("/observatory", observatory_router, tags=["Observatoire"])
 # /services, /accompanists, /support-requests, /peer-groups, /places/{id}/similar
 api.add_router("/", services_router, tags=["Services et accompagnement"])
+api.add_router("/", opportunities_router, tags=["Appels et réponses"])

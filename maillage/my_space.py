@@ -97,6 +97,10 @@ def place_tools(place: Any) -> Tools:
                 reverse("communication:place-permanences", args=[slug]),
             ),
             Link(_("Cotisations"), reverse("governance:my-fees")),
+            Link(
+                _("Appels à projets pour ce lieu"),
+                reverse("opportunities:place-calls", args=[slug]),
+            ),
         ],
     )
 
@@ -133,6 +137,7 @@ def network_tools(network: Any, month: datetime.date) -> Tools:
             Link(_("Trésorerie"), reverse("governance:treasury", args=[slug])),
             Link(_("Réunions de gouvernance"), reverse("governance:meeting-list", args=[slug])),
             Link(_("Économie du réseau"), reverse("governance:economy", args=[slug])),
+            Link(_("Appels : tableau de bord"), reverse("opportunities:dashboard")),
         ],
     )
 

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "maillage.observatory",
     "maillage.communication",
     "maillage.services",
+    "maillage.opportunities",
     "maillage.notifications",
     "maillage.demo",
 ]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("observatoire/", include("maillage.observatory.urls")),
     path("animation/", include("maillage.communication.urls")),
     path("services/", include("maillage.services.urls")),
+    path("opportunites/", include("maillage.opportunities.urls")),
     path("agenda/", include("maillage.events.urls")),
     path("notifications/", include("maillage.notifications.urls")),
     # Uploaded photos. Behind a real web server, let it serve MEDIA_ROOT instead.

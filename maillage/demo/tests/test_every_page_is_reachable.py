@@ -23,6 +23,7 @@ from maillage.demo.circles import load_demo_circles
 from maillage.demo.commons import load_demo_commons
 from maillage.demo.events import load_demo_events
 from maillage.demo.mobility import load_demo_mobility
+from maillage.demo.opportunities import load_demo_opportunities
 from maillage.demo.services import load_demo, with_notes
 
 DEPTH = 3
@@ -152,6 +153,22 @@ EXCLUDED = {
             "commons:usage-withdraw",
             "commons:help-withdraw",
             "services:accompanist-decide",
+            "opportunities:call-moderate",
+            "opportunities:call-follow",
+            "opportunities:call-track",
+            "opportunities:partners-wanted",
+            "opportunities:partner-offer",
+            "opportunities:alert-delete",
+            "opportunities:partner-invite",
+            "opportunities:invitation-answer",
+            "opportunities:budget-split",
+            "opportunities:piece-add",
+            "opportunities:piece-toggle",
+            "opportunities:work-package-add",
+            "opportunities:link-add",
+            "opportunities:deadline-set",
+            "opportunities:letter-upload",
+            "opportunities:status-change",
         ]
     },
     # Files: CSV, PDF, iCalendar, images.
@@ -187,6 +204,9 @@ EXCLUDED = {
             "governance:proposal-action",
             "commons:campaign-payout-receipt",
             "services:dashboard-csv",
+            "opportunities:dashboard-csv",
+            "opportunities:import-template",
+            "opportunities:letter-download",
         ]
     },
     "governance:position-pdf": "download linked from an adopted proposal's page",
@@ -197,6 +217,8 @@ EXCLUDED = {
     # Pages that need an object the demo does not hold.
     "transfer:run-detail": "an import run (none in the demo): reached after an upload",
     "accounts:skill-edit": "a skill of one's own; the demo's coordinators have none",
+    "opportunities:calendar": "secret calendar address, given on the alerts page",
+    "opportunities:import-run": "an import run (none in the demo): reached after an upload",
 }
 
 # Links that answer an error to some who see them, to fix where they are offered.
@@ -242,6 +264,8 @@ PUBLIC = {
     "services:similar",
     "communication:kit-list",
     "communication:kit-detail",
+    "opportunities:board",
+    "opportunities:call-detail",
 }
 SIGNED_IN = {
     "accounts:profile",
@@ -269,6 +293,8 @@ SIGNED_IN = {
     "services:holder-create",
     "services:holders",
     "services:programmes",
+    "opportunities:alerts",
+    "opportunities:answers",
 }
 ROLE_PAGES: dict[str, set[str]] = {
     "visitor": VISITOR | PUBLIC,
@@ -295,6 +321,8 @@ ROLE_PAGES: dict[str, set[str]] = {
         "commons:usage-declare",
         "communication:place-permanences",
         "services:peer-profile",
+        "opportunities:place-calls",
+        "opportunities:answer-open",
     },
     "coordinator": PUBLIC
     | SIGNED_IN
@@ -333,6 +361,10 @@ ROLE_PAGES: dict[str, set[str]] = {
         "services:dashboard",
         "services:group-create",
         "services:pairing-create",
+        "opportunities:call-create",
+        "opportunities:moderation",
+        "opportunities:import",
+        "opportunities:dashboard",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -395,6 +427,7 @@ SOMETIMES = {
     "services:pairing-detail",
     "services:pairing-close",
     "services:holder-detail",
+    "opportunities:answer-detail",
     "commons:edit",
     "commons:qualify",
     "commons:question-edit",
@@ -525,6 +558,7 @@ def demo(census_csv, demo_communes, settings, tmp_path):
     summary.logins = with_notes(summary.logins, load_demo_mobility())
     summary.logins = with_notes(summary.logins, load_demo_commons())
     summary.logins = with_notes(summary.logins, load_demo_services())
+    summary.logins = with_notes(summary.logins, load_demo_opportunities())
     return summary
 
 

@@ -10,6 +10,7 @@ from maillage.demo.commons import delete_demo_commons, load_demo_commons
 from maillage.demo.communication import delete_demo_communication, load_demo_communication
 from maillage.demo.events import load_demo_events
 from maillage.demo.mobility import delete_demo_mobility, load_demo_mobility
+from maillage.demo.opportunities import delete_demo_opportunities, load_demo_opportunities
 from maillage.demo.photos import delete_demo_photos, load_demo_photos
 from maillage.demo.selectors import demo_counts
 from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError, load_demo, with_notes
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                     delete_demo_communication()  # its rota protects places and networks
                     delete_demo_commons()  # its entries protect the demo networks
                     delete_demo_services()  # its rows protect the demo networks and places
+                    delete_demo_opportunities()  # its calls protect the demo networks
                 summary = load_demo(
                     reset=options["reset"],
                     census_path=options["census"],
@@ -85,6 +87,7 @@ class Command(BaseCommand):
                 summary.logins = with_notes(summary.logins, load_demo_commons())
                 summary.logins += load_demo_communication()
                 summary.logins = with_notes(summary.logins, load_demo_services())
+                summary.logins = with_notes(summary.logins, load_demo_opportunities())
                 load_demo_photos()
                 if summary.created:
                     summary.counts = demo_counts()
