@@ -110,8 +110,6 @@ THEME_WORDS = [
     ("mobilité", Theme.MOBILITY),
     ("rural", Theme.RURAL),
     ("revitalisation", Theme.RURAL),
-    ("tiers-lieu", Theme.RURAL),
-    ("tiers-lieux", Theme.RURAL),
     ("fabrique", Theme.RURAL),
     ("commun", Theme.COMMONS),
     ("coopération", Theme.COMMONS),
