@@ -215,6 +215,66 @@ def iter_json(places: Iterable[Place], *, base_url: str = "") -> Iterator[str]:
     yield "]"
 
 
+# --- GoGoCarto -----------------------------------------------------------------------------------
+
+_GOGOCARTO_DAYS = {
+    "mo": "Mo",
+    "tu": "Tu",
+    "we": "We",
+    "th": "Th",
+    "fr": "Fr",
+    "sa": "Sa",
+    "su": "Su",
+}
+
+
+def gogocarto_element(place: Place, *, base_url: str = "") -> dict[str, Any]:
+    """A place as an element of GoGoCarto's "gogofull" JSON (schema.org names inside).
+
+    The id is the place's stable id, which the GoGoCarto import recognises as it is.
+    """
+    commune = place.commune
+    labels = dict(PlaceType.choices)
+    return {
+        "id": stable_id(place),
+        "name": place.name,
+        "status": 1,
+        "geo": {"latitude": place.latitude, "longitude": place.longitude},
+        "address": {
+            "streetAddress": place.address,
+            "addressLocality": commune.name if commune else "",
+            "postalCode": place.postal_code,
+            "addressCountry": "FR",
+        },
+        "description": place.description,
+        # Not GoGoCarto's own fields: read back by Maillage's import.
+        "summary": place.summary,
+        "telephone": place.phone,
+        "website": place.website,
+        "email": place.email,
+        "categories": [str(labels.get(code, code)) for code in place.types],
+        "openHours": {
+            _GOGOCARTO_DAYS[code]: place.opening_hours[code]
+            for code in DAY_CODES
+            if place.opening_hours.get(code)
+        },
+        "openHoursMoreInfos": place.opening_hours_note,
+        "sourceKey": place.source or "Maillage",
+        "url": base_url + place.get_absolute_url(),
+        "createdAt": _iso(place.created_at),
+        "updatedAt": _iso(place.last_confirmed_at or place.updated_at),
+    }
+
+
+def iter_gogocarto(places: Iterable[Place], *, base_url: str = "") -> Iterator[str]:
+    """Yield a GoGoCarto export: {"ontology": "gogofull", "data": [elements]}."""
+    # "generator" tells Maillage's import that the ids are places' own.
+    yield '{"ontology":"gogofull","generator":"Maillage","data":['
+    for index, place in enumerate(places):
+        yield ("," if index else "") + _dumps(gogocarto_element(place, base_url=base_url))
+    yield "]}"
+
+
 # --- Lieux de médiation numérique (schema v1.0.2) -----------------------------------------------
 
 MEDIATION_COLUMNS = [

@@ -15,6 +15,12 @@ urlpatterns = [
         {"fmt": "mediation"},
         name="directory-download-mediation",
     ),
+    path(
+        "lieux-gogocarto.json",
+        views.directory_download,
+        {"fmt": "gogocarto"},
+        name="directory-download-gogocarto",
+    ),
     path("<slug:slug>/", views.network_page, name="network"),
     path("<slug:slug>/licence/", views.licence_change, name="licence"),
     re_path(
@@ -27,5 +33,11 @@ urlpatterns = [
         views.network_download,
         {"fmt": "mediation"},
         name="download-mediation",
+    ),
+    path(
+        "<slug:slug>/lieux-gogocarto.json",
+        views.network_download,
+        {"fmt": "gogocarto"},
+        name="download-gogocarto",
     ),
 ]

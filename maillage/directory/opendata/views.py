@@ -32,6 +32,7 @@ FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
     "json": ("application/json", "json"),
     "mediation": ("text/csv; charset=utf-8", "csv"),
+    "gogocarto": ("application/json", "json"),
 }
 CHUNK = 500
 
@@ -121,6 +122,9 @@ def _stream(request: HttpRequest, *, network: Network | None, fmt: str) -> Strea
     elif fmt == "json":
         chunks = exporters.iter_json(places, base_url=base_url)
         name += "-lieux"
+    elif fmt == "gogocarto":
+        chunks = exporters.iter_gogocarto(places, base_url=base_url)
+        name += "-lieux-gogocarto"
     else:
         chunks = exporters.iter_mediation_csv(places, delimiter=delimiter)
         name += "-lieux-mediation-numerique"

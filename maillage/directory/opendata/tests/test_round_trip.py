@@ -6,6 +6,7 @@ imported back through the import services: a dry run first (nothing written, eve
 """
 
 import datetime
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -187,3 +188,29 @@ def test_csv_round_trip_keeps_confirmation_dates_siret_and_tags(
     assert_same(before, after, fields={"last_confirmed_at", "siret", "tags"})
     again = reimport(data, "annuaire.csv", by=root, settings=settings, tmp_path=tmp_path)
     assert [row["outcome"] for row in again.report] == ["unchanged"] * 3, again.report
+
+
+def test_gogocarto_export_then_import_gives_the_same_places(
+    client, directory, root, settings, tmp_path
+):
+    compared = {
+        "id", "name", "types", "summary", "description", "address", "postal_code",
+        "code_insee", "commune", "latitude", "longitude", "opening_hours",
+        "opening_hours_note", "email", "phone", "website",
+    }  # fmt: skip
+    before = snapshot()
+    response = client.get(reverse("opendata:directory-download-gogocarto"))
+    data = content(response)
+    assert json.loads(data)["ontology"] == "gogofull"
+    wipe_published()
+    run = reimport(data, "gogocarto.json", by=root, settings=settings, tmp_path=tmp_path)
+    assert run.format == "gogocarto"
+    check_dry_run_then_apply(run, expected_rows=3, by=root)
+    assert_same(before, snapshot(), fields=compared)
+    again = reimport(data, "gogocarto.json", by=root, settings=settings, tmp_path=tmp_path)
+    assert [row["outcome"] for row in again.report] == ["unchanged"] * 3, again.report
+
+
+def test_the_open_data_page_offers_gogocarto(client, db):
+    page = client.get(reverse("opendata:index")).content.decode()
+    assert reverse("opendata:directory-download-gogocarto") in page

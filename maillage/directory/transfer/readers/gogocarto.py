@@ -21,7 +21,14 @@ def read_gogocarto(path: Path) -> ReadResult:
     return rows_from_gogocarto(load_json(path))
 
 
-def _row(element: dict[str, Any], number: int) -> ImportRow:
+def _external_id(ident: str, *, ours: bool) -> str:
+    """GoGoCarto's id, prefixed; the ids of our own export ("maillage:7") as they are."""
+    if ours:
+        return ident[:100]
+    return f"gogocarto:{ident}"[:100]
+
+
+def _row(element: dict[str, Any], number: int, *, ours: bool = False) -> ImportRow:
     geo = element.get("geo") or {}
     address = element.get("address") or {}
     if isinstance(address, str):
@@ -34,14 +41,15 @@ def _row(element: dict[str, Any], number: int) -> ImportRow:
         if isinstance(hours, dict)
         else ""
     )
+    note = text(element.get("openHoursMoreInfos"))
     description = "\n\n".join(
         part
         for part in (text(element.get("description")), text(element.get("descriptionMore")))
         if part
     )
-    return ImportRow(
+    row = ImportRow(
         row_number=number,
-        external_id=f"gogocarto:{text(element.get('id'))}"[:100],
+        external_id=_external_id(text(element.get("id")), ours=ours),
         name=text(element.get("name")),
         types=types_from_text("|".join(str(c) for c in categories if isinstance(c, str))),
         address=text(address.get("streetAddress")),
@@ -54,7 +62,7 @@ def _row(element: dict[str, Any], number: int) -> ImportRow:
         email="" if email == "hidden" else email,
         phone=text(element.get("telephone")),
         description=description,
-        opening_hours=hours_text or text(element.get("openHoursMoreInfos")),
+        opening_hours=hours_text or note,
         raw=element,
         columns={
             "name": "name",
@@ -70,6 +78,14 @@ def _row(element: dict[str, Any], number: int) -> ImportRow:
             "opening_hours": "openHours",
         },
     )
+    if hours_text and note:
+        row.extra["opening_hours_note"] = note
+        row.columns["opening_hours_note"] = "openHoursMoreInfos"
+    if text(element.get("summary")):
+        # Maillage's own export adds the one-sentence summary.
+        row.extra["summary"] = text(element.get("summary"))
+        row.columns["summary"] = "summary"
+    return row
 
 
 def rows_from_gogocarto(data: Any) -> ReadResult:
@@ -79,7 +95,7 @@ def rows_from_gogocarto(data: Any) -> ReadResult:
         )
     check_row_count(len(data["data"]))
     rows = [
-        _row(element, number)
+        _row(element, number, ours=data.get("generator") == "Maillage")
         for number, element in enumerate(data["data"], start=1)
         if isinstance(element, dict)
     ]
