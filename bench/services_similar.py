@@ -225,7 +225,8 @@ def main() -> None:
     print(
         f"directory: {Place.objects.count()} places, {User.objects.count()} people, "
         f"{Skill.objects.count()} skills; {SAMPLES} places/requests × {REPEAT}; "
-        f"{peers_first}/{SAMPLES} rankings start with a peer"
+        f"{peers_first}/{SAMPLES} rankings start with a peer; load average "
+        f"{mobility_env.load_average()} on {__import__('os').cpu_count()} CPUs"
     )
     mobility_env.print_table(
         [

@@ -17,7 +17,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
@@ -116,19 +115,22 @@ def peer_places(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candi
     experienced = PlaceExperience.objects.filter(topic=request.topic)
     if request.place_id:
         experienced = experienced.exclude(place_id=request.place_id)
-    rows: list[tuple[int, float | None, float | None]] = []
-    for radius in (PEER_RADIUS_KM, WIDE_RADIUS_KM, None):
-        features = PlaceFeatures.objects.filter(
-            is_published=True, place_id__in=experienced.values("place_id")
-        )
-        if radius is not None and centre is not None:
-            south, north, west, east = _box(centre, radius)
-            features = features.filter(
-                latitude__range=(south, north), longitude__range=(west, east)
-            )
-        rows = list(features.values_list("place_id", "latitude", "longitude")[:500])
-        if len(rows) >= limit or centre is None:
-            break
+    # The places of this topic are a few hundred at most: read them once (their positions are
+    # in the similarity features) and weigh their distance here.
+    rows = list(
+        PlaceFeatures.objects.filter(
+            is_published=True, place_id__in=list(experienced.values_list("place_id", flat=True))
+        ).values_list("place_id", "latitude", "longitude")
+    )
+    if centre is not None:
+        near = [
+            row
+            for row in rows
+            if row[1] is not None
+            and row[2] is not None
+            and distance_km(centre[0], centre[1], row[1], row[2]) <= WIDE_RADIUS_KM
+        ]
+        rows = near if len(near) >= limit else rows
     if not rows:
         return []
     ids = [row[0] for row in rows]
@@ -294,8 +296,3 @@ def ranked_helpers(request: SupportRequest, *, viewer: Any) -> list[Candidate]:
     ranked = peers + professionals(request) + network_services(request)
     ranked.sort(key=lambda c: KIND_ORDER[HelperKind(c.kind)])
     return [c for c in ranked if c.key not in already]
-
-
-def people_near_filter(centre: tuple[float, float]) -> Q:
-    south, north, west, east = _box(centre, PEER_RADIUS_KM)
-    return Q(commune__latitude__range=(south, north), commune__longitude__range=(west, east))

@@ -304,13 +304,21 @@ def _best_ids(base: PlaceFeatures, *, limit: int) -> list[int]:
             f"(CASE WHEN opened_year IS NULL THEN 0 WHEN ABS(opened_year - {year}) >= 10 THEN 0 "
             f"ELSE 0.08 * (1 - ABS(opened_year - {year}) / 10.0) END)"
         )
-    sql = (
-        f"SELECT place_id FROM {table} WHERE is_published = %s AND place_id <> %s "  # noqa: S608
-        f"ORDER BY ({' + '.join(parts)}) DESC, place_id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [True, base.place_id, limit * 3])
-        return [row[0] for row in cursor.fetchall()]
+    # Among thousands, the best ten share a type or a size: score only those (cheap to test),
+    # and everyone when that leaves too few.
+    narrow = f"((types_mask & {int(base.types_mask)}) <> 0 OR size_class = {int(base.size_class)})"
+    found: list[int] = []
+    for where in (narrow, "1 = 1"):
+        sql = (
+            f"SELECT place_id FROM {table} WHERE is_published = %s AND place_id <> %s "  # noqa: S608
+            f"AND {where} ORDER BY ({' + '.join(parts)}) DESC, place_id LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [True, base.place_id, limit * 3])
+            found = [row[0] for row in cursor.fetchall()]
+        if len(found) >= limit:
+            break
+    return found
 
 
 def with_places(found: list[Similar]) -> list[tuple[Place, Similar]]:
