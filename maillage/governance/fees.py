@@ -503,7 +503,7 @@ def record_payment(
     today = timezone.localdate()
     with transaction.atomic():
         locked = (
-            FeeCall.objects.select_for_update()
+            FeeCall.objects.select_for_update(of=("self",))
             .select_related("schedule__network", "place", "person")
             .get(pk=call.pk)
         )

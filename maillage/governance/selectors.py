@@ -22,6 +22,7 @@ from maillage.networks.models import Network
 from maillage.networks.selectors import (
     AnyUser,
     ancestor_ids,
+    by_level,
     descendant_ids,
     is_coordinator,
     member_places,
@@ -57,8 +58,10 @@ def networks_treasured_by(*, user: AnyUser) -> QuerySet[Network]:
             "network_id", flat=True
         )
     )
-    treasured = Network.objects.filter(pk__in=direct | descendant_ids(network_ids=direct))
-    return (treasured | networks_coordinated_by(user=user)).distinct().order_by("name")
+    ids = direct | descendant_ids(network_ids=direct)
+    ids |= set(networks_coordinated_by(user=user).values_list("pk", flat=True))
+    # Widest first: a regional treasurer sees their own network before the local ones under it.
+    return by_level(Network.objects.filter(pk__in=ids))
 
 
 def is_member(*, user: AnyUser, network: Network) -> bool:

@@ -22,6 +22,7 @@ from maillage.demo.accompaniment import load_demo_services
 from maillage.demo.circles import load_demo_circles
 from maillage.demo.commons import load_demo_commons
 from maillage.demo.events import load_demo_events
+from maillage.demo.governance import load_demo_governance
 from maillage.demo.mobility import load_demo_mobility
 from maillage.demo.opportunities import load_demo_opportunities
 from maillage.demo.services import load_demo, with_notes
@@ -250,6 +251,9 @@ PUBLIC = {
     "commons:request-create",
     "commons:questions",
     "governance:index",
+    "governance:space-detail",
+    "governance:proposal-detail",
+    "governance:consultation-detail",
     "observatory:index",
     "observatory:methodology",
     "observatory:scope",
@@ -325,6 +329,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "services:peer-profile",
         "opportunities:place-calls",
         "opportunities:answer-open",
+        "governance:my-fees",
     },
     "coordinator": PUBLIC
     | SIGNED_IN
@@ -367,6 +372,11 @@ ROLE_PAGES: dict[str, set[str]] = {
         "opportunities:moderation",
         "opportunities:import",
         "opportunities:dashboard",
+        "governance:space-create",
+        "governance:meeting-list",
+        "governance:economy",
+        "governance:treasury",
+        "governance:volunteering-review",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -378,6 +388,14 @@ ROLE_PAGES: dict[str, set[str]] = {
         "circles:transparency",
     },
     "steward": {"circles:expense-list"},
+    "treasurer": {
+        "governance:treasury",
+        "governance:schedule-create",
+        "governance:schedule-detail",
+        "governance:helloasso",
+        "governance:volunteering-network",
+        "governance:economy",
+    },
 }
 # Pages reached only in some states of the data (an event with registrations, a decided
 # meeting…): they must be in the map, but no persona is required to reach them.
@@ -390,24 +408,11 @@ SOMETIMES = {
     "communication:permanence-decline",
     "communication:swap-propose",
     # Governance: pages of objects the demo builds later, and the treasurer's.
-    "governance:space-detail",
-    "governance:proposal-detail",
     "governance:proposal-create",
     "governance:comment-moderate",
-    "governance:consultation-detail",
     "governance:meeting-detail",
-    "governance:space-create",
-    "governance:meeting-list",
-    "governance:economy",
-    "governance:treasury",
-    "governance:schedule-create",
-    "governance:schedule-detail",
-    "governance:helloasso",
     "governance:call-detail",
     "governance:payment-refund",
-    "governance:my-fees",
-    "governance:volunteering-review",
-    "governance:volunteering-network",
     # Until the demo holds campaigns (then: PUBLIC, SIGNED_IN, coordinator).
     "commons:campaign-detail",
     "commons:campaign-pledge",
@@ -474,6 +479,7 @@ PERSONAS = {
     "Participant·e": ("member", "circle"),
     "Aiguilleuse": ("member",),
     "Membre du réseau": ("member",),
+    "Trésorerie": ("member", "treasurer"),
 }
 
 
@@ -561,6 +567,7 @@ def demo(census_csv, demo_communes, settings, tmp_path):
     summary.logins = with_notes(summary.logins, load_demo_commons())
     summary.logins = with_notes(summary.logins, load_demo_services())
     summary.logins = with_notes(summary.logins, load_demo_opportunities())
+    summary.logins += load_demo_governance()
     return summary
 
 

@@ -9,6 +9,7 @@ from maillage.demo.circles import delete_demo_circles, load_demo_circles
 from maillage.demo.commons import delete_demo_commons, load_demo_commons
 from maillage.demo.communication import delete_demo_communication, load_demo_communication
 from maillage.demo.events import load_demo_events
+from maillage.demo.governance import delete_demo_governance, load_demo_governance
 from maillage.demo.mobility import delete_demo_mobility, load_demo_mobility
 from maillage.demo.opportunities import delete_demo_opportunities, load_demo_opportunities
 from maillage.demo.photos import delete_demo_photos, load_demo_photos
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 if options["reset"]:
                     delete_demo_photos()  # their files are not deleted with the places
                     delete_demo_mobility()  # its passes and ledger rows protect the demo
+                    delete_demo_governance()  # its fees' ledger rows protect the network
                     delete_demo_circles()  # their ledger rows protect the demo network
                     delete_demo_communication()  # its rota protects places and networks
                     delete_demo_commons()  # its entries protect the demo networks
@@ -88,6 +90,7 @@ class Command(BaseCommand):
                 summary.logins += load_demo_communication()
                 summary.logins = with_notes(summary.logins, load_demo_services())
                 summary.logins = with_notes(summary.logins, load_demo_opportunities())
+                summary.logins += load_demo_governance()
                 load_demo_photos()
                 if summary.created:
                     summary.counts = demo_counts()
