@@ -464,3 +464,40 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id} v{self.number}"
+
+
+# --- circle tools ----------------------------------------------------------------------------------
+
+
+class CircleTool(models.Model):
+    """A tool of a circle (chat room, shared folder, pad, documentation) and who sees its link."""
+
+    class Kind(models.TextChoices):
+        CHAT = "chat", _("Salon de discussion")
+        FOLDER = "folder", _("Dossier partagé")
+        PAD = "pad", _("Pad d'écriture")
+        DOCS = "docs", _("Documentation")
+        OTHER = "other", _("Autre outil")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Tout le monde")
+        MEMBERS = "members", _("Membres du cercle")
+        STEWARDS = "stewards", _("Soucieux·ses du cercle")
+
+    circle = models.ForeignKey("circles.Circle", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    label = models.CharField(_("libellé"), max_length=120)
+    url = models.URLField(_("adresse"), max_length=500)
+    visibility = models.CharField(
+        _("visible par"), max_length=8, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "label"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -67,4 +67,10 @@ urlpatterns = [
         "valise/<slug:slug>/v<int:number>/telecharger/", kit_views.kit_download, name="kit-download"
     ),
     path("valise/<slug:slug>/v<int:number>/apercu.jpg", kit_views.kit_preview, name="kit-preview"),
+    path("cercles/<slug:slug>/outils/ajouter/", views.circle_tool_add, name="circle-tool-add"),
+    path(
+        "cercles/<slug:slug>/outils/<int:pk>/retirer/",
+        views.circle_tool_remove,
+        name="circle-tool-remove",
+    ),
 ]

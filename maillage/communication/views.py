@@ -464,3 +464,45 @@ def place_permanences(request: HttpRequest, slug: str) -> HttpResponse:
         "today": today,
     }
     return render(request, "communication/place_permanences.html", context)
+
+
+@login_required
+@require_POST
+def circle_tool_add(request: HttpRequest, slug: str) -> HttpResponse:
+    from maillage.circles.selectors import get_circle
+    from maillage.communication import circle_tools
+
+    circle = get_circle(slug=slug)
+    try:
+        circle_tools.add_tool(
+            by=person(request),
+            circle=circle,
+            kind=request.POST.get("kind", ""),
+            label=request.POST.get("label", ""),
+            url=request.POST.get("url", "").strip(),
+            visibility=request.POST.get("visibility", ""),
+        )
+    except circle_tools.ToolError as refusal:
+        if refusal.status == 403:
+            raise PermissionDenied from refusal
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("Outil ajouté."))
+    return redirect("circles:circle-detail", slug=circle.slug)
+
+
+@login_required
+@require_POST
+def circle_tool_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from maillage.circles.selectors import get_circle
+    from maillage.communication import circle_tools
+    from maillage.communication.models import CircleTool
+
+    circle = get_circle(slug=slug)
+    tool = get_object_or_404(CircleTool, circle_id=circle.pk, pk=pk)
+    try:
+        circle_tools.remove_tool(by=person(request), tool=tool)
+    except circle_tools.ToolError as refusal:
+        raise PermissionDenied from refusal
+    messages.success(request, _("Outil retiré."))
+    return redirect("circles:circle-detail", slug=circle.slug)

@@ -57,5 +57,17 @@ def share_meta(context, event, occurrence=None):
 
 @register.inclusion_tag("communication/_circle_communication.html", takes_context=True)
 def circle_communication(context, circle):
-    """The circle's feeds (and its tools, by role)."""
-    return {"circle": circle}
+    """The circle's feeds and its tools, each shown only to the roles allowed."""
+    from maillage.communication import circle_tools
+    from maillage.communication.models import CircleTool
+
+    user = context.get("user")
+    if user is None:
+        return {"circle": circle, "tools": []}
+    return {
+        "circle": circle,
+        "tools": circle_tools.visible_tools(user=user, circle=circle),
+        "may_manage": circle_tools.can_manage_tools(user=user, circle=circle),
+        "kinds": CircleTool.Kind.choices,
+        "visibilities": CircleTool.Visibility.choices,
+    }

@@ -83,6 +83,8 @@ EXCLUDED = {
     "communication:weekly-text": "an export to paste in a newsletter",
     "communication:submission-review": "POST from the proposals queue",
     "communication:kit-version": "POST from a resource's page",
+    "communication:circle-tool-add": "POST from the circle's page",
+    "communication:circle-tool-remove": "POST from the circle's page",
     "communication:kit-adapt": "POST from a resource's page",
     "communication:kit-review": "POST from a resource's page",
     "communication:kit-download": "a file download",
