@@ -173,6 +173,8 @@ class OpenAnswerForm(forms.Form):
     def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lead_place"].queryset = places  # type: ignore[attr-defined]
+        if places.count() == 1:
+            self.fields["lead_place"].initial = places.first()
 
 
 class InviteForm(forms.Form):
