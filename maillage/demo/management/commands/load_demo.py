@@ -11,6 +11,7 @@ from maillage.demo.communication import delete_demo_communication, load_demo_com
 from maillage.demo.events import load_demo_events
 from maillage.demo.governance import delete_demo_governance, load_demo_governance
 from maillage.demo.mobility import delete_demo_mobility, load_demo_mobility
+from maillage.demo.observatory import delete_demo_observatory, load_demo_observatory
 from maillage.demo.opportunities import delete_demo_opportunities, load_demo_opportunities
 from maillage.demo.photos import delete_demo_photos, load_demo_photos
 from maillage.demo.selectors import demo_counts
@@ -77,6 +78,7 @@ class Command(BaseCommand):
                     delete_demo_commons()  # its entries protect the demo networks
                     delete_demo_services()  # its rows protect the demo networks and places
                     delete_demo_opportunities()  # its calls protect the demo networks
+                    delete_demo_observatory()
                 summary = load_demo(
                     reset=options["reset"],
                     census_path=options["census"],
@@ -92,6 +94,7 @@ class Command(BaseCommand):
                 summary.logins = with_notes(summary.logins, load_demo_opportunities())
                 summary.logins += load_demo_governance()
                 load_demo_photos()
+                load_demo_observatory()  # last: its series read everything above
                 if summary.created:
                     summary.counts = demo_counts()
                 if options["dry_run"]:
