@@ -254,7 +254,7 @@ def pledge(*, campaign: Campaign, data: PledgeData, by: User, idempotency_key: s
     _check_pledger(campaign=campaign, data=data, by=by)
     with transaction.atomic():
         # Lock the campaign: two pledges at once must not both fit under the maximum.
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
         if campaign.status != Campaign.Status.OPEN:
             raise CampaignClosed(_("Cette campagne est close : elle ne reçoit plus de promesses."))
         if campaign.deadline <= timezone.now():
@@ -342,9 +342,11 @@ def record_receipt(
     if received_on > timezone.localdate():
         raise CampaignError(_("La date de réception ne peut pas être future."), field="received_on")
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=pledge.campaign_id)
+        campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=pledge.campaign_id)
         pledge = (
-            Pledge.objects.select_for_update().select_related("place", "user").get(pk=pledge.pk)
+            Pledge.objects.select_for_update(of=("self",))
+            .select_related("place", "user")
+            .get(pk=pledge.pk)
         )
         pledge.campaign = campaign
         if not reads.can_manage_campaign(user=by, campaign=campaign):
@@ -427,7 +429,9 @@ def close_campaign(
         raise NotAllowed(_("Seule la coordination du réseau clôt une campagne."))
     with transaction.atomic():
         campaign = (
-            Campaign.objects.select_for_update().select_related("network").get(pk=campaign.pk)
+            Campaign.objects.select_for_update(of=("self",))
+            .select_related("network")
+            .get(pk=campaign.pk)
         )
         if campaign.status != Campaign.Status.OPEN:
             raise NotDue(_("Cette campagne est déjà close."))
@@ -445,7 +449,7 @@ def close_campaign(
             and found.pledged_total_cents < campaign.min_goal_cents
         ) or found.pledges == 0
         pledges = list(
-            Pledge.objects.select_for_update()
+            Pledge.objects.select_for_update(of=("self",))
             .filter(campaign=campaign, status__in=reads.ACTIVE_PLEDGES)
             .select_related("user")
         )
@@ -616,8 +620,8 @@ def approve_payout(*, payout: Payout, by: User) -> Payout:
     """Approve and pay: campaign account → payee in the ledger. Raise OwnPayout, NotAllowed,
     AlreadyRecorded, NotEnoughMoney."""
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=payout.campaign_id)
-        payout = Payout.objects.select_for_update().get(pk=payout.pk)
+        campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=payout.campaign_id)
+        payout = Payout.objects.select_for_update(of=("self",)).get(pk=payout.pk)
         payout.campaign = campaign
         _check_reviewer(payout, by)
         balance = reads.figures(campaign).balance_cents
@@ -663,7 +667,11 @@ def reject_payout(*, payout: Payout, by: User, reason: str) -> Payout:
     if not reason:
         raise CampaignError(_("Dites pourquoi la dépense est refusée."), field="reason")
     with transaction.atomic():
-        payout = Payout.objects.select_for_update().select_related("campaign").get(pk=payout.pk)
+        payout = (
+            Payout.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=payout.pk)
+        )
         _check_reviewer(payout, by)
         payout.status = Payout.Status.REJECTED
         payout.reviewed_by = by

@@ -19,6 +19,7 @@ from django.urls.exceptions import Resolver404
 
 from maillage.accounts.models import User
 from maillage.demo.accompaniment import load_demo_services
+from maillage.demo.campaigns import load_demo_campaigns
 from maillage.demo.circles import load_demo_circles
 from maillage.demo.commons import load_demo_commons
 from maillage.demo.events import load_demo_events
@@ -264,6 +265,7 @@ PUBLIC = {
     "observatory:compare",
     "communication:network-permanences",
     "commons:campaign-list",
+    "commons:campaign-detail",
     "communication:network-relay",
     "services:catalogue",
     "services:service-detail",
@@ -292,6 +294,7 @@ SIGNED_IN = {
     "places:place-create",
     "networks:network-create",
     "commons:help-offer",
+    "commons:campaign-pledge",
     "communication:home",
     "governance:my-volunteering",
     "communication:submit",
@@ -364,6 +367,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "commons:question-create",
         "communication:rota-create",
         "commons:campaign-create",
+        "commons:campaign-pledges",
         "communication:submissions",
         "services:service-create",
         "services:applications",
@@ -415,10 +419,6 @@ SOMETIMES = {
     "governance:meeting-detail",
     "governance:call-detail",
     "governance:payment-refund",
-    # Until the demo holds campaigns (then: PUBLIC, SIGNED_IN, coordinator).
-    "commons:campaign-detail",
-    "commons:campaign-pledge",
-    "commons:campaign-pledges",
     "commons:campaign-receipt",
     "commons:campaign-close",
     "commons:campaign-payout-create",
@@ -567,6 +567,7 @@ def demo(census_csv, demo_communes, settings, tmp_path):
     load_demo_events()
     summary.logins = with_notes(summary.logins, load_demo_mobility())
     summary.logins = with_notes(summary.logins, load_demo_commons())
+    summary.logins = with_notes(summary.logins, load_demo_campaigns())
     summary.logins = with_notes(summary.logins, load_demo_services())
     summary.logins = with_notes(summary.logins, load_demo_opportunities())
     summary.logins += load_demo_governance()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from maillage.demo.accompaniment import delete_demo_services, load_demo_services
+from maillage.demo.campaigns import delete_demo_campaigns, load_demo_campaigns
 from maillage.demo.circles import delete_demo_circles, load_demo_circles
 from maillage.demo.commons import delete_demo_commons, load_demo_commons
 from maillage.demo.communication import delete_demo_communication, load_demo_communication
@@ -75,6 +76,7 @@ class Command(BaseCommand):
                     delete_demo_governance()  # its fees' ledger rows protect the network
                     delete_demo_circles()  # their ledger rows protect the demo network
                     delete_demo_communication()  # its rota protects places and networks
+                    delete_demo_campaigns()  # their ledger rows protect places and commons
                     delete_demo_commons()  # its entries protect the demo networks
                     delete_demo_services()  # its rows protect the demo networks and places
                     delete_demo_opportunities()  # its calls protect the demo networks
@@ -89,6 +91,7 @@ class Command(BaseCommand):
                 load_demo_events()
                 summary.logins = with_notes(summary.logins, load_demo_mobility())
                 summary.logins = with_notes(summary.logins, load_demo_commons())
+                summary.logins = with_notes(summary.logins, load_demo_campaigns())
                 summary.logins += load_demo_communication()
                 summary.logins = with_notes(summary.logins, load_demo_services())
                 summary.logins = with_notes(summary.logins, load_demo_opportunities())

@@ -1,0 +1,59 @@
+"""The demo's campaigns: one of each kind, pledges by demo places and people, some received,
+one payout paid — equal to the ledger; the coordinator has receipts to record in Mon espace."""
+
+import pytest
+
+from maillage.commons import campaign_selectors as reads
+from maillage.commons.models import Campaign, Payout, Pledge
+from maillage.demo.campaigns import delete_demo_campaigns, load_demo_campaigns
+from maillage.demo.commons import load_demo_commons
+from maillage.demo.services import load_demo, with_notes
+from maillage.ledger.selectors import check_ledger
+from maillage.my_space import my_space
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(census_csv, demo_communes):
+    summary = load_demo(census_path=census_csv, local_networks=2)
+    summary.logins = with_notes(summary.logins, load_demo_commons())
+    summary.logins = with_notes(summary.logins, load_demo_campaigns())
+    return summary
+
+
+def test_one_campaign_of_each_kind_equal_to_the_ledger(demo):
+    call = Campaign.objects.get(kind=Campaign.Kind.ALL_OR_NOTHING)
+    keep = Campaign.objects.get(kind=Campaign.Kind.KEEP)
+    assert call.commons is None and call.match_funder
+    assert call.status == Campaign.Status.OPEN
+    assert keep.commons.name == "Paheko"
+    assert keep.status == Campaign.Status.SUCCEEDED
+    found = reads.figures(call)
+    assert found.received_cents > 0 and found.matched_cents > 0
+    assert len(found.contributing_places) >= 2
+    paheko = reads.figures(keep)
+    assert paheko.hours >= 30
+    assert paheko.paid_out_cents == 120_000
+    assert Payout.objects.get().status == Payout.Status.PAID
+    assert Pledge.objects.filter(campaign=keep, status="called").exists()
+    report = check_ledger()
+    assert report.ok, (report.mismatches, report.client_issues)
+
+
+def test_the_coordinator_has_receipts_to_record_and_a_manager_is_told_to_pledge(demo):
+    call = Campaign.objects.get(kind=Campaign.Kind.ALL_OR_NOTHING)
+    coordinator = call.created_by
+    tasks = [task.label for task in my_space(user=coordinator).tasks]
+    assert any("versement" in label for label in tasks)
+    notes = " ".join(login.what_to_try for login in demo.logins)
+    assert "Promettre pour votre lieu" in notes
+
+
+def test_loading_twice_changes_nothing_and_delete_removes_them(demo):
+    assert load_demo_campaigns() == {}
+    assert Campaign.objects.count() == 2
+    delete_demo_campaigns()
+    assert not Campaign.objects.exists()
+    report = check_ledger()
+    assert report.ok, (report.mismatches, report.client_issues)
