@@ -35,6 +35,7 @@ DIGEST_PERIOD: dict[str, datetime.timedelta] = {
     SavedSearch.Frequency.WEEKLY: datetime.timedelta(days=6, hours=23),
 }
 PRODID = "-//Maillage//Appels suivis//FR"
+DIGEST_LINES = 30  # calls listed per alert in a digest; the others are counted
 
 
 # --- Matching --------------------------------------------------------------------------------
@@ -94,6 +95,7 @@ class CallIndex:
         self.published = np.array(
             [c.published_at.timestamp() if c.published_at else 0.0 for c in calls], dtype=float
         )
+        self.pks = np.array([c.pk for c in calls], dtype=np.int64)
         self._none = np.zeros(n, dtype=bool)
 
     def _any(self, key: str, values: Iterable[str]) -> Any:
@@ -105,6 +107,10 @@ class CallIndex:
         return mask
 
     def match(self, search: SearchRow) -> list[int]:
+        return self.match_array(search).tolist()
+
+    def match_array(self, search: SearchRow) -> Any:
+        """The pks of the matching calls, as a numpy array (no Python list of 10,000 ints)."""
         mask = np.ones(self.n, dtype=bool)
         if search.since is not None:
             mask &= self.published > search.since.timestamp()
@@ -120,7 +126,7 @@ class CallIndex:
             )
         if search.amount_min_cents:
             mask &= self.ceiling >= search.amount_min_cents
-        return [self.calls[i].pk for i in np.flatnonzero(mask)]
+        return self.pks[mask]
 
 
 def call_rows(calls: Iterable[Any]) -> list[CallRow]:
@@ -220,7 +226,7 @@ def notify_new_matches(*, now: datetime.datetime | None = None) -> int:
             )
             sent += 1
         search.last_notified_at = now
-    SavedSearch.objects.bulk_update(searches, ["last_notified_at"])
+    SavedSearch.objects.filter(pk__in=[s.pk for s in searches]).update(last_notified_at=now)
     return sent
 
 
@@ -240,20 +246,36 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
     calls = _open_calls(now, oldest)
     index = CallIndex(call_rows(calls))
     by_pk = {c.pk: c for c in calls}
-    per_user: dict[int, tuple[User, list[tuple[SavedSearch, list[int]]]]] = {}
+    per_user: dict[int, tuple[User, list[tuple[SavedSearch, Any]]]] = {}
     for search in due:
-        found = index.match(search_row(search, since=search.last_digest_at))
-        if found:
+        found = index.match_array(search_row(search, since=search.last_digest_at))
+        if found.size:
             per_user.setdefault(search.user_id, (search.user, []))[1].append((search, found))
         search.last_digest_at = now
+    lines: dict[int, str] = {}  # each call's line is written once, whoever gets it
+
+    def line(pk: int) -> str:
+        if pk not in lines:
+            lines[pk] = _line(by_pk[pk])
+        return lines[pk]
+
     mails = []
     for user, parts in per_user.values():
         if not user.is_active or not user.email:
             continue
-        total = len({pk for _s, found in parts for pk in found})
+        total = int(np.unique(np.concatenate([found for _s, found in parts])).size)
         sections = []
         for search, found in parts:
-            sections.append(f"{search.name}\n" + "\n".join(_line(by_pk[pk]) for pk in found[:30]))
+            shown = found[:DIGEST_LINES].tolist()
+            more = int(found.size) - len(shown)
+            text = f"{search.name}\n" + "\n".join(line(pk) for pk in shown)
+            if more:
+                text += "\n" + ngettext(
+                    "… et un autre appel sur le tableau.",
+                    "… et %(n)s autres appels sur le tableau.",
+                    more,
+                ) % {"n": more}
+            sections.append(text)
         body = (
             _("Bonjour,\n\nDe nouveaux appels correspondent à vos alertes :\n\n")
             + "\n\n".join(sections)
@@ -264,7 +286,8 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
             "Un nouvel appel pour vos alertes", "%(n)s nouveaux appels pour vos alertes", total
         ) % {"n": total}
         mails.append(Mail(subject=subject, body=body, to=(user.email,)))
-    SavedSearch.objects.bulk_update(due, ["last_digest_at"])
+    # Every due search was read up to `now`: one UPDATE, not one CASE per row.
+    SavedSearch.objects.filter(pk__in=[s.pk for s in due]).update(last_digest_at=now)
     send_emails(mails)
     return len(mails)
 

@@ -79,8 +79,9 @@ def _workspace(request: HttpRequest, answer: Answer, **extra: object) -> HttpRes
     ceiling = answer.call.amount_max_cents
     may_lead = selectors.may_lead(user=user, answer=answer)
     choices = [
-        (s, Answer.Status(s).label)
-        for s in services.STATUS_CHANGES.get(Answer.Status(answer.status), set())
+        (s.value, s.label)
+        for s in Answer.Status
+        if s.value in services.STATUS_CHANGES.get(answer.status, set())
     ]
     my_invitations = [p for p in selectors.invitations_for(user=user) if p.answer_id == answer.pk]
     context = {
@@ -319,8 +320,9 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.may_lead(user=request.user, answer=answer):
         raise PermissionDenied
     choices = [
-        (s, Answer.Status(s).label)
-        for s in services.STATUS_CHANGES.get(Answer.Status(answer.status), set())
+        (s.value, s.label)
+        for s in Answer.Status
+        if s.value in services.STATUS_CHANGES.get(answer.status, set())
     ]
     form = StatusForm(request.POST or None, choices=choices)
     if request.method != "POST" or not form.is_valid():
