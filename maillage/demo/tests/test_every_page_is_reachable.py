@@ -18,15 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 from maillage.accounts.models import User
-from maillage.demo.accompaniment import load_demo_services
-from maillage.demo.campaigns import load_demo_campaigns
-from maillage.demo.circles import load_demo_circles
-from maillage.demo.commons import load_demo_commons
-from maillage.demo.events import load_demo_events
-from maillage.demo.governance import load_demo_governance
-from maillage.demo.mobility import load_demo_mobility
-from maillage.demo.opportunities import load_demo_opportunities
-from maillage.demo.services import load_demo, with_notes
+from maillage.demo.everything import load_everything
 
 DEPTH = 3
 PER_PAGE_KIND = 2
@@ -562,15 +554,8 @@ def crawl(client: Client, refused: dict[str, str]) -> set[str]:
 @pytest.fixture
 def demo(census_csv, demo_communes, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    summary = load_demo(census_path=census_csv, local_networks=2)
-    summary.logins += load_demo_circles()
-    load_demo_events()
-    summary.logins = with_notes(summary.logins, load_demo_mobility())
-    summary.logins = with_notes(summary.logins, load_demo_commons())
-    summary.logins = with_notes(summary.logins, load_demo_campaigns())
-    summary.logins = with_notes(summary.logins, load_demo_services())
-    summary.logins = with_notes(summary.logins, load_demo_opportunities())
-    summary.logins += load_demo_governance()
+    # The photos' files are left out: the crawl reads pages, not images.
+    summary = load_everything(census_path=census_csv, local_networks=2, photos=False)
     return summary
 
 

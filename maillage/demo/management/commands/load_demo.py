@@ -4,19 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from maillage.demo.accompaniment import delete_demo_services, load_demo_services
-from maillage.demo.campaigns import delete_demo_campaigns, load_demo_campaigns
-from maillage.demo.circles import delete_demo_circles, load_demo_circles
-from maillage.demo.commons import delete_demo_commons, load_demo_commons
-from maillage.demo.communication import delete_demo_communication, load_demo_communication
-from maillage.demo.events import load_demo_events
-from maillage.demo.governance import delete_demo_governance, load_demo_governance
-from maillage.demo.mobility import delete_demo_mobility, load_demo_mobility
-from maillage.demo.observatory import delete_demo_observatory, load_demo_observatory
-from maillage.demo.opportunities import delete_demo_opportunities, load_demo_opportunities
-from maillage.demo.photos import delete_demo_photos, load_demo_photos
+from maillage.demo.everything import load_everything
 from maillage.demo.selectors import demo_counts
-from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError, load_demo, with_notes
+from maillage.demo.services import CENSUS_FILE, DEMO_PASSWORD, DemoError
 from maillage.lib.progress import ProgressBar
 from maillage.territory.models import Commune
 from maillage.territory.services import load_communes
@@ -70,34 +60,11 @@ class Command(BaseCommand):
             load_communes(progress=ProgressBar("Communes", stream=self.stderr))
         try:
             with transaction.atomic():
-                if options["reset"]:
-                    delete_demo_photos()  # their files are not deleted with the places
-                    delete_demo_mobility()  # its passes and ledger rows protect the demo
-                    delete_demo_governance()  # its fees' ledger rows protect the network
-                    delete_demo_circles()  # their ledger rows protect the demo network
-                    delete_demo_communication()  # its rota protects places and networks
-                    delete_demo_campaigns()  # their ledger rows protect places and commons
-                    delete_demo_commons()  # its entries protect the demo networks
-                    delete_demo_services()  # its rows protect the demo networks and places
-                    delete_demo_opportunities()  # its calls protect the demo networks
-                    delete_demo_observatory()
-                summary = load_demo(
+                summary = load_everything(
                     reset=options["reset"],
                     census_path=options["census"],
                     progress=ProgressBar("Lieux", stream=self.stderr),
                 )
-                summary.logins += load_demo_circles()
-                # After the circles: the demo codev group is for a circle's members.
-                load_demo_events()
-                summary.logins = with_notes(summary.logins, load_demo_mobility())
-                summary.logins = with_notes(summary.logins, load_demo_commons())
-                summary.logins = with_notes(summary.logins, load_demo_campaigns())
-                summary.logins += load_demo_communication()
-                summary.logins = with_notes(summary.logins, load_demo_services())
-                summary.logins = with_notes(summary.logins, load_demo_opportunities())
-                summary.logins += load_demo_governance()
-                load_demo_photos()
-                load_demo_observatory()  # last: its series read everything above
                 if summary.created:
                     summary.counts = demo_counts()
                 if options["dry_run"]:
