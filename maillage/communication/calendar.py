@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from maillage.communication.models import Half, Permanence
 from maillage.events.feeds import build_calendar
+from maillage.lib.french import de
 from maillage.lib.urls import absolute_url
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,8 +34,8 @@ def vevent(permanence: Permanence) -> icalendar.Event:
     event.add("dtend", end)
     event.add(
         "summary",
-        _("Permanence de %(who)s à %(place)s")
-        % {"who": permanence.facilitator.public_name, "place": permanence.place.name},
+        _("Permanence %(de_who)s à %(place)s")
+        % {"de_who": de(permanence.facilitator.public_name), "place": permanence.place.name},
     )
     if permanence.purpose:
         event.add("description", permanence.purpose)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.requests import person
@@ -194,12 +195,16 @@ def rota_generate(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PermanenceError as refusal:
         messages.error(request, str(refusal.message))
         return redirect("communication:rota-detail", pk=rota.pk)
+    planned = ngettext(
+        "%(n)s permanence planifiée", "%(n)s permanences planifiées", len(result.created)
+    ) % {"n": len(result.created)}
+    skipped = ngettext(
+        "%(s)s demi-journée écartée", "%(s)s demi-journées écartées", len(result.skipped)
+    ) % {"s": len(result.skipped)}
     messages.success(
         request,
-        _(
-            "%(n)s permanence(s) planifiée(s), %(s)s demi-journée(s) écartée(s) (fériés, fermetures, absences)."
-        )
-        % {"n": len(result.created), "s": len(result.skipped)},
+        _("%(planned)s, %(skipped)s (fériés, fermetures, absences).")
+        % {"planned": planned, "skipped": skipped},
     )
     for day, _half, place, why in result.skipped[:8]:
         messages.info(request, f"{day:%d/%m/%Y} — {place.name} : {why}")
@@ -247,7 +252,13 @@ def rota_charge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refusal.message))
     else:
         messages.success(
-            request, _("%(n)s part(s) inscrite(s) au grand livre.") % {"n": len(charges)}
+            request,
+            ngettext(
+                "%(n)s part inscrite au grand livre.",
+                "%(n)s parts inscrites au grand livre.",
+                len(charges),
+            )
+            % {"n": len(charges)},
         )
     return redirect(back)
 

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.accounts.requests import person
 from maillage.governance import accounting, fees, helloasso, selectors
@@ -97,7 +98,10 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         count = fees.call_fees(by=person(request), schedule=schedule)
-        messages.success(request, _("%(n)s appel(s) envoyé(s).") % {"n": count})
+        messages.success(
+            request,
+            ngettext("%(n)s appel envoyé.", "%(n)s appels envoyés.", count) % {"n": count},
+        )
         return redirect(request.path)
     calls = list(selectors.calls_of(schedule=schedule))
     rows = [
@@ -293,7 +297,13 @@ def helloasso_import(request: HttpRequest, pk: int) -> HttpResponse:
                 if request.POST.get("apply") == "1":
                     report = helloasso.apply(by=person(request), text=text, schedule=schedule)
                     messages.success(
-                        request, _("%(n)s paiement(s) enregistré(s).") % {"n": report.recorded}
+                        request,
+                        ngettext(
+                            "%(n)s paiement enregistré.",
+                            "%(n)s paiements enregistrés.",
+                            report.recorded,
+                        )
+                        % {"n": report.recorded},
                     )
                     return redirect("governance:schedule-detail", pk=schedule.pk)
                 report = helloasso.read(text=text, schedule=schedule)

@@ -355,8 +355,8 @@ class Partner(models.Model):
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invité")
-        ACCEPTED = "accepted", _("A accepté")
-        DECLINED = "declined", _("A décliné")
+        ACCEPTED = "accepted", _("Accepté")
+        DECLINED = "declined", _("Décliné")
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="partners")
     place = models.ForeignKey(

@@ -76,7 +76,7 @@ def test_a_rota_is_built_a_slot_swapped_and_the_place_page_and_share_card_show(
         page.get_by_role("button", name="Ajouter le créneau").click()
         expect(page.get_by_text("Créneau ajouté.")).to_be_visible()
     page.get_by_role("button", name="Planifier les permanences").click()
-    expect(page.get_by_text("permanence(s) planifiée(s)")).to_be_visible()
+    expect(page.get_by_text("permanences planifiées")).to_be_visible()
     screenshot(page, "rota")
     check_accessibility(page)
     assert Permanence.objects.filter(place__slug="la-bobine").count() >= 7

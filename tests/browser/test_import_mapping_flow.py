@@ -104,7 +104,7 @@ def test_upload_map_watch_and_apply_in_the_background(
     # "genre" is no usual name: with the name and the commune, three fields to map.
     page.get_by_label("Colonne denomination").select_option(label="Nom du lieu")
     page.get_by_label("Colonne code_commune").select_option(label="Code INSEE de la commune")
-    page.get_by_label("Colonne genre").select_option(label="Type(s) de lieu")
+    page.get_by_label("Colonne genre").select_option(label="Types de lieu")
     page.get_by_role("button", name="Relancer l'essai à blanc avec ces colonnes").click()
 
     # The run waits again; the worker analyses it with the mapping, types still to name.

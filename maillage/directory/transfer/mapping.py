@@ -32,7 +32,7 @@ MAX_TYPE_VALUES = 60
 
 FIELD_LABELS = {
     "name": gettext_lazy("Nom du lieu"),
-    "types": gettext_lazy("Type(s) de lieu"),
+    "types": gettext_lazy("Types de lieu"),
     "address": gettext_lazy("Adresse"),
     "postal_code": gettext_lazy("Code postal"),
     "commune_name": gettext_lazy("Commune (nom)"),
