@@ -14,12 +14,21 @@ pytestmark = pytest.mark.django_db
 SCHEMA_URL = "/api/v1/openapi.json"
 # Reads that need a token: my passes, bookings, statements; my event registrations.
 # Reads that need a token: a person's own data, or a circle's members-only proposals.
-MEMBERS_READS = ("/api/v1/circles/", "/api/v1/campaigns/")
+# (the observatory: more indicators for the network's coordinators.)
+MEMBERS_READS = ("/api/v1/circles/", "/api/v1/campaigns/", "/api/v1/observatory/indicators")
 PERSONAL_READS = (
     "/api/v1/mobility/",
     "/api/v1/events/registrations",
     "/api/v1/circles/",
     "/api/v1/orientations",
+    # One's fees and volunteer hours (all of a network's for its treasurer), one's support
+    # requests and peer groups, the answers one is a partner of, one's alerts.
+    "/api/v1/fees",
+    "/api/v1/volunteering",
+    "/api/v1/support-requests",
+    "/api/v1/peer-groups",
+    "/api/v1/answers",
+    "/api/v1/alerts",
 )
 
 
