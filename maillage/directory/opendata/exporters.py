@@ -86,7 +86,7 @@ def equipment_record(item: Equipment) -> dict[str, Any]:
     return {field: getattr(item, field) for field in EQUIPMENT_FIELDS}
 
 
-def place_record(place: Place, *, base_url: str = "") -> dict[str, Any]:
+def place_record(place: Place, *, base_url: str = "", extras: bool = False) -> dict[str, Any]:
     """Everything public about a place, spaces and equipment included, as JSON-ready values.
 
     Contact e-mail and phone are the place's own public contact, shown on its page; nothing
@@ -126,7 +126,10 @@ def place_record(place: Place, *, base_url: str = "") -> dict[str, Any]:
         "source_format": place.source_format,
         "source_producer": place.source_producer,
         "source_licence": place.source_licence,
-        "extra": dict(place.extra or {}),
+        # Columns of an imported file Maillage has no field for: the place page shows them to its
+        # managers only (a network's own spreadsheet may hold anything), so only the exports of
+        # who may see them carry them.
+        "extra": dict(place.extra or {}) if extras else {},
         "siret": place.siret,
         "tags": dict(place.tags or {}),
         "last_confirmed_at": _iso(place.last_confirmed_at),
@@ -153,7 +156,12 @@ def _place_row(record: dict[str, Any]) -> list[Any]:
 
 
 def iter_places_csv(
-    places: Iterable[Place], *, delimiter: str = ",", table: str = "places", base_url: str = ""
+    places: Iterable[Place],
+    *,
+    delimiter: str = ",",
+    table: str = "places",
+    base_url: str = "",
+    extras: bool = False,
 ) -> Iterator[str]:
     """Yield one CSV table of the directory: places, or their spaces, or their equipment.
 
@@ -173,7 +181,7 @@ def iter_places_csv(
             for item in place.equipment.all()
         )
         return iter_csv(rows, header=EQUIPMENT_COLUMNS, delimiter=delimiter)
-    rows = (_place_row(place_record(place, base_url=base_url)) for place in places)
+    rows = (_place_row(place_record(place, base_url=base_url, extras=extras)) for place in places)
     return iter_csv(rows, header=PLACE_COLUMNS, delimiter=delimiter)
 
 
@@ -194,7 +202,11 @@ def place_feature(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def iter_geojson(
-    places: Iterable[Place], *, base_url: str = "", metadata: dict[str, Any] | None = None
+    places: Iterable[Place],
+    *,
+    base_url: str = "",
+    metadata: dict[str, Any] | None = None,
+    extras: bool = False,
 ) -> Iterator[str]:
     """Yield a GeoJSON FeatureCollection of the places, one feature per chunk."""
     head = {"type": "FeatureCollection"}
@@ -202,16 +214,18 @@ def iter_geojson(
         head["metadata"] = metadata  # type: ignore[assignment]
     yield _dumps(head)[:-1] + ',"features":['
     for index, place in enumerate(places):
-        feature = place_feature(place_record(place, base_url=base_url))
+        feature = place_feature(place_record(place, base_url=base_url, extras=extras))
         yield ("," if index else "") + _dumps(feature)
     yield "]}"
 
 
-def iter_json(places: Iterable[Place], *, base_url: str = "") -> Iterator[str]:
+def iter_json(
+    places: Iterable[Place], *, base_url: str = "", extras: bool = False
+) -> Iterator[str]:
     """Yield a JSON array of place records (the GeoJSON properties, without the envelope)."""
     yield "["
     for index, place in enumerate(places):
-        yield ("," if index else "") + _dumps(place_record(place, base_url=base_url))
+        yield ("," if index else "") + _dumps(place_record(place, base_url=base_url, extras=extras))
     yield "]"
 
 

@@ -106,21 +106,25 @@ def _stream(request: HttpRequest, *, network: Network | None, fmt: str) -> Strea
     delimiter = delimiter_from_query(request.GET.get("sep"))
     name = "maillage-" + (network.slug if network else "annuaire")
     licence = network.open_data_licence if network else DIRECTORY_LICENCE
+    # Imported files' extra columns: for the network's coordinators (and admins) only.
+    extras = request.user.is_staff or (
+        network is not None and is_coordinator(user=request.user, network=network)
+    )
     chunks: Iterator[str]
     if fmt == "csv":
         # An unknown table is ignored: the places table is the default.
         table = request.GET.get("table", "places")
         table = table if table in exporters.TABLES else "places"
         chunks = exporters.iter_places_csv(
-            places, delimiter=delimiter, table=table, base_url=base_url
+            places, delimiter=delimiter, table=table, base_url=base_url, extras=extras
         )
         name += {"places": "-lieux", "spaces": "-espaces", "equipment": "-equipements"}[table]
     elif fmt == "geojson":
         metadata = {"licence": LICENCE_URLS[licence], "generated_at": timezone.now().isoformat()}
-        chunks = exporters.iter_geojson(places, base_url=base_url, metadata=metadata)
+        chunks = exporters.iter_geojson(places, base_url=base_url, metadata=metadata, extras=extras)
         name += "-lieux"
     elif fmt == "json":
-        chunks = exporters.iter_json(places, base_url=base_url)
+        chunks = exporters.iter_json(places, base_url=base_url, extras=extras)
         name += "-lieux"
     elif fmt == "gogocarto":
         chunks = exporters.iter_gogocarto(places, base_url=base_url)

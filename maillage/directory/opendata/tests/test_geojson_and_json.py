@@ -102,3 +102,20 @@ def test_places_are_exported_in_name_order(client, db):
         PlaceFactory(name=name)
     records = read_json(client.get(reverse("opendata:directory-download", args=["json"])))
     assert [record["name"] for record in records] == ["Atelier", "Moulin", "Zèbre"]
+
+
+def test_an_imported_files_extra_columns_go_only_to_the_networks_coordinators(
+    client, rich_place, dora, alice
+):
+    rich_place.extra = {"référente": "Anne Martin, 06 12 34 56 78"}
+    rich_place.save()
+    url = reverse("opendata:download", args=["reseau-a", "geojson"])
+
+    def extra_of(response):
+        return read_json(response)["features"][0]["properties"]["extra"]
+
+    assert extra_of(client.get(url)) == {}  # the public: open data, not a network's spreadsheet
+    client.force_login(alice)  # the place's manager sees them on the page, not in open data
+    assert extra_of(client.get(url)) == {}
+    client.force_login(dora)
+    assert extra_of(client.get(url)) == {"référente": "Anne Martin, 06 12 34 56 78"}

@@ -196,11 +196,13 @@ def test_extras_and_source_are_shown_to_managers_and_exported(client, alice, pla
     assert "SCIC Hangar" in client.get(place.get_absolute_url()).content.decode()
 
     places = list(Place.objects.filter(pk=place.pk))
-    feature = json.loads("".join(iter_geojson(places)))["features"][0]["properties"]
+    feature = json.loads("".join(iter_geojson(places, extras=True)))["features"][0]["properties"]
     assert feature["extra"] == {"structure": "SCIC Hangar"}
+    public = json.loads("".join(iter_geojson(places)))["features"][0]["properties"]
+    assert public["extra"] == {}
     assert feature["source_licence"] == "CC BY 4.0"
     assert json.loads("".join(iter_json(places)))[0]["source_producer"] == "Réseau des fablabs"
-    csv_text = "".join(iter_places_csv(places))
+    csv_text = "".join(iter_places_csv(places, extras=True))
     assert '"{""structure"": ""SCIC Hangar""}"' in csv_text and "CC BY 4.0" in csv_text
 
 
