@@ -18,7 +18,10 @@ def next_permanences(context, place):
         "items": list(
             zip(permanences, [selectors.presence_sentence(p) for p in permanences], strict=True)
         ),
-        "manages": user is not None and selectors.manages_place(user=user, place=place),
+        # the place page already knows (its can_edit): no second query
+        "manages": context["can_edit"]
+        if "can_edit" in context
+        else user is not None and selectors.manages_place(user=user, place=place),
     }
 
 

@@ -17,5 +17,8 @@ def services_panel(context: Any, place: Any) -> dict[str, Any]:
     return {
         "place": place,
         "experiences": peer_experiences(place=place),
-        "may_edit": user is not None and can_edit_place(user=user, place=place),
+        # the place page already knows (its can_edit): no second query
+        "may_edit": context["can_edit"]
+        if "can_edit" in context
+        else user is not None and can_edit_place(user=user, place=place),
     }
