@@ -24,6 +24,7 @@ from maillage.commons.campaign_forms import (
 from maillage.commons.models import Campaign, Commons, Payout, Pledge
 from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import de
 from maillage.lib.money import format_cents
 from maillage.networks.selectors import networks_coordinated_by
 from maillage.places.selectors import places_managed_by
@@ -271,7 +272,7 @@ def campaign_receipt(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "form": form,
-            "title": _("Versement de %(who)s") % {"who": pledge.name},
+            "title": _("Versement %(de_who)s") % {"de_who": de(pledge.name)},
             "intro": _("Promesse de %(amount)s.") % {"amount": format_cents(pledge.amount_cents)},
             "multipart": False,
         },

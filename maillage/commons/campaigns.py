@@ -38,6 +38,7 @@ from maillage.commons.services import CommonsError, NotAllowed
 from maillage.ledger import selectors as ledger_selectors
 from maillage.ledger import services as ledger
 from maillage.ledger.models import Account, Transfer, TransferReason, content_type_for
+from maillage.lib.french import de
 from maillage.lib.money import format_cents
 from maillage.lib.uploads import (
     IMAGE_EXTENSIONS,
@@ -395,7 +396,7 @@ def record_receipt(
                 amount_cents=matched,
                 reason=CampaignReason.MATCH,
                 idempotency_key=f"campaign-match-{receipt.pk}",
-                memo=_("Abondement de %(who)s") % {"who": pledge.name},
+                memo=_("Abondement %(de_who)s") % {"de_who": de(pledge.name)},
                 cause=receipt,
                 by=by,
             )
