@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from maillage.accounts.api_auth import token_auth
-from maillage.lib.api import DETAIL_ERRORS, optional
+from maillage.lib.api import DETAIL_ERRORS, PRIVATE_READ_ERRORS, optional
 
 from . import coverage, selectors
 
@@ -66,7 +66,7 @@ def _figure(fig: selectors.Figure) -> dict[str, Any]:
 
 @router.get(
     "/indicators",
-    response={200: IndicatorsOut, **DETAIL_ERRORS},
+    response={200: IndicatorsOut, **PRIVATE_READ_ERRORS},
     auth=optional_token,
     summary="Indicateurs d'un périmètre",
 )
