@@ -38,7 +38,7 @@ volunteering_router = Router()
 volunteering_api = volunteering_router
 
 
-class SpaceOut(Schema):
+class DebateSpaceOut(Schema):
     id: int
     slug: str
     title: str
@@ -51,7 +51,7 @@ class SpaceOut(Schema):
         return obj.network.name
 
 
-class ProposalOut(Schema):
+class DebateProposalOut(Schema):
     id: int
     slug: str
     kind: str
@@ -87,7 +87,7 @@ class ProposalOut(Schema):
         return obj.supports.exclude(place=None).count()
 
 
-class ProposalDetailOut(ProposalOut):
+class ProposalDetailOut(DebateProposalOut):
     body: str
 
 
@@ -101,7 +101,9 @@ class SupportOut(Schema):
     status: str
 
 
-@debates.get("", response={200: list[SpaceOut], **READ_ERRORS}, summary="Les espaces de débat")
+@debates.get(
+    "", response={200: list[DebateSpaceOut], **READ_ERRORS}, summary="Les espaces de débat"
+)
 @paginate(Pagination)
 def list_spaces(request: HttpRequest) -> Any:
     return selectors.spaces_for(user=request.user)
@@ -109,7 +111,7 @@ def list_spaces(request: HttpRequest) -> Any:
 
 @debates.get(
     "/{slug}/proposals",
-    response={200: list[ProposalOut], **DETAIL_ERRORS},
+    response={200: list[DebateProposalOut], **DETAIL_ERRORS},
     summary="Débats et propositions d'un espace",
 )
 @paginate(Pagination)
@@ -119,7 +121,7 @@ def list_space_proposals(request: HttpRequest, slug: str) -> Any:
 
 
 @proposals.get(
-    "", response={200: list[ProposalOut], **READ_ERRORS}, summary="Propositions collectives"
+    "", response={200: list[DebateProposalOut], **READ_ERRORS}, summary="Propositions collectives"
 )
 @paginate(Pagination)
 def list_proposals(request: HttpRequest, status: str = "") -> Any:
@@ -165,7 +167,7 @@ def support(request: HttpRequest, slug: str, payload: SupportIn) -> dict[str, An
     }
 
 
-class CallOut(Schema):
+class GovernanceCallOut(Schema):
     id: int
     network: str
     year: int
@@ -197,7 +199,7 @@ class CallOut(Schema):
 @fees.get(
     "",
     auth=token_auth,
-    response={200: list[CallOut], **PRIVATE_READ_ERRORS},
+    response={200: list[GovernanceCallOut], **PRIVATE_READ_ERRORS},
     summary="Mes appels de cotisation (mes lieux et moi)",
 )
 @paginate(Pagination)
@@ -208,7 +210,7 @@ def my_calls(request: HttpRequest) -> Any:
 @fees.get(
     "/networks/{slug}",
     auth=token_auth,
-    response={200: list[CallOut], **PRIVATE_READ_ERRORS},
+    response={200: list[GovernanceCallOut], **PRIVATE_READ_ERRORS},
     summary="Les appels de cotisation d'un réseau (trésorerie, coordination)",
 )
 @paginate(Pagination)
