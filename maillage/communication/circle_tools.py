@@ -23,12 +23,20 @@ def can_manage_tools(*, user, circle) -> bool:
     return is_steward(user=user, circle=circle) or can_manage_circle(user=user, circle=circle)
 
 
-def visible_tools(*, user, circle) -> list[CircleTool]:
-    """The tools this person may see: the private links never reach who may not use them."""
+def visible_tools(
+    *, user, circle, may_manage: bool | None = None, is_member: bool | None = None
+) -> list[CircleTool]:
+    """The tools this person may see: the private links never reach who may not use them.
+
+    `may_manage`, `is_member`: when the caller (the circle's page) already knows them."""
     allowed = {CircleTool.Visibility.PUBLIC}
-    if can_manage_tools(user=user, circle=circle):
+    if may_manage is None:
+        may_manage = can_manage_tools(user=user, circle=circle)
+    if is_member is None and not may_manage:
+        is_member = is_circle_member(user=user, circle=circle)
+    if may_manage:
         allowed |= {CircleTool.Visibility.MEMBERS, CircleTool.Visibility.STEWARDS}
-    elif is_circle_member(user=user, circle=circle):
+    elif is_member:
         allowed.add(CircleTool.Visibility.MEMBERS)
     return list(CircleTool.objects.filter(circle=circle, visibility__in=allowed))
 

@@ -67,10 +67,18 @@ def circle_communication(context, circle):
     user = context.get("user")
     if user is None:
         return {"circle": circle, "tools": []}
+    if "can_manage" in context and "my_role" in context:  # the circle's page knows already
+        may_manage = bool(context["can_manage"]) or context["my_role"] == "steward"
+        is_member = context.get("is_member")
+    else:
+        may_manage = circle_tools.can_manage_tools(user=user, circle=circle)
+        is_member = None
     return {
         "circle": circle,
-        "tools": circle_tools.visible_tools(user=user, circle=circle),
-        "may_manage": circle_tools.can_manage_tools(user=user, circle=circle),
+        "tools": circle_tools.visible_tools(
+            user=user, circle=circle, may_manage=may_manage, is_member=is_member
+        ),
+        "may_manage": may_manage,
         "kinds": CircleTool.Kind.choices,
         "visibilities": CircleTool.Visibility.choices,
     }
