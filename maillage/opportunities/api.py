@@ -130,7 +130,7 @@ class AlertOut(Schema):
 
 
 class AlertIn(Schema):
-    name: str = Field(max_length=120)
+    name: str = Field(min_length=1, max_length=120)
     kinds: list[str] = []
     themes: list[str] = []
     department_codes: list[str] = []
