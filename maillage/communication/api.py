@@ -2,12 +2,14 @@
 published resources and the case library."""
 
 import datetime
+import re
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from maillage.communication import kit
 from maillage.communication.models import Permanence, Resource, ResourceKind
@@ -25,6 +27,16 @@ class PermanenceFiltersIn(Schema):
     since: datetime.date | None = Field(
         None, description="À partir de cette date (aujourd'hui par défaut)."
     )
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _iso_date_only(cls, value: Any) -> Any:
+        # Pydantic would read "0" as a Unix timestamp: a date is written AAAA-MM-JJ here.
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return value
+        raise ValueError("Date attendue au format AAAA-MM-JJ.")
 
 
 class PermanenceOut(Schema):

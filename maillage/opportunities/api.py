@@ -1,7 +1,7 @@
 """API of opportunities: `/calls` (public reads of the board), `/answers` (members of the answer
 and the network's coordinators only, with a token) and `/alerts` (one's own, with a token)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
@@ -18,7 +18,8 @@ from maillage.lib.api import (
     ref_lookup,
 )
 from maillage.opportunities import selectors, services
-from maillage.opportunities.models import Answer, Call, SavedSearch
+from maillage.opportunities.models import Answer, Call, Kind, SavedSearch, Theme
+from maillage.territory.selectors import DEPARTMENT_CODE
 
 router = Router()
 
@@ -131,11 +132,11 @@ class AlertOut(Schema):
 
 class AlertIn(Schema):
     name: str = Field(min_length=1, max_length=120)
-    kinds: list[str] = []
-    themes: list[str] = []
-    department_codes: list[str] = []
-    amount_min_cents: int | None = Field(None, ge=0)
-    frequency: str = "weekly"
+    kinds: list[Kind] = []
+    themes: list[Theme] = []
+    department_codes: list[Annotated[str, Field(pattern=DEPARTMENT_CODE)]] = []
+    amount_min_cents: int | None = Field(None, ge=0, le=100_000_000_000)
+    frequency: SavedSearch.Frequency = SavedSearch.Frequency.WEEKLY
 
 
 @router.get("/calls", response={200: list[CallOut], **READ_ERRORS}, summary="Les appels ouverts")

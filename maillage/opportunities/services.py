@@ -42,6 +42,7 @@ from maillage.opportunities.models import (
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place, place_managers
 from maillage.territory.models import Commune
+from maillage.territory.selectors import is_department_code
 
 
 class OpportunityError(Refusal):
@@ -373,7 +374,7 @@ def _check_alert(alert: SavedSearch) -> None:
             "department_code", flat=True
         )
     )
-    unknown = [d for d in alert.department_codes if d not in known]
+    unknown = [d for d in alert.department_codes if d not in known and not is_department_code(d)]
     if unknown:
         raise InvalidCall(
             _("Département inconnu : %(v)s.") % {"v": ", ".join(unknown)},

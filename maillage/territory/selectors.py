@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 from maillage.territory.models import Commune, CommuneQuerySet
@@ -26,3 +27,12 @@ def search_communes(*, query: str, limit: int = 10) -> list[Commune]:
     else:
         matches = communes.filter(search_name__startswith=normalize_name(query))
     return list(matches.order_by("-population")[:limit])
+
+
+# The départements of metropolitan France and the five overseas ones (no "20": Corsica is 2A/2B).
+# A fixed national list: whether the gazetteer loaded their communes or not.
+DEPARTMENT_CODE = r"^(0[1-9]|1[0-9]|2[1-9]|2A|2B|[3-8][0-9]|9[0-5]|97[1-46])$"
+
+
+def is_department_code(code: str) -> bool:
+    return re.fullmatch(DEPARTMENT_CODE, code) is not None
