@@ -32,7 +32,7 @@ class PermanenceFiltersIn(Schema):
     @classmethod
     def _iso_date_only(cls, value: Any) -> Any:
         # Pydantic would read "0" as a Unix timestamp: a date is written AAAA-MM-JJ here.
-        if value in (None, ""):
+        if value is None:
             return None
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return value
