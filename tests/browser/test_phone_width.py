@@ -48,7 +48,19 @@ LONG_URL = (
     "?jeton=" + "a1b2c3d4e5f6" * 12  # one word, no hyphen to break at
 )
 PERSONAS = ("Visiteur·se", "Coordination régionale", "Gestion de lieu")
-DOWNLOADS = (".csv", ".ics", ".json", ".geojson", ".pdf", ".xml", ".zip", ".png", ".svg")
+DOWNLOADS = (
+    ".csv",
+    ".ics",
+    ".json",
+    ".geojson",
+    ".pdf",
+    ".xml",
+    ".zip",
+    ".png",
+    ".svg",
+    ".rss",
+    ".atom",
+)
 HREF = re.compile(r'href="([^"#]*)')
 
 
