@@ -140,7 +140,7 @@ def test_the_command_and_the_task_send_the_due_reminders(online, capsys):
     with time_machine.travel(START - datetime.timedelta(minutes=30), tick=False):
         assert tasks.send_event_reminders.enqueue().return_value == 2
     out = capsys.readouterr().out
-    assert "2 rappel(s) de la veille" in out
+    assert "2 rappels envoyés (2 la veille, 0 une heure avant)" in out
 
 
 def test_the_reminder_job_expires_unconfirmed_guests(db):
@@ -220,4 +220,4 @@ def test_the_digest_command_and_task(network_sessions, network_a, bob, capsys):
         assert tasks.send_event_digest.enqueue().return_value == 1
         call_command("send_event_digest")
     assert len(mail.outbox) == 1
-    assert "1 récapitulatif(s) seraient envoyés" in capsys.readouterr().out
+    assert "1 récapitulatif serait envoyé" in capsys.readouterr().out

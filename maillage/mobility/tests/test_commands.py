@@ -25,11 +25,11 @@ def test_record_no_shows_marks_and_charges_the_day(bob_pass, offer, other_place,
         pass_=bob_pass, place=other_place, day=datetime.date(2026, 3, 3), idempotency_key="k"
     )
     call_command("record_no_shows", "--date", "2026-03-03", "--dry-run")
-    assert "1 réservation(s) à traiter" in capsys.readouterr().out
+    assert "1 réservation à traiter" in capsys.readouterr().out
     assert Booking.objects.get().status == Booking.Status.CONFIRMED
     frozen.move_to(datetime.datetime(2026, 3, 3, 22, 0, tzinfo=PARIS))
     call_command("record_no_shows")
-    assert "1 absence(s)" in capsys.readouterr().out
+    assert "1 absence enregistrée" in capsys.readouterr().out
     visit.refresh_from_db()
     assert visit.status == Booking.Status.NO_SHOW
     assert Transfer.objects.caused_by(visit).filter(reason=MobilityReason.NO_SHOW).count() == 1

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from maillage.demo.everything import load_everything
 from maillage.demo.selectors import demo_counts
@@ -84,8 +85,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {LABELS.get(key, key)} : {count}")
         if summary.skipped_rows:
             self.stdout.write(
-                f"{len(summary.skipped_rows)} ligne(s) du recensement ignorée(s), commune "
-                f"introuvable : {', '.join(summary.skipped_rows)}"
+                ngettext(
+                    "%(n)s ligne du recensement ignorée, commune introuvable : %(rows)s",
+                    "%(n)s lignes du recensement ignorées, commune introuvable : %(rows)s",
+                    len(summary.skipped_rows),
+                )
+                % {"n": len(summary.skipped_rows), "rows": ", ".join(summary.skipped_rows)}
             )
         if options["dry_run"]:
             self.stdout.write(self.style.WARNING("Essai à blanc : rien n'a été enregistré."))

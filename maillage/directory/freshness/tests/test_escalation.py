@@ -56,7 +56,7 @@ def test_a_bounce_only_matches_a_whole_address(reminder):
 
 def test_the_bounce_command_marks_and_refuses_a_non_address(reminder, capsys):
     call_command("freshness_mark_bounced", "alice@example.org")
-    assert "1 rappel(s)" in capsys.readouterr().out
+    assert "1 rappel" in capsys.readouterr().out
     reminder.refresh_from_db()
     assert reminder.status == Status.BOUNCED
     with pytest.raises(CommandError):

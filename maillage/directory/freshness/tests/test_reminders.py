@@ -98,7 +98,7 @@ def test_the_command_sends_the_digests(place, alice, capsys):
     assert mail.outbox == []
     call_command("freshness_send_reminders")
     assert len(mail.outbox) == 1
-    assert "1 lieu(x) à relancer" in capsys.readouterr().out
+    assert "1 lieu à relancer" in capsys.readouterr().out
 
 
 def test_the_task_calls_the_same_service(place, alice):

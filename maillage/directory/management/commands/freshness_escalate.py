@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from maillage.directory.freshness import services
 
@@ -19,10 +20,13 @@ class Command(BaseCommand):
         for digest in report.digests:
             names = ", ".join(item.reminder.place.name for item in digest.items)
             self.stdout.write(f"{digest.recipient.email}: {len(digest.items)} ({names})")
-        verb = "seraient transmis" if dry_run else "transmis"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(report.reminders)} rappel(s) {verb} en {len(report.digests)} "
-                "récapitulatif(s)."
-            )
-        )
+        count = len(report.reminders)
+        reminders = (
+            ngettext("%(n)s rappel serait transmis", "%(n)s rappels seraient transmis", count)
+            if dry_run
+            else ngettext("%(n)s rappel transmis", "%(n)s rappels transmis", count)
+        ) % {"n": count}
+        digests = ngettext(
+            "en %(n)s récapitulatif.", "en %(n)s récapitulatifs.", len(report.digests)
+        ) % {"n": len(report.digests)}
+        self.stdout.write(self.style.SUCCESS(f"{reminders} {digests}"))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from maillage.directory.freshness import services
 
@@ -19,5 +20,12 @@ class Command(BaseCommand):
             raise CommandError(f"Ce n'est pas une adresse e-mail : {email!r}")
         count = services.mark_bounced(email=email)
         self.stdout.write(
-            self.style.SUCCESS(f"{count} rappel(s) à {email} marqué(s) non distribué(s).")
+            self.style.SUCCESS(
+                ngettext(
+                    "%(n)s rappel à %(email)s marqué non distribué.",
+                    "%(n)s rappels à %(email)s marqués non distribués.",
+                    count,
+                )
+                % {"n": count, "email": email}
+            )
         )

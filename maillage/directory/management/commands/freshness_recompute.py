@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from maillage.directory.freshness import services
 
@@ -8,4 +9,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
         count = services.recompute_all_freshness()
-        self.stdout.write(self.style.SUCCESS(f"{count} score(s) modifié(s)."))
+        message = ngettext("%(n)s score modifié.", "%(n)s scores modifiés.", count) % {"n": count}
+        self.stdout.write(self.style.SUCCESS(message))

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.directory.freshness import services
 
@@ -18,10 +20,16 @@ class Command(BaseCommand):
             self.stdout.write(f"{digest.recipient.email}: {len(digest.places)} ({names})")
         for place in report.without_manager:
             self.stdout.write(f"(sans gestionnaire, transmis à la coordination) {place.name}")
-        verb = "seraient envoyés" if dry_run else "envoyés"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(report.stale)} lieu(x) à relancer ; {len(report.digests)} "
-                f"récapitulatif(s) {verb} ; {len(report.without_manager)} sans gestionnaire."
+        stale = ngettext("%(n)s lieu à relancer", "%(n)s lieux à relancer", len(report.stale)) % {
+            "n": len(report.stale)
+        }
+        sent = len(report.digests)
+        digests = (
+            ngettext(
+                "%(n)s récapitulatif serait envoyé", "%(n)s récapitulatifs seraient envoyés", sent
             )
-        )
+            if dry_run
+            else ngettext("%(n)s récapitulatif envoyé", "%(n)s récapitulatifs envoyés", sent)
+        ) % {"n": sent}
+        orphans = _("%(n)s sans gestionnaire.") % {"n": len(report.without_manager)}
+        self.stdout.write(self.style.SUCCESS(f"{stale} ; {digests} ; {orphans}"))

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from maillage.events.ical_import import import_all_feeds
 from maillage.lib.progress import ProgressBar
@@ -23,7 +24,14 @@ class Command(BaseCommand):
         progress = ProgressBar("Calendriers", stream=self.stderr) if options["verbosity"] else None
         results = import_all_feeds(progress=progress, dry_run=options["dry_run"])
         failed = [result for result in results if result.status == "error"]
-        self.stdout.write(f"{len(results)} calendrier(s) lu(s), {len(failed)} en erreur.")
+        self.stdout.write(
+            ngettext(
+                "%(n)s calendrier lu, %(failed)s en erreur.",
+                "%(n)s calendriers lus, %(failed)s en erreur.",
+                len(results),
+            )
+            % {"n": len(results), "failed": len(failed)}
+        )
         for result in failed:
             self.stdout.write(f"  {result.source.place} — {result.source.url} : {result.error}")
         if options["dry_run"]:

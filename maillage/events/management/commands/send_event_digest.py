@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from maillage.events import reminders
 
@@ -18,10 +19,17 @@ class Command(BaseCommand):
         report = reminders.send_event_digest(dry_run=dry_run)
         for subscription in report.sent:
             self.stdout.write(f"{subscription.user.email}: {subscription.network.name}")
-        verb = "seraient envoyés" if dry_run else "envoyés"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(report.sent)} récapitulatif(s) {verb} ; {report.empty} semaine(s) sans "
-                "animation."
+        sent = len(report.sent)
+        summary = (
+            ngettext(
+                "%(n)s récapitulatif serait envoyé",
+                "%(n)s récapitulatifs seraient envoyés",
+                sent,
             )
-        )
+            if dry_run
+            else ngettext("%(n)s récapitulatif envoyé", "%(n)s récapitulatifs envoyés", sent)
+        ) % {"n": sent}
+        empty = ngettext(
+            "%(n)s semaine sans animation.", "%(n)s semaines sans animation.", report.empty
+        ) % {"n": report.empty}
+        self.stdout.write(self.style.SUCCESS(f"{summary} ; {empty}"))

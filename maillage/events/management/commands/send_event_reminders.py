@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from maillage.events import reminders
 
@@ -20,11 +21,23 @@ class Command(BaseCommand):
         for label, rows in (("veille", report.day_before), ("une heure", report.hour_before)):
             for registration in rows:
                 self.stdout.write(f"{label}: {registration}")
-        verb = "seraient envoyés" if dry_run else "envoyés"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{len(report.day_before)} rappel(s) de la veille et {len(report.hour_before)} "
-                f"rappel(s) une heure avant {verb} ; {report.expired_guests} inscription(s) "
-                "d'invité expirée(s)."
+        reminders_sent = len(report.day_before) + len(report.hour_before)
+        summary = (
+            ngettext(
+                "%(n)s rappel serait envoyé (%(day)s la veille, %(hour)s une heure avant)",
+                "%(n)s rappels seraient envoyés (%(day)s la veille, %(hour)s une heure avant)",
+                reminders_sent,
             )
-        )
+            if dry_run
+            else ngettext(
+                "%(n)s rappel envoyé (%(day)s la veille, %(hour)s une heure avant)",
+                "%(n)s rappels envoyés (%(day)s la veille, %(hour)s une heure avant)",
+                reminders_sent,
+            )
+        ) % {"n": reminders_sent, "day": len(report.day_before), "hour": len(report.hour_before)}
+        expired = ngettext(
+            "%(n)s inscription d'invité expirée.",
+            "%(n)s inscriptions d'invités expirées.",
+            report.expired_guests,
+        ) % {"n": report.expired_guests}
+        self.stdout.write(self.style.SUCCESS(f"{summary} ; {expired}"))

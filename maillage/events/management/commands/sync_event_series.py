@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from maillage.events import recurrence
 
@@ -13,4 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = recurrence.sync_all_series()
-        self.stdout.write(self.style.SUCCESS(f"{count} série(s) synchronisée(s)."))
+        message = ngettext("%(n)s série synchronisée.", "%(n)s séries synchronisées.", count) % {
+            "n": count
+        }
+        self.stdout.write(self.style.SUCCESS(message))

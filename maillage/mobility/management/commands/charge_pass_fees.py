@@ -4,6 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from maillage.lib.progress import ProgressBar
 from maillage.mobility import services
@@ -31,7 +32,15 @@ class Command(BaseCommand):
             starts_on__lt=(month + datetime.timedelta(days=32)).replace(day=1),
         ).select_related("scheme", "scheme__network", "holder", "home_place")
         if options["dry_run"]:
-            self.stdout.write(f"{passes.count()} pass actif(s) (rien n'a été enregistré).")
+            active = passes.count()
+            self.stdout.write(
+                ngettext(
+                    "%(n)s pass actif (rien n'a été enregistré).",
+                    "%(n)s pass actifs (rien n'a été enregistré).",
+                    active,
+                )
+                % {"n": active}
+            )
             return
         charged = 0
         items = list(passes)
@@ -41,4 +50,9 @@ class Command(BaseCommand):
             if services.charge_pass_fee(pass_=pass_, month=month) is not None:
                 charged += 1
             progress(done, len(items))
-        self.stdout.write(self.style.SUCCESS(f"{charged} cotisation(s) à jour pour {month:%m/%Y}."))
+        message = ngettext(
+            "%(n)s cotisation à jour pour %(month)s.",
+            "%(n)s cotisations à jour pour %(month)s.",
+            charged,
+        ) % {"n": charged, "month": f"{month:%m/%Y}"}
+        self.stdout.write(self.style.SUCCESS(message))

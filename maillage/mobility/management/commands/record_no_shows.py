@@ -6,6 +6,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from maillage.mobility import booking
 from maillage.mobility.models import Booking
@@ -34,12 +35,23 @@ class Command(BaseCommand):
                 Q(status=Booking.Status.CONFIRMED, day__lte=day)
                 | Q(status=Booking.Status.PENDING, approval_due_at__lt=timezone.now())
             ).count()
-            self.stdout.write(f"{due} réservation(s) à traiter (rien n'a été enregistré).")
+            self.stdout.write(
+                ngettext(
+                    "%(n)s réservation à traiter (rien n'a été enregistré).",
+                    "%(n)s réservations à traiter (rien n'a été enregistré).",
+                    due,
+                )
+                % {"n": due}
+            )
             return
         expired = booking.expire_pending()
         recorded = booking.record_no_shows(day=day)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{recorded} absence(s) enregistrée(s), {expired} demande(s) expirée(s)."
+                ngettext("%(n)s absence enregistrée", "%(n)s absences enregistrées", recorded)
+                % {"n": recorded}
+                + ", "
+                + ngettext("%(n)s demande expirée.", "%(n)s demandes expirées.", expired)
+                % {"n": expired}
             )
         )
