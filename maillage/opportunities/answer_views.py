@@ -113,6 +113,7 @@ def _workspace(request: HttpRequest, answer: Answer, **extra: object) -> HttpRes
         "person_form": PersonInviteForm(),
         "may_record_envelope": selectors.may_record_envelope(user=user, answer=answer),
         "envelope": answer.envelope if answer.envelope_id else None,
+        "envelope_link": selectors.envelope_link(user=user, answer=answer),
         **extra,
     }
     if context["may_record_envelope"] and "envelope_form" not in extra:
@@ -208,6 +209,16 @@ def envelope_record(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return redirect(answer)
+    if not selectors.may_record_envelope(user=request.user, answer=answer):
+        return _done(
+            request,
+            answer,
+            services.Conflict(
+                _("Seule une réponse retenue apporte de l'argent à enregistrer.")
+                if answer.status != Answer.Status.WON
+                else _("La somme obtenue est déjà enregistrée dans le budget d'un cercle.")
+            ),
+        )
     form = _envelope_form(answer, request.POST)
     if form.is_valid():
         data = form.cleaned_data

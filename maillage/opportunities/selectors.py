@@ -614,6 +614,23 @@ def envelope_circles(*, answer: Answer) -> list[Any]:
     return network_circles(network=answer.network)
 
 
+def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
+    """Where the recorded money shows: the circle's budget for who may open it (its members,
+    coordinators), else the circle's public page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from maillage.circles.selectors import can_see_circle_workspace, circle_url
+
+    envelope = answer.envelope
+    if envelope is None:
+        return None
+    circle = envelope.circle
+    if can_see_circle_workspace(user=user, circle=circle):
+        return reverse("circles:budget", args=[circle.slug]), _("Voir le budget du cercle")
+    return circle_url(circle), _("Voir la page du cercle")
+
+
 def funder_kinds() -> dict[str, str]:
     """The kinds of funder an envelope knows (read from the field, whose model is the circles')."""
     envelope_model = Answer._meta.get_field("envelope").related_model

@@ -261,3 +261,20 @@ def test_only_the_lead_invites_people_and_never_themselves(answer, alice, charli
     with pytest.raises(services.InvalidCall, match="cotraitant ou sous-traitant"):
         services.invite_person(answer=answer, by=alice, email=erin.email, role="lead")
     assert not answer.partners.filter(user__isnull=False).exists()
+
+
+def test_a_deleted_account_declines_its_waiting_invitations_and_loses_its_alerts(
+    answer, alice, erin
+):
+    from maillage.accounts.personal_data import erase_account, sections
+
+    partner = services.invite_person(answer=answer, by=alice, email=erin.email, role="cocontractor")
+    SavedSearchFactory(user=erin, name="Culture")
+    names = {s.name for s in sections()}
+    assert {"appels_alertes", "appels_suivis", "appels_reponses"} <= names
+    exported = next(s for s in sections() if s.name == "appels_reponses").export(erin)
+    assert exported[0]["reponse"] == answer.title and exported[0]["invitation"] == "invited"
+    erase_account(user=erin)
+    partner.refresh_from_db()
+    assert partner.status == Partner.Status.DECLINED
+    assert not selectors.alerts_of(user=erin).exists()

@@ -59,7 +59,8 @@ def test_the_lead_records_the_money_won_in_a_circle_budget_after_confirming(
     assert balance(funder) == -3_500_000
     shown = page(client.get(won.get_absolute_url()))
     assert "sont enregistrés dans le budget du cercle « Cercle Somme »" in shown
-    assert reverse("circles:budget", args=[circle.slug]) in shown
+    assert reverse("circles:circle-detail", args=[circle.slug]) in shown  # not a member
+    assert reverse("circles:budget", args=[circle.slug]) not in shown
     # Once only: a second recording is refused, the ledger does not move again.
     with pytest.raises(services.Conflict, match="déjà enregistrée"):
         services.record_won_envelope(
@@ -110,6 +111,8 @@ def test_only_a_won_answer_of_the_network_and_its_lead_or_coordinators_record_mo
     )
     assert balance(circle_account(circle=circle)) == 4_000_000
     assert not selectors.may_record_envelope(user=dora, answer=won)
+    budget = reverse("circles:budget", args=[circle.slug])
+    assert selectors.envelope_link(user=dora, answer=won)[0] == budget  # a coordinator
 
 
 def test_an_answer_not_won_has_no_money_to_record(answer, alice, circle):
@@ -134,3 +137,17 @@ def test_a_cancelled_envelope_may_be_recorded_again(won, alice, dora, circle):
         answer=won, by=alice, circle_pk=circle.pk, amount_cents=2_000_000, funder_kind="region"
     )
     assert balance(circle_account(circle=circle)) == 2_000_000
+
+
+def test_the_page_refuses_to_record_twice_or_for_an_answer_not_won(client, answer, alice, circle):
+    client.force_login(alice)
+    url = reverse("opportunities:envelope-record", args=[answer.pk])
+    data = {"circle": circle.pk, "amount_cents": "100", "funder_kind": "region", "confirm": "oui"}
+    response = client.post(url, data, follow=True)
+    assert "Seule une réponse retenue apporte de l'argent à enregistrer." in page(response)
+    services.change_status(answer=answer, by=alice, status="submitted")
+    services.change_status(answer=answer, by=alice, status="won", amount_won_cents=1_000_000)
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data, follow=True)
+    assert "La somme obtenue est déjà enregistrée" in page(response)
+    assert balance(circle_account(circle=circle)) == 100_00
