@@ -201,6 +201,42 @@ def _envelope_form(answer: Answer, data: object = None) -> EnvelopeForm:
     )
 
 
+def _confirm_envelope(
+    request: HttpRequest, answer: Answer, data: dict, circle_name: str
+) -> HttpResponse:
+    kinds = selectors.funder_kinds()
+    return render_confirmation(
+        request,
+        Confirmation(
+            title=_("Enregistrer la somme obtenue dans un budget"),
+            confirm_label=_("Enregistrer l'enveloppe"),
+            cancel_url=answer.get_absolute_url(),
+            facts=[
+                (_("Réponse"), answer.title),
+                (_("Financeur"), f"{answer.call.funder} ({kinds[data['funder_kind']]})"),
+                (_("Montant"), format_cents(data["amount_cents"])),
+                (_("Cercle"), circle_name),
+            ],
+            consequences=[
+                _(
+                    "Le montant est versé au compte du cercle dans le grand livre : "
+                    "il s'ajoute à son budget."
+                ),
+                _(
+                    "Seul·es les coordinateur·rices peuvent ensuite annuler "
+                    "l'enveloppe, depuis le budget du cercle."
+                ),
+            ],
+            hidden={
+                "circle": str(data["circle"]),
+                "amount_cents": request.POST.get("amount_cents", ""),
+                "funder_kind": data["funder_kind"],
+                "note": data["note"],
+            },
+        ),
+    )
+
+
 @login_required
 def envelope_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the money won as an envelope of a circle's budget: asks to confirm first."""
@@ -222,50 +258,19 @@ def envelope_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = _envelope_form(answer, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        circle = next(
-            c for c in selectors.envelope_circles(answer=answer) if c.pk == data["circle"]
-        )
-        if not is_confirmed(request):
-            kinds = selectors.funder_kinds()
-            return render_confirmation(
-                request,
-                Confirmation(
-                    title=_("Enregistrer la somme obtenue dans un budget"),
-                    confirm_label=_("Enregistrer l'enveloppe"),
-                    cancel_url=answer.get_absolute_url(),
-                    facts=[
-                        (_("Réponse"), answer.title),
-                        (_("Financeur"), f"{answer.call.funder} ({kinds[data['funder_kind']]})"),
-                        (_("Montant"), format_cents(data["amount_cents"])),
-                        (_("Cercle"), circle.name),
-                    ],
-                    consequences=[
-                        _(
-                            "Le montant est versé au compte du cercle dans le grand livre : "
-                            "il s'ajoute à son budget."
-                        ),
-                        _(
-                            "Seul·es les coordinateur·rices peuvent ensuite annuler "
-                            "l'enveloppe, depuis le budget du cercle."
-                        ),
-                    ],
-                    hidden={
-                        "circle": str(data["circle"]),
-                        "amount_cents": request.POST.get("amount_cents", ""),
-                        "funder_kind": data["funder_kind"],
-                        "note": data["note"],
-                    },
-                ),
-            )
+        facts = {
+            "answer": answer,
+            "by": person(request),
+            "circle_pk": data["circle"],
+            "amount_cents": data["amount_cents"],
+            "funder_kind": data["funder_kind"],
+        }
         try:
-            services.record_won_envelope(
-                answer=answer,
-                by=person(request),
-                circle_pk=data["circle"],
-                amount_cents=data["amount_cents"],
-                funder_kind=data["funder_kind"],
-                note=data["note"],
-            )
+            # The rules first: a refusal shows next to its field, before any confirmation.
+            circle = services.check_won_envelope(**facts)
+            if not is_confirmed(request):
+                return _confirm_envelope(request, answer, data, circle.name)
+            services.record_won_envelope(**facts, note=data["note"])
         except services.OpportunityError as refusal:
             show_refusal(form, refusal)
         else:

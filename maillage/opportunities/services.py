@@ -907,22 +907,11 @@ def change_status(
 # --- The money won, recorded in a circle's budget ---------------------------------------------
 
 
-def record_won_envelope(
-    *,
-    answer: Answer,
-    by: User,
-    circle_pk: int,
-    amount_cents: int,
-    funder_kind: str,
-    year: int | None = None,
-    note: str = "",
-) -> Answer:
-    """Record the money won as an envelope of one of the network's circles: the call's funder
-    → the circle's account in the ledger. At most the amount won; once (unless the envelope was
-    cancelled in the circle's budget). Cannot be undone here (the page asks to confirm)."""
-    from maillage.circles.budget_services.envelopes import record_envelope
-    from maillage.circles.budget_services.errors import BudgetError
-
+def check_won_envelope(
+    *, answer: Answer, by: User, circle_pk: int, amount_cents: int, funder_kind: str
+) -> Any:
+    """The rules of recording the money won, checked before asking to confirm; return the
+    circle. Raise NotAllowed, Conflict or InvalidCall."""
     _require_lead(answer, by)
     if answer.status != Answer.Status.WON:
         raise Conflict(_("Seule une réponse retenue apporte de l'argent à enregistrer."))
@@ -941,6 +930,32 @@ def record_won_envelope(
             _("Le montant dépasse la somme obtenue (%(won)s).") % {"won": format_cents(won)},
             field="amount_cents",
         )
+    return circle
+
+
+def record_won_envelope(
+    *,
+    answer: Answer,
+    by: User,
+    circle_pk: int,
+    amount_cents: int,
+    funder_kind: str,
+    year: int | None = None,
+    note: str = "",
+) -> Answer:
+    """Record the money won as an envelope of one of the network's circles: the call's funder
+    → the circle's account in the ledger. At most the amount won; once (unless the envelope was
+    cancelled in the circle's budget). Cannot be undone here (the page asks to confirm)."""
+    from maillage.circles.budget_services.envelopes import record_envelope
+    from maillage.circles.budget_services.errors import BudgetError
+
+    circle = check_won_envelope(
+        answer=answer,
+        by=by,
+        circle_pk=circle_pk,
+        amount_cents=amount_cents,
+        funder_kind=funder_kind,
+    )
     with transaction.atomic():
         locked = Answer.objects.select_for_update().select_related("envelope").get(pk=answer.pk)
         if locked.envelope is not None and locked.envelope.cancelled_at is None:
