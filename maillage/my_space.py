@@ -34,6 +34,7 @@ from maillage.mobility.selectors import (
 )
 from maillage.networks.selectors import by_level, networks_coordinated_by, pending_applications
 from maillage.notifications.selectors import unread_count
+from maillage.opportunities.selectors import invitation_tasks
 from maillage.places.selectors import places_managed_by
 from maillage.services.selectors import work_of
 
@@ -299,7 +300,8 @@ def my_space(*, user: User) -> MySpace:
         + permanence_tasks(user=user, today=today)
         + _governance_tasks(user=user, coordinated=coordinated)
         + [Task(label, url) for label, url in campaign_tasks(user=user)]
-        + [Task(label, url) for label, url in work_of(user=user)],
+        + [Task(label, url) for label, url in work_of(user=user)]
+        + [Task(label, url) for label, url in invitation_tasks(user=user)],
         bookings=upcoming_bookings_of(user=user),
         passes=passes_of(user=user),
         registrations=registrations,

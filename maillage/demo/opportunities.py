@@ -330,7 +330,8 @@ def load_demo_opportunities(*, now: datetime.datetime | None = None) -> dict[str
         Follow.objects.get_or_create(user=lead_manager, call=open_calls[1])
     return {
         coordinator.email: "Le tableau des appels (Appels à projets) : modérer la proposition, "
-        "importer un flux, suivre le tableau de bord.",
+        "importer un flux, suivre le tableau de bord ; enregistrer dans le budget d'un cercle "
+        "les 60 000 € obtenus à l'appel Tiers-lieux de la Région (Réponses aux appels).",
         lead_manager.email: "Répondre à « Tiers-lieux nourriciers » en groupement : la réponse "
         "est ouverte, répartissez le budget entre partenaires.",
     }
@@ -382,6 +383,8 @@ def _answers(
         (past[1], second, second_user, Answer.Status.REFUSED, None),
         (past[2], third, third_user, Answer.Status.SUBMITTED, None),
         (past[3], lead, lead_user, Answer.Status.DROPPED, None),
+        # Won on the regional network: its coordinator records the money in a circle's budget.
+        (past[4], second, second_user, Answer.Status.WON, 60_000 * EUR),
     ]
     for call, place, user, status, won in history:
         deadline = call.deadline or timezone.now()

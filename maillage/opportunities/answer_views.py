@@ -18,10 +18,12 @@ from maillage.lib.uploads import too_large
 from maillage.opportunities import selectors, services
 from maillage.opportunities.forms import (
     DeadlineForm,
+    EnvelopeForm,
     InviteForm,
     LetterForm,
     LinkForm,
     OpenAnswerForm,
+    PersonInviteForm,
     PieceForm,
     StatusForm,
     WorkPackageForm,
@@ -108,8 +110,14 @@ def _workspace(request: HttpRequest, answer: Answer, **extra: object) -> HttpRes
         "q": request.GET.get("q", ""),
         "found": [],
         "role_choices": InviteForm.base_fields["role"].choices,  # type: ignore[attr-defined]
+        "person_form": PersonInviteForm(),
+        "may_record_envelope": selectors.may_record_envelope(user=user, answer=answer),
+        "envelope": answer.envelope if answer.envelope_id else None,
+        "envelope_link": selectors.envelope_link(user=user, answer=answer),
         **extra,
     }
+    if context["may_record_envelope"] and "envelope_form" not in extra:
+        context["envelope_form"] = _envelope_form(answer)
     if context["q"] and may_lead:
         filters, _notices = SearchFilters.from_query({"q": context["q"]})
         results = directory_search(filters, user=user, page_size=10, facets=False)
@@ -159,6 +167,122 @@ def partner_invite(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("%(p)s est invité : ses gestionnaires sont prévenus.") % {"p": place.name}
     )
     return redirect(answer)
+
+
+@login_required
+@require_POST
+def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead invites a person by the e-mail of their account (not only places)."""
+    answer = _editable(request, pk)
+    form = PersonInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            partner = services.invite_person(answer=answer, by=person(request), **form.cleaned_data)
+        except services.OpportunityError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(
+                request,
+                _("%(p)s est invité·e : la personne est prévenue et accepte depuis son espace.")
+                % {"p": partner},
+            )
+            return redirect(answer)
+    response = _workspace(request, answer, person_form=form)
+    response.status_code = 422
+    return response
+
+
+def _envelope_form(answer: Answer, data: object = None) -> EnvelopeForm:
+    return EnvelopeForm(
+        data,
+        circles=selectors.envelope_circles(answer=answer),
+        funder_kinds=selectors.funder_kinds(),
+        initial={"amount_cents": answer.amount_won_cents, "funder_kind": "other"},
+    )
+
+
+def _confirm_envelope(
+    request: HttpRequest, answer: Answer, data: dict, circle_name: str
+) -> HttpResponse:
+    kinds = selectors.funder_kinds()
+    return render_confirmation(
+        request,
+        Confirmation(
+            title=_("Enregistrer la somme obtenue dans un budget"),
+            confirm_label=_("Enregistrer l'enveloppe"),
+            cancel_url=answer.get_absolute_url(),
+            facts=[
+                (_("Réponse"), answer.title),
+                (_("Financeur"), f"{answer.call.funder} ({kinds[data['funder_kind']]})"),
+                (_("Montant"), format_cents(data["amount_cents"])),
+                (_("Cercle"), circle_name),
+            ],
+            consequences=[
+                _(
+                    "Le montant est versé au compte du cercle dans le grand livre : "
+                    "il s'ajoute à son budget."
+                ),
+                _(
+                    "Seul·es les coordinateur·rices peuvent ensuite annuler "
+                    "l'enveloppe, depuis le budget du cercle."
+                ),
+            ],
+            hidden={
+                "circle": str(data["circle"]),
+                "amount_cents": request.POST.get("amount_cents", ""),
+                "funder_kind": data["funder_kind"],
+                "note": data["note"],
+            },
+        ),
+    )
+
+
+@login_required
+def envelope_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the money won as an envelope of a circle's budget: asks to confirm first."""
+    answer = selectors.get_answer(user=request.user, pk=pk)
+    if not selectors.may_lead(user=request.user, answer=answer):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect(answer)
+    if not selectors.may_record_envelope(user=request.user, answer=answer):
+        return _done(
+            request,
+            answer,
+            services.Conflict(
+                _("Seule une réponse retenue apporte de l'argent à enregistrer.")
+                if answer.status != Answer.Status.WON
+                else _("La somme obtenue est déjà enregistrée dans le budget d'un cercle.")
+            ),
+        )
+    form = _envelope_form(answer, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        facts = {
+            "answer": answer,
+            "by": person(request),
+            "circle_pk": data["circle"],
+            "amount_cents": data["amount_cents"],
+            "funder_kind": data["funder_kind"],
+        }
+        try:
+            # The rules first: a refusal shows next to its field, before any confirmation.
+            circle = services.check_won_envelope(**facts)
+            if not is_confirmed(request):
+                return _confirm_envelope(request, answer, data, circle.name)
+            services.record_won_envelope(**facts, note=data["note"])
+        except services.OpportunityError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(
+                request,
+                _("La somme est enregistrée dans le budget du cercle « %(c)s ».")
+                % {"c": circle.name},
+            )
+            return redirect(answer)
+    response = _workspace(request, answer, envelope_form=form)
+    response.status_code = 422
+    return response
 
 
 @login_required

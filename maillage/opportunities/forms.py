@@ -95,6 +95,60 @@ class CallForm(forms.Form):
         return data
 
 
+class CallEditForm(CallForm):
+    """The same fields, filled from the call; its network stays (a coordinator may move it to
+    another network they coordinate)."""
+
+    def __init__(self, *args: Any, call: Call, networks: Any, **kwargs: Any) -> None:
+        from maillage.opportunities.services import territory_text
+
+        deadline = call.deadline_local
+        kwargs.setdefault(
+            "initial",
+            {
+                **{
+                    name: getattr(call, name)
+                    for name in (
+                        "title",
+                        "kind",
+                        "funder",
+                        "summary",
+                        "amount_min_cents",
+                        "amount_max_cents",
+                        "cofunding_rate",
+                        "rolling",
+                        "limited_envelope",
+                        "themes",
+                        "eligible",
+                        "consortium_allowed",
+                        "mode",
+                        "url",
+                    )
+                },
+                "deadline_day": deadline.date() if deadline else None,
+                "deadline_time": deadline.time().replace(second=0, microsecond=0)
+                if deadline
+                else datetime.time(12, 0),
+                "territory": territory_text(call),
+                "required_pieces": "\n".join(str(p) for p in call.required_pieces),
+                "network": call.network,
+            },
+        )
+        super().__init__(*args, networks=networks, **kwargs)
+
+
+class CallDocumentForm(forms.Form):
+    label = forms.CharField(
+        label=_("Intitulé"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple « Règlement de l'appel » ; vide : le nom du fichier."),
+    )
+    file = forms.FileField(
+        label=_("Document (PDF, image, Word, Excel ou LibreOffice ; 10 Mo au plus)")
+    )
+
+
 class ModerationForm(forms.Form):
     note = forms.CharField(label=_("Motif (obligatoire pour refuser)"), required=False)
 
@@ -186,6 +240,28 @@ class InviteForm(forms.Form):
             (Partner.Role.SUBCONTRACTOR, _("Sous-traitant")),
         ],
     )
+
+
+class PersonInviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail de son compte"),
+        help_text=_("Un·e professionnel·le, un·e indépendant·e… qui a un compte sur Maillage."),
+    )
+    role = forms.ChoiceField(label=_("Rôle"), choices=InviteForm.base_fields["role"].choices)  # type: ignore[attr-defined]
+
+
+class EnvelopeForm(forms.Form):
+    circle = forms.TypedChoiceField(label=_("Cercle"), coerce=int, choices=[])
+    amount_cents = EurosField(label=_("Montant à enregistrer"), min_cents=1)
+    funder_kind = forms.ChoiceField(label=_("Type de financeur"), choices=[])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(
+        self, *args: Any, circles: Any, funder_kinds: dict[str, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["circle"].choices = [(c.pk, c.name) for c in circles]  # type: ignore[attr-defined]
+        self.fields["funder_kind"].choices = list(funder_kinds.items())  # type: ignore[attr-defined]
 
 
 class PieceForm(forms.Form):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.lib.storage import private_storage
+
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
@@ -138,6 +140,33 @@ class Call(models.Model):
 
     def eligible_labels(self) -> list[str]:
         return [str(Structure(s).label) for s in self.eligible if s in Structure.values]
+
+
+class CallDocument(models.Model):
+    """A document of a call (rules, application form), checked by content and kept in the
+    private storage: it is sent by a view to whoever may see the call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="files")
+    label = models.CharField(_("intitulé"), max_length=200)
+    file = models.FileField(
+        _("fichier"), upload_to="opportunities/calls/%Y/%m/", storage=private_storage
+    )
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document d'un appel")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1].upper() if self.file.name else ""
 
 
 class Feed(models.Model):
@@ -329,6 +358,15 @@ class Answer(models.Model):
     )
     internal_deadline = models.DateField(_("date limite interne"), null=True, blank=True)
     amount_won_cents = models.PositiveBigIntegerField(_("montant obtenu"), null=True, blank=True)
+    # The envelope the money won was recorded as, in one of the network's circles' budget.
+    envelope = models.ForeignKey(
+        "circles.Envelope",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("enveloppe"),
+    )
     summary = models.TextField(_("le projet en quelques lignes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -372,7 +410,12 @@ class Partner(models.Model):
     role = models.CharField(_("rôle"), max_length=14, choices=Role.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
     budget_cents = models.PositiveBigIntegerField(_("part du budget"), default=0)
-    letter = models.FileField(_("lettre d'engagement"), upload_to="answers/letters/", blank=True)
+    letter = models.FileField(
+        _("lettre d'engagement"),
+        upload_to="answers/letters/",
+        blank=True,
+        storage=private_storage,
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,6 +21,7 @@ from maillage.networks.selectors import is_coordinator, networks_coordinated_by,
 from maillage.opportunities.models import (
     Answer,
     Call,
+    CallDocument,
     Follow,
     Kind,
     Partner,
@@ -50,6 +51,28 @@ def may_enter_calls(*, user: AnyUser) -> bool:
 
 def may_moderate(*, user: AnyUser, call: Call) -> bool:
     return is_coordinator(user=user, network=call.network)
+
+
+def may_edit_call(*, user: AnyUser, call: Call) -> bool:
+    """Coordinators of the call's network; who proposed it, while it waits for moderation."""
+    if not user.is_authenticated:
+        return False
+    if call.status == Call.Status.PROPOSED and call.created_by_id == user.pk:
+        return True
+    return may_moderate(user=user, call=call)
+
+
+def get_call_for_editor(*, user: AnyUser, slug: str) -> Call:
+    call = get_call(user=user, slug=slug)
+    if not may_edit_call(user=user, call=call):
+        raise PermissionDenied
+    return call
+
+
+def get_call_document(*, user: AnyUser, slug: str, pk: int) -> CallDocument:
+    """A document of a call one may see (404 otherwise)."""
+    call = get_call(user=user, slug=slug)
+    return get_object_or_404(CallDocument.objects.select_related("call"), call=call, pk=pk)
 
 
 def visible_calls(*, user: AnyUser) -> QuerySet[Call]:
@@ -579,3 +602,59 @@ def get_run(*, user: AnyUser, pk: int) -> Any:
     if not is_coordinator(user=user, network=run.network):
         raise PermissionDenied
     return run
+
+
+# --- The money won ----------------------------------------------------------------------------
+
+
+def envelope_circles(*, answer: Answer) -> list[Any]:
+    """The circles of the answer's network, whose budget may receive the money won."""
+    from maillage.circles.selectors import network_circles
+
+    return network_circles(network=answer.network)
+
+
+def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
+    """Where the recorded money shows: the circle's budget for who may open it (its members,
+    coordinators), else the circle's public page."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from maillage.circles.selectors import can_see_circle_workspace, circle_url
+
+    envelope = answer.envelope
+    if envelope is None:
+        return None
+    circle = envelope.circle
+    if can_see_circle_workspace(user=user, circle=circle):
+        return reverse("circles:budget", args=[circle.slug]), _("Voir le budget du cercle")
+    return circle_url(circle), _("Voir la page du cercle")
+
+
+def funder_kinds() -> dict[str, str]:
+    """The kinds of funder an envelope knows (read from the field, whose model is the circles')."""
+    envelope_model = Answer._meta.get_field("envelope").related_model
+    field = envelope_model._meta.get_field("funder_kind")  # type: ignore[union-attr]
+    return {str(value): str(label) for value, label in getattr(field, "choices", None) or []}
+
+
+def may_record_envelope(*, user: AnyUser, answer: Answer) -> bool:
+    """A won answer whose money is not recorded yet, for the lead and coordinators."""
+    if answer.status != Answer.Status.WON or not answer.amount_won_cents:
+        return False
+    if answer.envelope_id is not None and answer.envelope.cancelled_at is None:  # type: ignore[union-attr]
+        return False
+    return may_lead(user=user, answer=answer)
+
+
+def invitation_tasks(*, user: AnyUser) -> list[tuple[str, str]]:
+    """For Mon espace: the invitations to answer a call together, to accept or decline."""
+    from django.utils.translation import gettext as _
+
+    return [
+        (
+            _("Invitation à répondre ensemble — %(t)s") % {"t": partner.answer.call.title},
+            partner.answer.get_absolute_url(),
+        )
+        for partner in invitations_for(user=user)
+    ]

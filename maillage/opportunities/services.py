@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,9 +24,11 @@ from maillage.networks.selectors import coordinators, is_coordinator, networks_o
 from maillage.notifications.services import notify
 from maillage.opportunities import selectors
 from maillage.opportunities.models import (
+    PARIS,
     Answer,
     CalendarToken,
     Call,
+    CallDocument,
     Follow,
     Kind,
     Mode,
@@ -79,13 +83,16 @@ def title_key(title: str, deadline: datetime.datetime | None) -> str:
     return (" ".join(bare.split()) + "|" + day)[:400]
 
 
-def find_duplicate(*, url: str, title: str, deadline: datetime.datetime | None) -> Call | None:
+def find_duplicate(
+    *, url: str, title: str, deadline: datetime.datetime | None, exclude_pk: int | None = None
+) -> Call | None:
+    calls = Call.objects.exclude(pk=exclude_pk) if exclude_pk else Call.objects.all()
     key = link_key(url) if url else ""
     if key:
-        found = Call.objects.filter(link_key=key).first()
+        found = calls.filter(link_key=key).first()
         if found:
             return found
-    return Call.objects.filter(title_key=title_key(title, deadline)).first()
+    return calls.filter(title_key=title_key(title, deadline)).first()
 
 
 # --- Territory --------------------------------------------------------------------------------
@@ -280,19 +287,92 @@ def create_call(*, by: User, data: CallData, now: datetime.datetime | None = Non
     return call
 
 
-def update_call(*, call: Call, by: User, data: CallData) -> Call:
-    if not selectors.may_moderate(user=by, call=call):
-        raise NotAllowed(_("Seul·es les coordinateur·rices du réseau modifient cet appel."))
+def update_call(
+    *, call: Call, by: User, data: CallData, now: datetime.datetime | None = None
+) -> Call:
+    """Coordinators of the network edit a call; who proposed it edits it while it waits for
+    moderation (its network stays). A new deadline may not be already past."""
+    if not selectors.may_edit_call(user=by, call=call):
+        raise NotAllowed(
+            _("Seul·es les coordinateur·rices du réseau, ou qui l'a proposé, modifient cet appel.")
+        )
+    moved = not isinstance(data.network, _Unset) and data.network.pk != call.network_id
+    if moved and not is_coordinator(user=by, network=data.network):  # type: ignore[arg-type]
+        raise NotAllowed(
+            _("Vous ne pouvez pas annoncer cet appel dans ce réseau."), field="network"
+        )
     before = {f.attname: getattr(call, f.attname) for f in Call._meta.concrete_fields}
     try:
         _assign(call, data)
         check_call(call, new=False)
+        changed = call.deadline is not None and call.deadline != before["deadline"]
+        if changed and call.deadline <= (now or timezone.now()):  # type: ignore[operator]
+            raise InvalidCall(_("La date limite est déjà passée."), field="deadline")
+        duplicate = find_duplicate(
+            url=call.url, title=call.title, deadline=call.deadline, exclude_pk=call.pk
+        )
+        if duplicate is not None:
+            raise Conflict(
+                _("Cet appel est déjà sur le tableau : « %(t)s ».") % {"t": duplicate.title},
+                field="url" if call.url else "title",
+            )
         call.save()
     except Exception:
         for name, value in before.items():
             setattr(call, name, value)
         raise
     return call
+
+
+MAX_CALL_DOCUMENTS = 12
+
+
+def add_call_document(
+    *, call: Call, by: User, upload: UploadedFile, label: str = ""
+) -> CallDocument:
+    """Attach a document to a call (rules, form): a PDF, an image or an office document, decided
+    by its bytes and bounded in size as the circles' documents are (images kept re-encoded)."""
+    from maillage.circles.budget_services.documents import read_document
+    from maillage.circles.budget_services.errors import BudgetError
+
+    if not selectors.may_edit_call(user=by, call=call):
+        raise NotAllowed(
+            _(
+                "Seul·es les coordinateur·rices du réseau, ou qui l'a proposé, ajoutent des documents."
+            )
+        )
+    if call.files.count() >= MAX_CALL_DOCUMENTS:
+        raise Conflict(
+            _("Un appel porte au plus %(n)d documents : retirez-en un d'abord.")
+            % {"n": MAX_CALL_DOCUMENTS},
+            field="file",
+        )
+    try:
+        content, extension, _content_type = read_document(upload, field="file")
+    except BudgetError as refusal:
+        raise InvalidCall(refusal.message, field="file") from None
+    name = (upload.name or "document").rsplit("/", 1)[-1]
+    title = (label.strip() or name.rsplit(".", 1)[0].strip() or _("Document"))[:200]
+    with transaction.atomic():
+        document = CallDocument(call=call, label=title, size=len(content), uploaded_by=by)
+        document.file.save(
+            f"{slugify(title)[:60] or 'document'}.{extension}", ContentFile(content), save=False
+        )
+        document.save()
+    return document
+
+
+def remove_call_document(*, document: CallDocument, by: User) -> None:
+    if not selectors.may_edit_call(user=by, call=document.call):
+        raise NotAllowed(
+            _(
+                "Seul·es les coordinateur·rices du réseau, ou qui l'a proposé, retirent des documents."
+            )
+        )
+    stored = document.file
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: stored.delete(save=False))
 
 
 def moderate_call(*, call: Call, by: User, accept: bool, note: str = "") -> Call:
@@ -596,6 +676,33 @@ def invite_partner(
     return partner
 
 
+def invite_person(*, answer: Answer, by: User, email: str, role: str) -> Partner:
+    """The lead invites a person (a professional, a freelancer…) by the e-mail of their account;
+    they accept from their space."""
+    email = (email or "").strip()
+    if not email:
+        raise InvalidCall(_("Indiquez l'adresse e-mail de la personne."), field="email")
+    _require_lead(answer, by)
+    person = User.objects.filter(email__iexact=email, is_active=True).first()
+    if person is None:
+        raise InvalidCall(
+            _(
+                "Aucun compte n'utilise l'adresse %(email)s : la personne doit d'abord "
+                "s'inscrire, puis vous l'invitez."
+            )
+            % {"email": email},
+            field="email",
+        )
+    if person.pk == by.pk:
+        raise InvalidCall(_("Vous ne pouvez pas vous inviter vous-même."), field="email")
+    try:
+        return invite_partner(answer=answer, by=by, role=role, user=person)
+    except OpportunityError as refusal:
+        if refusal.field == "place":
+            refusal.field = "email"
+        raise
+
+
 def answer_invitation(*, partner: Partner, by: User, accept: bool) -> Partner:
     if partner.status != Partner.Status.INVITED:
         raise Conflict(_("Cette invitation a déjà reçu une réponse."))
@@ -794,4 +901,81 @@ def change_status(
                 if status == Answer.Status.WON:
                     track.amount_won_cents = partner.budget_cents or None
                 track.save()
+    return answer
+
+
+# --- The money won, recorded in a circle's budget ---------------------------------------------
+
+
+def check_won_envelope(
+    *, answer: Answer, by: User, circle_pk: int, amount_cents: int, funder_kind: str
+) -> Any:
+    """The rules of recording the money won, checked before asking to confirm; return the
+    circle. Raise NotAllowed, Conflict or InvalidCall."""
+    _require_lead(answer, by)
+    if answer.status != Answer.Status.WON:
+        raise Conflict(_("Seule une réponse retenue apporte de l'argent à enregistrer."))
+    circle = next((c for c in selectors.envelope_circles(answer=answer) if c.pk == circle_pk), None)
+    if circle is None:
+        raise InvalidCall(_("Choisissez un cercle du réseau de la réponse."), field="circle")
+    if funder_kind not in selectors.funder_kinds():
+        raise InvalidCall(_("Choisissez le type de financeur."), field="funder_kind")
+    won = answer.amount_won_cents or 0
+    if amount_cents <= 0:
+        raise InvalidCall(_("Le montant doit être positif."), field="amount_cents")
+    if amount_cents > won:
+        from maillage.lib.money import format_cents
+
+        raise InvalidCall(
+            _("Le montant dépasse la somme obtenue (%(won)s).") % {"won": format_cents(won)},
+            field="amount_cents",
+        )
+    return circle
+
+
+def record_won_envelope(
+    *,
+    answer: Answer,
+    by: User,
+    circle_pk: int,
+    amount_cents: int,
+    funder_kind: str,
+    year: int | None = None,
+    note: str = "",
+) -> Answer:
+    """Record the money won as an envelope of one of the network's circles: the call's funder
+    → the circle's account in the ledger. At most the amount won; once (unless the envelope was
+    cancelled in the circle's budget). Cannot be undone here (the page asks to confirm)."""
+    from maillage.circles.budget_services.envelopes import record_envelope
+    from maillage.circles.budget_services.errors import BudgetError
+
+    circle = check_won_envelope(
+        answer=answer,
+        by=by,
+        circle_pk=circle_pk,
+        amount_cents=amount_cents,
+        funder_kind=funder_kind,
+    )
+    with transaction.atomic():
+        locked = Answer.objects.select_for_update().select_related("envelope").get(pk=answer.pk)
+        if locked.envelope is not None and locked.envelope.cancelled_at is None:
+            raise Conflict(
+                _("La somme obtenue est déjà enregistrée dans le budget d'un cercle."),
+                field="circle",
+            )
+        try:
+            envelope = record_envelope(
+                circle=circle,
+                year=year or (answer.decided_at or timezone.now()).astimezone(PARIS).year,
+                funder_kind=funder_kind,
+                funder=answer.call.funder,
+                amount_cents=amount_cents,
+                note=(note.strip() or _("Réponse retenue : %(t)s") % {"t": answer.title})[:500],
+                by=by,
+            )
+        except BudgetError as refusal:
+            raise InvalidCall(refusal.message, field=refusal.field) from None
+        locked.envelope = envelope
+        locked.save(update_fields=["envelope"])
+    answer.envelope = envelope
     return answer

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,12 +11,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.requests import person
+from maillage.circles.budget_services.documents import MAX_DOCUMENT_BYTES
+from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
+from maillage.lib.uploads import content_type_of, upload_limit
 from maillage.networks.models import Network
 from maillage.networks.selectors import networks_coordinated_by, networks_of
 from maillage.opportunities import selectors, services
 from maillage.opportunities.forms import (
+    CallDocumentForm,
+    CallEditForm,
     CallForm,
     ModerationForm,
     OfferForm,
@@ -63,6 +68,8 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "offer_form": OfferForm(places=places) if user.is_authenticated else None,
         "my_answers": [a for a in selectors.answers_visible_to(user=user) if a.call_id == call.pk],
         "is_open": call.is_open(),
+        "may_edit": selectors.may_edit_call(user=user, call=call),
+        "files": list(call.files.all()),
     }
     return render(request, "opportunities/call_detail.html", context)
 
@@ -95,6 +102,113 @@ def call_create(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(call)
     return render(request, "opportunities/call_form.html", {"form": form})
+
+
+@login_required
+def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Coordinators edit a call; who proposed it edits it while it waits for moderation."""
+    call = selectors.get_call_for_editor(user=request.user, slug=slug)
+    user = person(request)
+    networks = (
+        networks_coordinated_by(user=user).order_by("name")
+        if selectors.may_moderate(user=user, call=call)
+        else Network.objects.filter(pk=call.network_id)
+    )
+    form = CallEditForm(request.POST or None, call=call, networks=networks)
+    if request.method == "POST" and form.is_valid():
+        data = services.CallData.from_mapping(form.cleaned_call_data())
+        try:
+            services.update_call(call=call, by=user, data=data)
+        except services.OpportunityError as refusal:
+            show_refusal(
+                form, refusal, near="deadline_day" if refusal.field == "deadline" else None
+            )
+        else:
+            messages.success(request, _("L'appel est modifié."))
+            return redirect(call)
+    return render(
+        request,
+        "opportunities/call_form.html",
+        {
+            "form": form,
+            "call": call,
+            "document_form": CallDocumentForm(),
+            "files": list(call.files.all()),
+        },
+    )
+
+
+@login_required
+@require_POST
+@upload_limit(lambda: MAX_DOCUMENT_BYTES)
+def call_document_add(request: HttpRequest, slug: str) -> HttpResponse:
+    call = selectors.get_call_for_editor(user=request.user, slug=slug)
+    form = CallDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = services.add_call_document(
+                call=call,
+                by=person(request),
+                upload=form.cleaned_data["file"],
+                label=form.cleaned_data["label"],
+            )
+        except services.OpportunityError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("« %(d)s » est joint à l'appel.") % {"d": document.label})
+            return redirect("opportunities:call-edit", slug=call.slug)
+    return render(
+        request,
+        "opportunities/call_form.html",
+        {
+            "form": CallEditForm(call=call, networks=Network.objects.filter(pk=call.network_id)),
+            "call": call,
+            "document_form": form,
+            "files": list(call.files.all()),
+        },
+        status=422,
+    )
+
+
+def call_document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A document of a call, to whoever may see the call, served as what its bytes are."""
+    document = selectors.get_call_document(user=request.user, slug=slug, pk=pk)
+    stored = document.file.name or ""
+    extension = stored.rsplit(".", 1)[-1]
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.label}.{extension}",
+        content_type=content_type_of(stored),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def call_document_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    call = selectors.get_call_for_editor(user=request.user, slug=slug)
+    document = selectors.get_call_document(user=request.user, slug=slug, pk=pk)
+    edit_url = reverse("opportunities:call-edit", args=[call.slug])
+    if not is_confirmed(request):
+        return render_confirmation(
+            request,
+            Confirmation(
+                title=_("Retirer ce document"),
+                confirm_label=_("Retirer le document"),
+                cancel_url=edit_url,
+                facts=[(_("Appel"), call.title), (_("Document"), document.label)],
+                consequences=[_("Le fichier est supprimé : il faudra le déposer à nouveau.")],
+                danger=True,
+            ),
+        )
+    try:
+        services.remove_call_document(document=document, by=person(request))
+    except services.OpportunityError as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("Le document est retiré."))
+    return redirect(edit_url)
 
 
 @login_required

@@ -75,8 +75,9 @@ EXPECTED: dict[str, int] = {
     # the hub: tasks, visits, registrations, places, networks, circles; then, fixed per section
     # (not per row), permanences, governance (fee calls, volunteer hours, treasurer roles),
     # commons campaigns and payouts, services (proposals, support requests, accompanist), and
-    # the networks coordinated read again by each of those apps (to fold: one shared read)
-    "my-space": 55,
+    # the networks coordinated read again by each of those apps (to fold: one shared read),
+    # opportunities (invitations to answer a call together)
+    "my-space": 56,
     "api-places": 2,  # the same
 }
 

@@ -165,6 +165,9 @@ EXCLUDED = {
             "opportunities:deadline-set",
             "opportunities:letter-upload",
             "opportunities:status-change",
+            "opportunities:person-invite",
+            "opportunities:envelope-record",
+            "opportunities:call-document-add",
         ]
     },
     # Files: CSV, PDF, iCalendar, images.
@@ -205,6 +208,7 @@ EXCLUDED = {
             "opportunities:dashboard-csv",
             "opportunities:import-template",
             "opportunities:letter-download",
+            "opportunities:call-document",
         ]
     },
     "governance:position-pdf": "download linked from an adopted proposal's page",
@@ -370,6 +374,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "opportunities:moderation",
         "opportunities:import",
         "opportunities:dashboard",
+        "opportunities:call-edit",
         "governance:space-create",
         "governance:meeting-list",
         "governance:economy",
@@ -429,6 +434,7 @@ SOMETIMES = {
     "services:pairing-close",
     "services:holder-detail",
     "opportunities:answer-detail",
+    "opportunities:call-document-remove",
     "commons:edit",
     "commons:qualify",
     "commons:question-edit",

@@ -220,3 +220,61 @@ def test_api_calls_are_public_answers_and_alerts_private(
     bobs = selectors.alerts_of(user=bob).get()
     assert client.delete(f"/api/v1/alerts/{bobs.pk}", headers=bearer(alice)).status_code == 404
     assert Answer.objects.count() == 1
+
+
+def test_the_lead_invites_a_person_who_accepts_from_their_space(client, answer, alice, erin):
+    client.force_login(alice)
+    url = reverse("opportunities:person-invite", args=[answer.pk])
+    unknown = client.post(url, {"email": "personne@example.org", "role": "subcontractor"})
+    assert unknown.status_code == 422
+    assert "Aucun compte n'utilise l'adresse personne@example.org" in html.unescape(
+        unknown.content.decode()
+    )
+    assert (
+        client.post(url, {"email": "ERIN@example.org", "role": "subcontractor"}).status_code == 302
+    )
+    partner = answer.partners.get(user=erin)
+    assert partner.status == Partner.Status.INVITED and partner.role == "subcontractor"
+    again = client.post(url, {"email": "erin@example.org", "role": "subcontractor"})
+    assert "Ce partenaire est déjà invité." in html.unescape(again.content.decode())
+    # Erin finds the invitation in Mon espace, opens the answer and accepts.
+    client.force_login(erin)
+    space = html.unescape(client.get(reverse("accounts:profile")).content.decode())
+    assert f"Invitation à répondre ensemble — {answer.call.title}" in space
+    assert answer.get_absolute_url() in space
+    assert client.get(answer.get_absolute_url()).status_code == 200
+    client.post(
+        reverse("opportunities:invitation-answer", args=[answer.pk, partner.pk]), {"accept": "1"}
+    )
+    partner.refresh_from_db()
+    assert partner.status == Partner.Status.ACCEPTED
+    assert selectors.may_edit_answer(user=erin, answer=answer)
+    space = html.unescape(client.get(reverse("accounts:profile")).content.decode())
+    assert "Invitation à répondre ensemble" not in space
+
+
+def test_only_the_lead_invites_people_and_never_themselves(answer, alice, charlie, erin):
+    with pytest.raises(services.NotAllowed):
+        services.invite_person(answer=answer, by=charlie, email=erin.email, role="cocontractor")
+    with pytest.raises(services.InvalidCall, match="vous-même"):
+        services.invite_person(answer=answer, by=alice, email=alice.email, role="cocontractor")
+    with pytest.raises(services.InvalidCall, match="cotraitant ou sous-traitant"):
+        services.invite_person(answer=answer, by=alice, email=erin.email, role="lead")
+    assert not answer.partners.filter(user__isnull=False).exists()
+
+
+def test_a_deleted_account_declines_its_waiting_invitations_and_loses_its_alerts(
+    answer, alice, erin
+):
+    from maillage.accounts.personal_data import erase_account, sections
+
+    partner = services.invite_person(answer=answer, by=alice, email=erin.email, role="cocontractor")
+    SavedSearchFactory(user=erin, name="Culture")
+    names = {s.name for s in sections()}
+    assert {"appels_alertes", "appels_suivis", "appels_reponses"} <= names
+    exported = next(s for s in sections() if s.name == "appels_reponses").export(erin)
+    assert exported[0]["reponse"] == answer.title and exported[0]["invitation"] == "invited"
+    erase_account(user=erin)
+    partner.refresh_from_db()
+    assert partner.status == Partner.Status.DECLINED
+    assert not selectors.alerts_of(user=erin).exists()
