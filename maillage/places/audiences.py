@@ -50,6 +50,14 @@ RESERVED_TO: dict[str, StrPromise] = {
     PeerAudience.YOUNG: _("Réservé aux gérant·es de lieux de moins de 3 ans"),
 }
 
+# Who they are, inside a sentence ("Cette animation est réservée aux gérant·es de lieux ruraux").
+PEERS: dict[str, StrPromise] = {
+    PeerAudience.ALL: _("gérant·es de lieux"),
+    PeerAudience.BIG: _("gérant·es de grands lieux"),
+    PeerAudience.RURAL: _("gérant·es de lieux ruraux"),
+    PeerAudience.YOUNG: _("gérant·es de lieux de moins de 3 ans"),
+}
+
 OpeningYears = Callable[[list[int]], dict[int, int]]
 _opening_years: list[OpeningYears] = []
 
