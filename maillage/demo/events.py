@@ -2,8 +2,8 @@
 
 A monthly virtual café (first Tuesday, RRULE), a thematic video call, a co-development group
 (for a demo circle's members when the demo has circles, else for the network's members), a bike
-tour of four demo places whose managers confirmed their stop, a paid training, and registrations
-of demo coworkers. Idempotent: nothing happens if the café already exists.
+tour of four demo places whose managers confirmed their stop, a paid training, a meeting reserved
+to the managers of rural places, and registrations of demo coworkers. Idempotent: nothing happens if the café already exists.
 """
 
 import datetime
@@ -20,6 +20,7 @@ from maillage.events import services as event_services
 from maillage.events.models import Audience, Event, EventKind
 from maillage.lib.geo import distance_km
 from maillage.networks.models import Network, NetworkRole
+from maillage.places.audiences import PeerAudience, places_in_audience
 from maillage.places.models import Place, PlaceRole
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -67,6 +68,35 @@ def _demo_circle(network: Network):
     from maillage.circles.models import Circle
 
     return Circle.objects.filter(network=network).order_by("pk").first()
+
+
+def _peer_meeting(make, network: Network, managed: list[Place], managers: dict, *, today) -> None:
+    """A meeting reserved to the managers of rural places (of any place if the demo has no
+    rural one), a few of whom already registered."""
+    rural = places_in_audience(place_ids=[p.pk for p in managed], audience=PeerAudience.RURAL)
+    audience = PeerAudience.RURAL if rural else PeerAudience.ALL
+    day = today + datetime.timedelta(days=12)
+    event = make(
+        network,
+        kind=EventKind.MEETUP,
+        title="Rencontre entre gérant·es de lieux ruraux"
+        if rural
+        else "Rencontre entre gérant·es de lieux",
+        description=(
+            "Une après-midi entre pairs, sans public : mobilité, bénévolat, financement d'un "
+            "lieu loin des villes. Chacun·e apporte une question, on repart avec des pistes."
+        ),
+        starts_at=_at(day, 14),
+        ends_at=_at(day, 17),
+        online_url=VISIO_LINK + "rencontre-pairs",
+        capacity=20,
+        peer_audience=audience,
+        tags=["pairs"],
+    )
+    occurrence = event.occurrences.order_by("starts_at").first()
+    peers = [place for place in managed if not rural or place.pk in rural][:3]
+    for person in dict.fromkeys(managers[place.pk] for place in peers):
+        registration_services.register(occurrence=occurrence, user=person)
 
 
 def load_demo_events(*, now: datetime.datetime | None = None) -> int:
@@ -205,6 +235,9 @@ def load_demo_events(*, now: datetime.datetime | None = None) -> int:
                 price_cents=35_000,
                 tags=["formation"],
             )
+
+        if managed:
+            _peer_meeting(make, network, managed, managers, today=today)
 
         # Coworkers of the demo take seats at the next café and at the thematic visio.
         coworkers = list(

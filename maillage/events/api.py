@@ -40,6 +40,7 @@ from maillage.lib.api import (
     Pagination,
     ref_lookup,
 )
+from maillage.places.audiences import reserved_to
 
 router = Router()
 
@@ -84,6 +85,12 @@ class EventOut(Schema):
     ends_at: datetime.datetime
     rrule: str = Field(description="Règle de récurrence iCalendar, vide si unique.")
     audience: str = Field(description="public, network, circle ou invited.")
+    peer_audience: str = Field(
+        description="Réserve aux pairs, en plus du public : vide (sans réserve), all (gérant·es "
+        "de lieux), big (de grands lieux), rural (de lieux ruraux) ou young (de lieux de moins "
+        "de 3 ans)."
+    )
+    peer_audience_label: str = Field(description="« Réservé aux gérant·es de lieux ruraux ».")
     status: str = Field(description="published ou cancelled (draft pour l'organisation).")
     is_online: bool = Field(description="A un lien de visio (donné aux personnes inscrites).")
     venue: RefOut | None
@@ -101,6 +108,10 @@ class EventOut(Schema):
     @staticmethod
     def resolve_kind_label(obj: Event) -> str:
         return str(EventKind(obj.kind).label)
+
+    @staticmethod
+    def resolve_peer_audience_label(obj: Event) -> str:
+        return reserved_to(obj.peer_audience)
 
     @staticmethod
     def resolve_is_online(obj: Event) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
 from maillage.circles.selectors import circles_run_by, get_circle_by_pk
-from maillage.events.models import Audience, Event, EventKind
+from maillage.events.models import PEER_AUDIENCES, Audience, Event, EventKind
 from maillage.events.recurrence import local_naive
 from maillage.events.services import EventData, Owner
 from maillage.lib.money import format_cents, parse_euros
@@ -210,6 +210,14 @@ class EventForm(forms.Form):
         label=_("Places"), min_value=1, required=False, help_text=_("Laisser vide : sans limite.")
     )
     audience = forms.ChoiceField(label=_("Public"), choices=Audience.choices)
+    peer_audience = forms.ChoiceField(
+        label=_("Réservé aux pairs"),
+        choices=PEER_AUDIENCES,
+        required=False,
+        help_text=_(
+            "Seules les personnes qui gèrent un tel lieu s'inscrivent (et celles que vous invitez)."
+        ),
+    )
     price = forms.CharField(
         label=_("Prix (euros)"),
         required=False,
@@ -269,6 +277,7 @@ class EventForm(forms.Form):
             "address": event.address,
             "capacity": event.capacity,
             "audience": event.audience,
+            "peer_audience": event.peer_audience,
             "price": format_cents(event.price_cents).replace("\u00a0€", "")
             if event.price_cents
             else "",
@@ -345,6 +354,7 @@ class EventForm(forms.Form):
             address=c["address"].strip(),
             capacity=c["capacity"],
             audience=c["audience"],
+            peer_audience=c["peer_audience"],
             price_cents=c["price"],
             requires_approval=c["requires_approval"],
             status=c["status"],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.validators import single_line
+from maillage.places.audiences import RESERVED_TO
 
 
 class EventKind(models.TextChoices):
@@ -31,6 +32,10 @@ class Audience(models.TextChoices):
     NETWORK = "network", _("Membres du réseau")
     CIRCLE = "circle", _("Membres du cercle")
     INVITED = "invited", _("Sur invitation")
+
+
+# A reservation to peers, on top of the audience: only the managers of such places register.
+PEER_AUDIENCES = [("", _("Sans réserve")), *RESERVED_TO.items()]
 
 
 class Event(models.Model):
@@ -84,6 +89,9 @@ class Event(models.Model):
     )
     audience = models.CharField(
         _("public"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    peer_audience = models.CharField(
+        _("réservé aux pairs"), max_length=6, choices=PEER_AUDIENCES, blank=True, default=""
     )
     price_cents = models.PositiveIntegerField(_("prix"), default=0)
     requires_approval = models.BooleanField(

@@ -27,6 +27,7 @@ from maillage.events.selectors import (
     can_organise,
     can_see_event,
     is_invited,
+    is_peer_for,
     occurrence_key,
 )
 from maillage.lib.french import date_format
@@ -35,6 +36,7 @@ from maillage.lib.urls import absolute_url
 from maillage.networks.selectors import coordinators
 from maillage.notifications.mail import send_email
 from maillage.notifications.services import notify
+from maillage.places.audiences import PEERS, managed_place_ids
 from maillage.places.models import PlaceRole
 
 Status = Registration.Status
@@ -62,6 +64,10 @@ class NotAllowed(RegistrationError):
 
 class NotInvited(NotAllowed):
     """The event is "sur invitation" and this person holds no invitation."""
+
+
+class NotAPeer(NotAllowed):
+    """The event is reserved to the managers of some places and this person manages none."""
 
 
 class GuestsNotAllowed(RegistrationError):
@@ -121,6 +127,19 @@ def is_open_for_registration(occurrence: Occurrence) -> bool:
         and not occurrence.cancelled
         and occurrence.starts_at > timezone.now()
     )
+
+
+def not_a_peer_message(*, user: AnyUser, event: Event) -> str:
+    """Why a person may not register to an event reserved to peers."""
+    peers = PEERS[event.peer_audience]
+    if not managed_place_ids(user=user):
+        return _(
+            "Cette animation est réservée aux %(peers)s : vous ne gérez aucun lieu de l'annuaire."
+        ) % {"peers": peers}
+    return _(
+        "Cette animation est réservée aux %(peers)s : aucun des lieux que vous gérez n'en fait "
+        "partie."
+    ) % {"peers": peers}
 
 
 def registration_of(*, user: AnyUser, occurrence: Occurrence) -> Registration | None:
@@ -360,6 +379,8 @@ def register(*, occurrence: Occurrence, user: User, share_contact: bool = False)
         )
     if not can_see_event(user, occurrence.event):
         raise NotAllowed(_("Cette animation est réservée à un autre public que le vôtre."))
+    if not is_peer_for(user, event):
+        raise NotAPeer(not_a_peer_message(user=user, event=event))
     with transaction.atomic():
         occurrence = _locked_occurrence(occurrence)
         _check_open(occurrence)
@@ -411,6 +432,11 @@ def register_guest(
     if invitation is None and occurrence.event.audience != Audience.PUBLIC:
         raise GuestsNotAllowed(
             _("Cette animation n'est pas publique : connectez-vous pour vous inscrire.")
+        )
+    if invitation is None and occurrence.event.peer_audience:
+        raise GuestsNotAllowed(
+            _("Cette animation est réservée aux %(peers)s : connectez-vous pour vous inscrire.")
+            % {"peers": PEERS[occurrence.event.peer_audience]}
         )
     if not email:
         raise RegistrationError(_("Indiquez votre adresse e-mail."), field="email")
@@ -621,6 +647,8 @@ class BoxState:
     guests_allowed: bool
     waitlist_position: int | None
     key: str
+    # Empty when the person may register; else why not (an event reserved to peers).
+    not_a_peer: str = ""
 
     @property
     def is_active(self) -> bool:
@@ -629,9 +657,10 @@ class BoxState:
 
 def box_state(*, user: AnyUser, occurrence: Occurrence) -> BoxState:
     """The viewer's registration, seats, and whether they may see the online link."""
+    event = occurrence.event
     registration = registration_of(user=user, occurrence=occurrence)
     left = seats_left(occurrence)
-    organiser = can_organise(user, occurrence.event)
+    organiser = can_organise(user, event)
     confirmed = registration is not None and registration.status == Status.CONFIRMED
     return BoxState(
         registration=registration,
@@ -641,7 +670,10 @@ def box_state(*, user: AnyUser, occurrence: Occurrence) -> BoxState:
         is_full=left == 0,
         show_online_link=confirmed or organiser,
         is_organiser=organiser,
-        guests_allowed=occurrence.event.audience == Audience.PUBLIC,
+        guests_allowed=event.audience == Audience.PUBLIC and not event.peer_audience,
         waitlist_position=waitlist_position(registration) if registration else None,
         key=occurrence_key(occurrence),
+        not_a_peer=""
+        if organiser or not user.is_authenticated or is_peer_for(user, event)
+        else not_a_peer_message(user=user, event=event),
     )

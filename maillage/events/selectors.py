@@ -43,6 +43,7 @@ from maillage.events.models import (
 from maillage.lib.french import date_format
 from maillage.networks.models import Membership, MembershipStatus, Network
 from maillage.networks.selectors import networks_coordinated_by, networks_of
+from maillage.places.audiences import person_in_audience
 from maillage.places.models import PlaceRole
 from maillage.territory.models import Commune
 
@@ -165,6 +166,20 @@ def can_organise(user: AnyUser, event: Event) -> bool:
     if user.is_superuser:
         return True
     return Event.objects.filter(pk=event.pk).filter(_organise_q(user)).exists()
+
+
+def is_peer_for(user: AnyUser, event: Event) -> bool:
+    """Whether the event's reservation to peers lets this person register: no reservation, a
+    manager of a place in its audience, one of its organisers, or an invited person."""
+    if not event.peer_audience:
+        return True
+    if not user.is_authenticated:
+        return False
+    return (
+        person_in_audience(user=user, audience=event.peer_audience)
+        or can_organise(user, event)
+        or is_invited(user=user, event=event)
+    )
 
 
 def _event_queryset() -> QuerySet[Event]:

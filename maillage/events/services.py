@@ -26,6 +26,7 @@ from maillage.networks.models import Network
 from maillage.networks.selectors import is_coordinator
 from maillage.notifications.mail import send_email
 from maillage.notifications.services import notify
+from maillage.places.audiences import PeerAudience
 from maillage.places.models import Place
 from maillage.places.selectors import can_edit_place
 
@@ -85,6 +86,7 @@ class EventData:
     address: str = ""
     capacity: int | None = None
     audience: str = Audience.PUBLIC
+    peer_audience: str = ""
     price_cents: int = 0
     requires_approval: bool = False
     status: str = Event.Status.PUBLISHED
@@ -105,6 +107,7 @@ class EventData:
             address=event.address,
             capacity=event.capacity,
             audience=event.audience,
+            peer_audience=event.peer_audience,
             price_cents=event.price_cents,
             requires_approval=event.requires_approval,
             status=event.status,
@@ -193,6 +196,7 @@ def _apply(event: Event, data: EventData, rule: str) -> None:
         "address",
         "capacity",
         "audience",
+        "peer_audience",
         "price_cents",
         "requires_approval",
         "status",
@@ -203,6 +207,10 @@ def _apply(event: Event, data: EventData, rule: str) -> None:
 
 
 def _check_audience(data: EventData, owner: Owner) -> None:
+    if data.peer_audience and data.peer_audience not in PeerAudience.values:
+        raise EventError(
+            _("Choisissez à quels pairs l'animation est réservée."), field="peer_audience"
+        )
     if data.audience == Audience.CIRCLE and not is_circle(owner):
         raise EventError(
             _("Seule une animation d'un cercle peut être réservée à ses membres."),

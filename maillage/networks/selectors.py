@@ -83,12 +83,36 @@ def networks_coordinated_by(*, user: AnyUser) -> QuerySet[Network]:
         return Network.objects.none()
     if user.is_superuser:
         return Network.objects.all()
+    return Network.objects.filter(pk__in=coordinated_network_ids(user=user))
+
+
+# Many sections of a page ask which networks the person coordinates: the answer is kept on the
+# user object (loaded afresh for each request) until a role or a network changes in this process.
+_roles_version = 0
+_MEMO = "_coordinated_network_ids"
+
+
+def forget_coordinated_networks(**_kwargs: object) -> None:
+    """Receiver of the saves and deletions of roles and networks: the memos are stale."""
+    global _roles_version
+    _roles_version += 1
+
+
+def coordinated_network_ids(*, user: User) -> frozenset[int]:
+    """The ids of the networks this (signed-in) person coordinates, directly or through an
+    ancestor; read once per request."""
+    memo = getattr(user, _MEMO, None)
+    if memo is not None and memo[0] == _roles_version:
+        return memo[1]
+    version = _roles_version
     direct = set(
         NetworkRole.objects.filter(user=user, role=NetworkRole.Role.COORDINATOR).values_list(
             "network_id", flat=True
         )
     )
-    return Network.objects.filter(pk__in=direct | descendant_ids(network_ids=direct))
+    ids = frozenset(direct | descendant_ids(network_ids=direct))
+    setattr(user, _MEMO, (version, ids))
+    return ids
 
 
 def networks_guided_by(*, user: AnyUser) -> QuerySet[Network]:

@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.places.audiences import PeerAudience
+
 
 class Topic(models.TextChoices):
     """What a place may need help on: the specialities of professionals, the topics of requests,
@@ -523,13 +525,6 @@ class Satisfaction(models.Model):
 
 
 # --- Peer programmes ---------------------------------------------------------------------------
-
-
-class PeerAudience(models.TextChoices):
-    ALL = "all", _("Tous les lieux")
-    BIG = "big", _("Gérant·es de grands lieux")
-    RURAL = "rural", _("Lieux ruraux")
-    YOUNG = "young", _("Lieux de moins de 3 ans")
 
 
 class PeerGroup(models.Model):

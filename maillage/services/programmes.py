@@ -17,6 +17,7 @@ from maillage.events import services as events_services
 from maillage.lib.geo import distance_km
 from maillage.networks.models import Network
 from maillage.notifications.services import notify
+from maillage.places.audiences import place_in_audience
 from maillage.places.models import Place, PlaceStatus
 from maillage.places.selectors import can_edit_place
 from maillage.services import selectors
@@ -34,12 +35,10 @@ from maillage.services.models import (
     Topic,
 )
 from maillage.services.services import Conflict, NotAllowed, ServicesError
-from maillage.services.similar import RURAL_BELOW, features_of, similar_places
+from maillage.services.similar import similar_places
 
 GROUP_MIN = 5
 GROUP_MAX = 8
-BIG_PLACE_M2 = 800
-YOUNG_YEARS = 3
 
 
 def _require_team(by: User, network: Network | int) -> None:
@@ -51,18 +50,15 @@ def _require_team(by: User, network: Network | int) -> None:
 
 
 def fits_audience(*, place: Place, audience: str, today: datetime.date | None = None) -> bool:
-    """Peer-only audiences: big places, rural places, young places."""
-    if audience == PeerAudience.ALL:
-        return True
-    features = features_of(place)
-    if audience == PeerAudience.BIG:
-        return features.surface_m2 >= BIG_PLACE_M2
-    if audience == PeerAudience.RURAL:
-        return features.population < RURAL_BELOW
-    if audience == PeerAudience.YOUNG:
-        year = (today or timezone.localdate()).year
-        return features.opened_year is not None and year - features.opened_year < YOUNG_YEARS
-    return False
+    """Peer-only audiences (big places, rural places, young places): the directory's
+    classification, shared with the events reserved to peers."""
+    return place_in_audience(place=place, audience=audience, today=today)
+
+
+def opening_years(place_ids: list[int]) -> dict[int, int]:
+    """The opening years the places' peer profiles give (registered with the audiences)."""
+    rows = PeerProfile.objects.filter(place_id__in=place_ids, opened_year__isnull=False)
+    return {pk: year for pk, year in rows.values_list("place_id", "opened_year") if year}
 
 
 # --- codéveloppement ---------------------------------------------------------------------------

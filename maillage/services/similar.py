@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.lib.geo import distance_km
+from maillage.places.audiences import RURAL_BELOW
 from maillage.places.models import Equipment, EquipmentCategory, Place, PlaceType, Space, SpaceKind
 from maillage.services.models import PeerProfile, PlaceFeatures
 
@@ -29,7 +30,6 @@ SPACE_BITS = {code: 1 << i for i, code in enumerate(SpaceKind.values)}
 EQUIPMENT_BITS = {code: 1 << i for i, code in enumerate(EquipmentCategory.values)}
 # Size classes by total surface of spaces (m²): unknown, < 100, < 300, < 800, ≥ 800.
 SIZE_LIMITS = (100, 300, 800)
-RURAL_BELOW = 2_000
 URBAN_FROM = 20_000
 
 

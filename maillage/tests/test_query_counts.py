@@ -61,23 +61,23 @@ PAGES = {
 }
 
 # Signed in as Dora, coordinator of network A; the same on SQLite and PostgreSQL. Every page
-# of a signed-in person spends 5 of them on the menu (places managed, networks coordinated —
-# 3 —, circles).
+# of a signed-in person spends some on the menu (places managed, networks coordinated — read
+# once per request whoever asks —, circles).
 EXPECTED: dict[str, int] = {
-    "home": 15,
+    "home": 11,
     "search": 12,  # one to read a commune among the words
     "map-geojson": 1,
-    "place": 22,  # + next permanences (communication), peer profile (services)
-    "network": 20,
-    "agenda": 21,  # and 5 to decide whether to offer « Proposer une animation »
-    "event": 19,
-    "circle": 29,  # + the circle's tools (communication), with the roles the page knows
+    "place": 18,  # + next permanences (communication), peer profile (services)
+    "network": 16,
+    "agenda": 15,  # and a few to decide whether to offer « Proposer une animation »
+    "event": 15,
+    "circle": 25,  # + the circle's tools (communication), with the roles the page knows
     # the hub: tasks, visits, registrations, places, networks, circles; then, fixed per section
     # (not per row), permanences, governance (fee calls, volunteer hours, treasurer roles),
-    # commons campaigns and payouts, services (proposals, support requests, accompanist), and
-    # the networks coordinated read again by each of those apps (to fold: one shared read),
-    # opportunities (invitations to answer a call together)
-    "my-space": 56,
+    # commons campaigns and payouts, services (proposals, support requests, accompanist),
+    # opportunities (invitations to answer a call together); the networks coordinated are read
+    # once per request (networks.selectors keeps them on the user)
+    "my-space": 44,
     "api-places": 2,  # the same
 }
 

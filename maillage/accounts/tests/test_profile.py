@@ -52,8 +52,9 @@ def test_profile_renders_the_bio_as_sanitised_markdown(client):
 def test_profile_page_queries_are_bounded(persona_client, alice, django_assert_max_num_queries):
     SkillFactory.create_batch(10, user=alice)
     client = persona_client("alice")
-    # With the hub of Mon espace and the sections of the modules landed on 2026-12-04 (to fold:
-    # each re-reads the networks the person coordinates; + invitations to answer a call).
+    # With the hub of Mon espace and the sections of the modules landed on 2026-12-04 (the
+    # networks the person coordinates are read once for all of them; + invitations to answer a
+    # call).
     with django_assert_max_num_queries(34):
         assert client.get(reverse("accounts:profile")).status_code == 200
 

@@ -10,6 +10,7 @@ from maillage.demo.selectors import REGIONAL_SLUG
 from maillage.demo.services import load_demo
 from maillage.demo.tests.conftest import census_csv, demo_communes  # noqa: F401 (fixtures)
 from maillage.events.models import Event, EventKind, Registration, TourStop
+from maillage.places.audiences import person_in_audience
 
 
 @pytest.fixture
@@ -33,6 +34,17 @@ def test_demo_animations_are_built_once(demo):
     assert stops.count() >= 2
     assert all(stop.confirmed_at for stop in stops)
     assert Event.objects.get(kind=EventKind.TRAINING).price_cents == 35_000
+
+
+def test_the_demo_has_a_meeting_reserved_to_peers_with_peers_registered(demo):
+    load_demo_events()
+    meeting = Event.objects.exclude(peer_audience="").get()
+    registered = [
+        r.user
+        for r in Registration.objects.filter(occurrence__event=meeting).select_related("user")
+    ]
+    assert registered
+    assert all(person_in_audience(user=user, audience=meeting.peer_audience) for user in registered)
 
 
 def test_demo_animations_appear_in_the_network_feed_without_links(client, demo):
