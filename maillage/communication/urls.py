@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.communication import kit_views, views
+from maillage.communication import kit_views, logbook_views, views
 from maillage.communication import relay_views as relay
 
 app_name = "communication"
@@ -67,6 +67,24 @@ urlpatterns = [
         "valise/<slug:slug>/v<int:number>/telecharger/", kit_views.kit_download, name="kit-download"
     ),
     path("valise/<slug:slug>/v<int:number>/apercu.jpg", kit_views.kit_preview, name="kit-preview"),
+    # Tour logbooks.
+    path("carnets/<slug:slug>/", logbook_views.logbook_page, name="logbook"),
+    path("carnets/<slug:slug>/carnet.pdf", logbook_views.logbook_pdf, name="logbook-pdf"),
+    path(
+        "carnets/<slug:slug>/etapes/<int:stop>/ecrire/",
+        logbook_views.entry_add,
+        name="logbook-add",
+    ),
+    path(
+        "carnets/<slug:slug>/notes/<int:pk>/retirer/",
+        logbook_views.entry_remove,
+        name="logbook-remove",
+    ),
+    path(
+        "carnets/<slug:slug>/notes/<int:pk>/photo.jpg",
+        logbook_views.entry_photo,
+        name="logbook-photo",
+    ),
     path("cercles/<slug:slug>/outils/ajouter/", views.circle_tool_add, name="circle-tool-add"),
     path(
         "cercles/<slug:slug>/outils/<int:pk>/retirer/",

@@ -125,6 +125,7 @@ def load_demo_communication(*, today: datetime.date | None = None) -> list[DemoL
                 message="Notre salle est prise ce jour-là : pouvons-nous échanger ?",
             )
     load_demo_kit()
+    load_demo_logbook()
     return [
         DemoLogin(
             "Animation",
@@ -280,3 +281,47 @@ def load_demo_kit() -> None:
                 actions=["animer", "documenter"],
             ),
         )
+
+
+# --- the tour's logbook ----------------------------------------------------------------------------
+
+DEMO_TOUR_TITLE = "Tournée à vélo des tiers-lieux"
+
+
+def load_demo_logbook() -> None:
+    """Notes of the demo bike tour's preparation: the organiser's scouting with a photo, and each
+    stop's team saying how they will welcome the riders."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.communication import logbook
+    from maillage.communication.models import LogbookEntry
+    from maillage.events.models import Event
+
+    tour = Event.objects.filter(title=DEMO_TOUR_TITLE, kind="tour").order_by("pk").first()
+    if tour is None or LogbookEntry.objects.filter(stop__event=tour).exists():
+        return
+    stops = list(tour.stops.select_related("place").order_by("position"))
+    organiser = tour.organisers.order_by("pk").first()
+    if not stops or organiser is None:
+        return
+    logbook.add_entry(
+        by=organiser,
+        stop=stops[0],
+        text="Repérage du parcours fait à vélo : 34 km, deux côtes sérieuses, une pause "
+        "prévue au bord du canal. Les vélos prêtés seront prêts au départ.",
+        photo=SimpleUploadedFile("reperage.jpg", _photo_jpeg()),
+        alt_text="Un atelier partagé baigné de la lumière du soir",
+    )
+    welcomes = [
+        "Café et viennoiseries à l'arrivée ; les vélos se garent dans la cour.",
+        "Visite de l'atelier de fabrication, puis démonstration de la découpeuse laser.",
+        "Pique-nique partagé dans le jardin : apportez une spécialité de chez vous !",
+    ]
+    for stop, text in zip(stops, welcomes, strict=False):
+        manager = (
+            PlaceRole.objects.filter(place=stop.place, role=PlaceRole.Role.MANAGER)
+            .order_by("pk")
+            .first()
+        )
+        if manager is not None:
+            logbook.add_entry(by=manager.user, stop=stop, text=text)
