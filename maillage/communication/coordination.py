@@ -328,15 +328,17 @@ def set_meeting(*, by: User, group: CoordinationGroup, data: MeetingData) -> Any
 
 
 def next_sessions(group: CoordinationGroup, *, limit: int = 3) -> list:
-    from maillage.events.selectors import upcoming_occurrences
+    """The meeting's next sessions (not cancelled), with their URL keys and French dates."""
+    from maillage.events.selectors import upcoming_occurrences, with_labels
 
     if group.meeting is None or group.meeting.status == "cancelled":
         return []
-    return [
+    sessions = [
         session
         for session in upcoming_occurrences(event=group.meeting, limit=limit + 2)
         if not session.cancelled
-    ][:limit]
+    ]
+    return with_labels(sessions[:limit])
 
 
 def propose_point(

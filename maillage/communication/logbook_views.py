@@ -21,7 +21,7 @@ from maillage.lib.uploads import upload_limit
 
 class EntryForm(forms.Form):
     text = forms.CharField(
-        label=_l("Note"),
+        label=_l("Note de l'étape"),
         max_length=logbook.MAX_NOTE_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_l("Ce qui s'est passé, qui était là, ce qui a marché, ce qu'on retient."),
@@ -103,7 +103,7 @@ def entry_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 cancel_url=back,
                 facts=[
                     (_("Étape"), entry.stop.place.name),
-                    (_("Note"), entry.text[:200]),
+                    (_("Note de l'étape"), entry.text[:200]),
                 ],
                 consequences=[
                     _("La note et sa photo disparaissent du carnet : cela ne se défait pas.")

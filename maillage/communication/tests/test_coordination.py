@@ -16,6 +16,7 @@ from maillage.circles.models import CircleRole
 from maillage.circles.tests.factories import CircleFactory, CircleMemberFactory
 from maillage.communication import coordination
 from maillage.communication.models import AgendaPoint, Agreement, OnboardingCheck
+from maillage.events.selectors import occurrence_key
 from maillage.lib.money import format_cents
 
 AMOUNT = format_cents(1_500_00)  # as the pages write it
@@ -86,7 +87,7 @@ def test_only_coordinators_open_the_group_which_starts_with_a_checklist(dora, st
 
 
 @pytest.mark.django_db
-def test_the_meeting_goes_to_the_networks_agenda_and_a_new_one_replaces_it(dora, group):
+def test_the_meeting_goes_to_the_networks_agenda_and_a_new_one_replaces_it(client, dora, group):
     first = timezone.make_aware(datetime.datetime(2027, 3, 9, 14, 0))  # 2nd Tuesday
     meeting = coordination.set_meeting(
         by=dora,
@@ -99,6 +100,11 @@ def test_the_meeting_goes_to_the_networks_agenda_and_a_new_one_replaces_it(dora,
     assert [timezone.localtime(s.starts_at).day for s in sessions] == [9, 13]  # 2nd Tuesdays
     group.refresh_from_db()
     assert group.meeting == meeting
+    page = client.get(reverse("communication:coordination", args=[group.network.slug]))
+    session_url = reverse(
+        "events:occurrence-detail", args=[meeting.slug, occurrence_key(sessions[0])]
+    )
+    assert session_url in page.content.decode()
     again = coordination.set_meeting(
         by=dora,
         group=group,
