@@ -518,3 +518,20 @@ def circles_of_or_run_by(*, user: AnyUser, coordinated: QuerySet[Network]) -> Qu
         .distinct()
         .order_by("name")
     )
+
+
+def network_stewards(*, network: Network) -> list[CircleMember]:
+    """The soucieux·ses in office today in the network's circles: one row per person and circle,
+    with the person and the circle (for the network's coordination of the soucieux·ses)."""
+    today = timezone.localdate()
+    return list(
+        CircleMember.objects.filter(
+            circle__network=network,
+            role=CircleRole.STEWARD,
+            ended_at__isnull=True,
+            starts_on__lte=today,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("user", "circle")
+        .order_by("user__display_name", "user_id", "circle__name")
+    )

@@ -13,3 +13,7 @@ class CommunicationConfig(AppConfig):
 
         # The shared cost of a facilitator's post: each place's share is a place → post transfer.
         register(reasons=RotaReason, account_kinds=RotaAccountKind, citable=(CostCharge, Rota))
+
+        from maillage.communication import data_sections
+
+        data_sections.register_sections()

@@ -501,3 +501,195 @@ class CircleTool(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- tour logbooks ---------------------------------------------------------------------------------
+
+
+class LogbookEntry(models.Model):
+    """A note written at a stop of a tour (events.TourStop), with an optional photo: together they
+    make the tour's logbook. The photo is re-encoded (pixels only) and kept private: it is served
+    to whoever may see the tour."""
+
+    stop = models.ForeignKey("events.TourStop", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("note"), max_length=4000)
+    photo = models.FileField(
+        _("photo"), upload_to="communication/carnets/", storage=_private, max_length=300, blank=True
+    )
+    photo_width = models.PositiveIntegerField(default=0, editable=False)
+    photo_height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(_("description de la photo"), max_length=250, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note de carnet de route")
+        verbose_name_plural = _("notes de carnet de route")
+        ordering = ["stop_id", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+# --- the coordination of the soucieux·ses ----------------------------------------------------------
+
+
+class CoordinationGroup(models.Model):
+    """The network-wide group of the soucieux·ses of its circles. Its members are not stored:
+    they are the circles' soucieux·ses in office (circles' roles). Its recurring meeting is an
+    event of the network's agenda."""
+
+    network = models.OneToOneField(
+        "networks.Network", on_delete=models.CASCADE, related_name="+", verbose_name=_("réseau")
+    )
+    purpose = models.TextField(_("raison d'être"), max_length=2000, blank=True)
+    meeting = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("réunion de coordination"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coordination des soucieux·ses")
+        verbose_name_plural = _("coordinations des soucieux·ses")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+
+class AgendaPoint(models.Model):
+    """A point a circle brings to the coordination meeting."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposé")
+        DISCUSSED = "discussed", _("Traité")
+        SET_ASIDE = "aside", _("Écarté")
+
+    group = models.ForeignKey(CoordinationGroup, on_delete=models.CASCADE, related_name="points")
+    circle = models.ForeignKey(
+        "circles.Circle", on_delete=models.CASCADE, related_name="+", verbose_name=_("cercle")
+    )
+    title = models.CharField(_("point"), max_length=200)
+    details = models.TextField(_("précisions"), max_length=2000, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PROPOSED)
+    outcome = models.TextField(_("ce qui en est sorti"), max_length=2000, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("point à l'ordre du jour")
+        verbose_name_plural = _("points à l'ordre du jour")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OnboardingItem(models.Model):
+    """A step of the onboarding checklist of new soucieux·ses."""
+
+    group = models.ForeignKey(
+        CoordinationGroup, on_delete=models.CASCADE, related_name="onboarding_items"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    label = models.CharField(_("étape"), max_length=200)
+    help_text = models.CharField(_("comment faire"), max_length=400, blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class OnboardingCheck(models.Model):
+    """A step a person has done."""
+
+    item = models.ForeignKey(OnboardingItem, on_delete=models.CASCADE, related_name="checks")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "person"], name="one_check_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.person_id}"
+
+
+class FundingSource(models.TextChoices):
+    REGION = "region", _("Région")
+    DEPARTMENT = "department", _("Département")
+    STATE = "state", _("État")
+    EUROPE = "europe", _("Fonds européens")
+    NETWORK = "network", _("Fonds propres du réseau")
+    FOUNDATION = "foundation", _("Fondation ou mécénat")
+    OTHER = "other", _("Autre")
+
+
+class Agreement(models.Model):
+    """A soucieux·se's agreement with the network (conventionnement): the signed document, the
+    amount, who funds it and the period it covers."""
+
+    group = models.ForeignKey(
+        CoordinationGroup, on_delete=models.CASCADE, related_name="agreements"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("soucieux·se"),
+    )
+    circle = models.ForeignKey(
+        "circles.Circle",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cercle"),
+    )
+    amount_cents = models.PositiveIntegerField(_("montant"))
+    funding_source = models.CharField(
+        _("financement"), max_length=10, choices=FundingSource.choices
+    )
+    funder = models.CharField(_("financeur"), max_length=150, blank=True)
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+    document = models.FileField(
+        _("convention signée"),
+        upload_to="communication/conventions/",
+        storage=_private,
+        max_length=300,
+    )
+    document_type = models.CharField(max_length=120)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.starts_on:%Y}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from maillage.communication import kit_views, views
+from maillage.communication import coordination_views as coord
+from maillage.communication import kit_views, logbook_views, views
 from maillage.communication import relay_views as relay
 
 app_name = "communication"
@@ -67,6 +68,68 @@ urlpatterns = [
         "valise/<slug:slug>/v<int:number>/telecharger/", kit_views.kit_download, name="kit-download"
     ),
     path("valise/<slug:slug>/v<int:number>/apercu.jpg", kit_views.kit_preview, name="kit-preview"),
+    # Tour logbooks.
+    path("carnets/<slug:slug>/", logbook_views.logbook_page, name="logbook"),
+    path("carnets/<slug:slug>/carnet.pdf", logbook_views.logbook_pdf, name="logbook-pdf"),
+    path(
+        "carnets/<slug:slug>/etapes/<int:stop>/ecrire/",
+        logbook_views.entry_add,
+        name="logbook-add",
+    ),
+    path(
+        "carnets/<slug:slug>/notes/<int:pk>/retirer/",
+        logbook_views.entry_remove,
+        name="logbook-remove",
+    ),
+    path(
+        "carnets/<slug:slug>/notes/<int:pk>/photo.jpg",
+        logbook_views.entry_photo,
+        name="logbook-photo",
+    ),
+    # The coordination of the soucieux·ses.
+    path("reseaux/<slug:slug>/coordination/", coord.group_page, name="coordination"),
+    path("reseaux/<slug:slug>/coordination/ouvrir/", coord.group_open, name="coordination-open"),
+    path(
+        "reseaux/<slug:slug>/coordination/reunion/", coord.meeting_set, name="coordination-meeting"
+    ),
+    path(
+        "reseaux/<slug:slug>/coordination/points/", coord.point_propose, name="coordination-point"
+    ),
+    path(
+        "reseaux/<slug:slug>/coordination/points/<int:pk>/clore/",
+        coord.point_close,
+        name="coordination-point-close",
+    ),
+    path(
+        "reseaux/<slug:slug>/coordination/accueil/",
+        coord.item_add,
+        name="coordination-item-add",
+    ),
+    path(
+        "reseaux/<slug:slug>/coordination/accueil/<int:pk>/retirer/",
+        coord.item_remove,
+        name="coordination-item-remove",
+    ),
+    path(
+        "reseaux/<slug:slug>/coordination/accueil/<int:pk>/cocher/",
+        coord.item_tick,
+        name="coordination-item-tick",
+    ),
+    path(
+        "reseaux/<slug:slug>/coordination/conventions/nouvelle/",
+        coord.agreement_create,
+        name="coordination-agreement-create",
+    ),
+    path(
+        "conventions/<int:pk>/document/",
+        coord.agreement_document,
+        name="coordination-agreement-document",
+    ),
+    path(
+        "conventions/<int:pk>/retirer/",
+        coord.agreement_remove,
+        name="coordination-agreement-remove",
+    ),
     path("cercles/<slug:slug>/outils/ajouter/", views.circle_tool_add, name="circle-tool-add"),
     path(
         "cercles/<slug:slug>/outils/<int:pk>/retirer/",

@@ -125,6 +125,8 @@ def load_demo_communication(*, today: datetime.date | None = None) -> list[DemoL
                 message="Notre salle est prise ce jour-là : pouvons-nous échanger ?",
             )
     load_demo_kit()
+    load_demo_logbook()
+    load_demo_coordination(today=today)
     return [
         DemoLogin(
             "Animation",
@@ -151,6 +153,8 @@ def delete_demo_communication() -> None:
         models.QuerySet.delete(transfers.filter(reverses__isnull=False))
         models.QuerySet.delete(transfers)
         accounts.delete()
+        # Agreements protect their soucieux·ses, whom the demo's reset deletes.
+        m.CoordinationGroup.objects.filter(network__slug=REGIONAL_SLUG).delete()
         m.CostCharge.objects.filter(rota__in=rotas).delete()
         m.Swap.objects.filter(offered__rota__in=rotas).delete()
         for rota in rotas:
@@ -280,3 +284,155 @@ def load_demo_kit() -> None:
                 actions=["animer", "documenter"],
             ),
         )
+
+
+# --- the tour's logbook ----------------------------------------------------------------------------
+
+DEMO_TOUR_TITLE = "Tournée à vélo des tiers-lieux"
+
+
+def load_demo_logbook() -> None:
+    """Notes of the demo bike tour's preparation: the organiser's scouting with a photo, and each
+    stop's team saying how they will welcome the riders."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.communication import logbook
+    from maillage.communication.models import LogbookEntry
+    from maillage.events.models import Event
+
+    tour = Event.objects.filter(title=DEMO_TOUR_TITLE, kind="tour").order_by("pk").first()
+    if tour is None or LogbookEntry.objects.filter(stop__event=tour).exists():
+        return
+    stops = list(tour.stops.select_related("place").order_by("position"))
+    organiser = tour.organisers.order_by("pk").first()
+    if not stops or organiser is None:
+        return
+    logbook.add_entry(
+        by=organiser,
+        stop=stops[0],
+        text="Repérage du parcours fait à vélo : 34 km, deux côtes sérieuses, une pause "
+        "prévue au bord du canal. Les vélos prêtés seront prêts au départ.",
+        photo=SimpleUploadedFile("reperage.jpg", _photo_jpeg()),
+        alt_text="Un atelier partagé baigné de la lumière du soir",
+    )
+    welcomes = [
+        "Café et viennoiseries à l'arrivée ; les vélos se garent dans la cour.",
+        "Visite de l'atelier de fabrication, puis démonstration de la découpeuse laser.",
+        "Pique-nique partagé dans le jardin : apportez une spécialité de chez vous !",
+    ]
+    for stop, text in zip(stops, welcomes, strict=False):
+        manager = (
+            PlaceRole.objects.filter(place=stop.place, role=PlaceRole.Role.MANAGER)
+            .order_by("pk")
+            .first()
+        )
+        if manager is not None:
+            logbook.add_entry(by=manager.user, stop=stop, text=text)
+
+
+# --- the coordination of the soucieux·ses --------------------------------------------------------
+
+
+def _agreement_pdf(text: str) -> bytes:
+    """A one-page PDF standing for a signed agreement."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(page)
+    for i, line in enumerate(text.split("\n")):
+        draw.text((60, 80 + 24 * i), line, fill="black")
+    out = io.BytesIO()
+    page.save(out, format="PDF")
+    return out.getvalue()
+
+
+def load_demo_coordination(*, today: datetime.date | None = None) -> None:
+    """The regional network's coordination of the soucieux·ses: its monthly meeting, points
+    brought by the circles (one already discussed), a checklist half ticked and an agreement."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.communication import coordination
+    from maillage.communication.models import CoordinationGroup
+
+    network = Network.objects.filter(slug=REGIONAL_SLUG).first()
+    if network is None or CoordinationGroup.objects.filter(network=network).exists():
+        return
+    coordinator = (
+        User.objects.filter(
+            network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
+        )
+        .order_by("pk")
+        .first()
+    )
+    rows = coordination.stewards(network=network)
+    if coordinator is None or not rows:
+        return
+    today = today or timezone.localdate()
+    group = coordination.open_group(
+        by=coordinator,
+        network=network,
+        purpose="Une fois par mois, les soucieux·ses des cercles de la Compagnie échangent leurs "
+        "pratiques, préparent ce qui concerne tout le réseau et s'entraident en codéveloppement.",
+    )
+    # The second Tuesday of next month, 14 h.
+    first = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    first += datetime.timedelta(days=(1 - first.weekday()) % 7 + 7)
+    coordination.set_meeting(
+        by=coordinator,
+        group=group,
+        data=coordination.MeetingData(
+            starts_at=timezone.make_aware(datetime.datetime.combine(first, datetime.time(14))),
+            minutes=120,
+            rhythm="monthly",
+            online_url="https://visio.example.org/coordination-soucieux",
+        ),
+    )
+    points = [
+        (
+            "Partager un modèle de budget prévisionnel entre cercles",
+            "Nous repartons de zéro chaque année ; un cercle a-t-il un modèle à prêter ?",
+        ),
+        ("Accueillir les nouveaux et nouvelles soucieux·ses", ""),
+    ]
+    first_row = rows[0]
+    for (title, details), row in zip(points, [first_row, rows[-1]], strict=False):
+        coordination.propose_point(
+            by=row.user, group=group, circle=row.circles[0], title=title, details=details
+        )
+    done = coordination.propose_point(
+        by=first_row.user,
+        group=group,
+        circle=first_row.circles[0],
+        title="Une tournée commune des cercles au printemps",
+    )
+    coordination.close_point(
+        by=coordinator,
+        point=done,
+        status="discussed",
+        outcome="Accord pour une tournée à vélo ; le cercle du Nord propose un parcours.",
+    )
+    items = list(group.onboarding_items.all())
+    for item in items[:2]:
+        coordination.tick(by=first_row.user, item=item, done=True)
+    coordination.record_agreement(
+        by=coordinator,
+        group=group,
+        data=coordination.AgreementData(
+            person=first_row.user,
+            circle=first_row.circles[0],
+            amount_cents=3_600_00,
+            funding_source="region",
+            funder="Région Hauts-de-France — appel « Tiers-lieux en réseau »",
+            starts_on=today.replace(month=1, day=1),
+            ends_on=today.replace(month=12, day=31),
+        ),
+        document=SimpleUploadedFile(
+            "convention.pdf",
+            _agreement_pdf(
+                "Convention de soucieux·se\nCompagnie des tiers-lieux (démo)\n"
+                f"{first_row.user.public_name}\n3 600 euros, financement Région"
+            ),
+        ),
+    )

@@ -82,3 +82,13 @@ def circle_communication(context, circle):
         "kinds": CircleTool.Kind.choices,
         "visibilities": CircleTool.Visibility.choices,
     }
+
+
+@register.inclusion_tag("communication/_tour_logbook.html")
+def tour_logbook(event):
+    """On a tour's page: the link to its logbook (notes and photos of its stops), with a count."""
+    from maillage.communication import logbook
+
+    if event.kind != logbook.TOUR:
+        return {"event": None}
+    return {"event": event, "count": logbook.entry_count(event)}

@@ -48,3 +48,39 @@ def test_the_kit_holds_a_pitch_a_poster_a_photo_and_a_case(demo):
     assert {"pitch", "poster", "photo", "case"} <= kinds
     assert Resource.objects.get(kind="case").status == "pending"  # a place's, to review
     assert Resource.objects.get(kind="poster").versions.get().preview
+
+
+@pytest.fixture
+def demo_with_circles(census_csv, demo_communes):
+    from maillage.demo.circles import load_demo_circles
+    from maillage.demo.events import load_demo_events
+
+    summary = load_demo(census_path=census_csv, local_networks=3)
+    summary.logins += load_demo_circles()
+    load_demo_events()
+    summary.logins += load_demo_communication()
+    return summary
+
+
+def test_the_tour_has_a_logbook_and_the_soucieux_ses_a_coordination(demo_with_circles):
+    from maillage.communication import coordination
+    from maillage.communication.models import (
+        AgendaPoint,
+        Agreement,
+        CoordinationGroup,
+        LogbookEntry,
+    )
+
+    entries = LogbookEntry.objects.all()
+    assert entries.count() >= 2 and entries.exclude(photo="").count() == 1
+    group = CoordinationGroup.objects.get()
+    assert group.meeting is not None and coordination.next_sessions(group)
+    assert AgendaPoint.objects.filter(status="proposed").count() == 2
+    assert AgendaPoint.objects.filter(status="discussed").count() == 1
+    agreement = Agreement.objects.get()
+    assert agreement.document_type == "application/pdf"
+    steward = agreement.person
+    assert coordination.steward_circles(user=steward, network=group.network)
+    assert sum(row.done for row in coordination.checklist_of(group=group, user=steward)) == 2
+    delete_demo_communication()
+    assert not CoordinationGroup.objects.exists()
