@@ -53,10 +53,19 @@ MAX_INT = 1_000_000_000
 # --- Output ---------------------------------------------------------------------------------
 
 
+# Shared by the other apps' API (mobility, circles): one component name, one shape.
 class CommuneRefOut(Schema):
     code_insee: str
     name: str
     department_code: str
+
+
+class PlaceRefOut(Schema):
+    """A place named by another object (a pass's home place, a circle's places)."""
+
+    id: int
+    slug: str
+    name: str
 
 
 class PlaceOut(Schema):
