@@ -362,7 +362,7 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
             if r.outcome == Outcome.UPDATED and r.place and r.place.pk
         }
     )
-    items.write_items(
+    items_changed = items.write_items(
         {
             r.place.pk: r.item_plans
             for r in results
@@ -372,12 +372,15 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
             and r.item_plans
         }
     )
-    touched = [place.pk for place in created] + updated_ids
+    touched = list(dict.fromkeys([place.pk for place in created] + updated_ids + [*items_changed]))
     if run.network is not None:
+        # A spaces or equipment file names places already there: it never joins them.
         kept = [
             r.place.pk
             for r in results
-            if r.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED) and r.place
+            if r.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED)
+            and r.place
+            and not r.items_only
         ]
         _accept_into_network(network=run.network, by=by, place_ids=kept, run=run)
     return touched
