@@ -75,3 +75,23 @@ def test_a_coordinator_cannot_import_into_another_network(
     response = _upload(client, network_a)
     assert response.status_code == 200
     assert ImportRun.objects.count() == 0
+
+
+def test_progress_fragment_counts_the_rows_while_the_worker_applies(
+    client, dora, network_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(dora)
+    run = ImportRun.objects.create(
+        network=network_a, created_by=dora, original_name="x.csv", format="csv",
+        status=ImportRun.Status.APPLYING, rows_total=200, rows_done=50,
+    )  # fmt: skip
+    html = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true").content.decode()
+    assert '<progress id="import-progress-bar" max="200" value="50">' in html
+    assert "50 / 200 lignes" in html and "vérification des lignes" in html
+    assert 'hx-trigger="every 1s"' in html
+    # Every row judged: the bar says the places are being written, and polling goes on.
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=200)
+    html = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Écriture des lieux" in html and "200 lignes vérifiées" in html
+    assert 'hx-trigger="every 1s"' in html
