@@ -25,7 +25,7 @@ from django.db import connections, router
 from django.db.models.signals import post_delete, post_save
 
 from maillage.directory.search.version import counter
-from maillage.places.mediation import split_values
+from maillage.places.mediation import SEARCH_TAGS, split_values
 
 CAPACITY_STEPS = (5, 10, 20, 50, 100)
 SURFACE_STEPS = (10, 20, 50, 100, 200)
@@ -249,10 +249,7 @@ class DirectoryIndex:
 
 # The médiation numérique tags a search can filter on: facet (its query key) → the tag keys
 # holding its values (the schema's current name, then older ones).
-TAG_FACETS = {
-    "service": ("services",),
-    "audience": ("publics_specifiquement_adresses", "publics_accueillis"),
-}
+TAG_FACETS = {key: names for key, _label, names in SEARCH_TAGS}
 
 
 def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:

@@ -41,6 +41,7 @@ from maillage.directory.search.index import (
     positions_of,
 )
 from maillage.lib.geo import EARTH_RADIUS_KM, distance_km, feature_collection
+from maillage.places.mediation import SEARCH_TAGS
 from maillage.places.models import (
     EquipmentCategory,
     Place,
@@ -620,7 +621,7 @@ def _tag_facets(filters: SearchFilters, match: Matcher) -> list[Facet]:
     """Services and publics of the médiation numérique places: the values found in the
     directory (the most common ones, in alphabetical order), each with its count."""
     facets = []
-    for key, label in (("service", _("Services")), ("audience", _("Publics accueillis"))):
+    for key, label, _names in SEARCH_TAGS:
         found = match.index.tag_bits.get(key, {})
         if not found:
             continue
@@ -634,7 +635,7 @@ def _tag_facets(filters: SearchFilters, match: Matcher) -> list[Facet]:
         facets.append(
             Facet(
                 key,
-                label,
+                str(label),
                 [
                     _option(value, value, (base & found[value]).bit_count(), value == selected)
                     for value in values

@@ -71,3 +71,15 @@ def test_the_search_page_offers_the_services_and_the_api_filters_by_them(client,
     assert 'name="audience" value="Jeunes" checked' in page
     answer = client.get("/api/v1/places", {"service": DEMARCHES}).json()
     assert [item["name"] for item in answer["items"]] == ["France services Douai"]
+
+
+def test_a_place_page_links_each_service_and_public_to_the_filtered_search(client, mediation):
+    from maillage.places.models import Place
+
+    place = Place.objects.get(name="Médiathèque de Lille")
+    page = client.get(place.get_absolute_url()).content.decode()
+    assert "Services de médiation numérique" in page and "Publics accueillis" in page
+    link = reverse("search:search") + "?audience=Jeunes"
+    assert f'href="{link}"' in page
+    found = client.get(link).content.decode()
+    assert "Médiathèque de Lille" in found and "France services Douai" not in found
