@@ -20,6 +20,7 @@ from maillage.accounts.api_auth import token_auth
 from maillage.accounts.models import User
 from maillage.circles import budget, budget_services, selectors, transparency
 from maillage.circles.models import Action, Circle, Decision, PayeeKind, Proposal
+from maillage.directory.api import CommuneRefOut, PlaceRefOut
 from maillage.lib.api import (
     DETAIL_ERRORS,
     PRIVATE_READ_ERRORS,
@@ -76,16 +77,6 @@ class CircleOut(Schema):
         return str(obj.get_status_display())
 
 
-class CommuneRefOut(Schema):
-    code_insee: str
-    name: str
-
-
-class PlaceRefOut(Schema):
-    slug: str
-    name: str
-
-
 class CircleDetailOut(CircleOut):
     description: str
     communes: list[CommuneRefOut]
@@ -109,7 +100,7 @@ class ActionOut(Schema):
     outcomes: str
 
 
-class ProposalOut(Schema):
+class BudgetProposalOut(Schema):
     id: int
     action_id: int
     title: str
@@ -301,7 +292,7 @@ def _proposals(circle: Circle):
 @router.get(
     "/{ref}/proposals",
     auth=token_auth,
-    response={200: list[ProposalOut], **PRIVATE_READ_ERRORS},
+    response={200: list[BudgetProposalOut], **PRIVATE_READ_ERRORS},
     summary="Les propositions de dépense d'un cercle (membres du cercle, coordination)",
 )
 def list_proposals(request: HttpRequest, ref: str) -> Any:
@@ -312,7 +303,7 @@ def list_proposals(request: HttpRequest, ref: str) -> Any:
 @router.post(
     "/{ref}/proposals",
     auth=token_auth,
-    response={200: ProposalOut, 201: ProposalOut, **WRITE_ERRORS},
+    response={200: BudgetProposalOut, 201: BudgetProposalOut, **WRITE_ERRORS},
     summary="Proposer une dépense (membres du cercle)",
     description=(
         "L'en-tête `Idempotency-Key` (1 à 64 caractères, à tirer au hasard pour chaque "

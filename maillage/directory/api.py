@@ -53,10 +53,19 @@ MAX_INT = 1_000_000_000
 # --- Output ---------------------------------------------------------------------------------
 
 
+# Shared by the other apps' API (mobility, circles): one component name, one shape.
 class CommuneRefOut(Schema):
     code_insee: str
     name: str
     department_code: str
+
+
+class PlaceRefOut(Schema):
+    """A place named by another object (a pass's home place, a circle's places)."""
+
+    id: int
+    slug: str
+    name: str
 
 
 class PlaceOut(Schema):
@@ -256,6 +265,12 @@ class PlaceSearchIn(Schema):
     accessible: str | None = Field(None, description="1 : accessible en fauteuil roulant.")
     network: str | None = Field(None, description="Identifiant d'adresse (slug) d'un réseau.")
     status: str | None = Field(None, description="Statut : " + ", ".join(PlaceStatus.values))
+    service: str | None = Field(
+        None, description="Service de médiation numérique proposé (valeur du schéma, telle quelle)."
+    )
+    audience: str | None = Field(
+        None, description="Public accueilli (valeur du schéma, telle quelle : « Jeunes »…)."
+    )
     near: str | None = Field(None, description="Commune, code INSEE ou code postal d'origine.")
     lat: str | None = Field(None, description="Latitude d'origine (avec lon).")
     lon: str | None = Field(None, description="Longitude d'origine (avec lat).")

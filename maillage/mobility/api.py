@@ -19,6 +19,7 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from maillage.accounts.api_auth import token_auth
+from maillage.directory.api import PlaceRefOut
 from maillage.lib.api import (
     CONFLICT_ERRORS,
     DETAIL_ERRORS,
@@ -40,12 +41,6 @@ MAX_KEY_LENGTH = 64
 
 
 # --- Output ---------------------------------------------------------------------------------
-
-
-class PlaceRefOut(Schema):
-    id: int
-    slug: str
-    name: str
 
 
 class PassOut(Schema):

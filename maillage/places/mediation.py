@@ -157,3 +157,28 @@ def allowed_values(key: str, values: list[str]) -> list[str]:
     """The values the schema allows for this field (all of them for a free field)."""
     allowed = ALLOWED.get(key)
     return [value for value in values if allowed is None or value in allowed]
+
+
+# The tags the directory search filters on: its query key, the label, the tag keys holding the
+# values (the schema's current name first, then older ones).
+SEARCH_TAGS = [
+    ("service", _("Services de médiation numérique"), ("services",)),
+    (
+        "audience",
+        _("Publics accueillis"),
+        ("publics_specifiquement_adresses", "publics_accueillis"),
+    ),
+]
+
+
+def search_tags(tags: dict[str, object] | None) -> list[tuple[str, str, list[str]]]:
+    """(query key, label, values) of the services and publics in a place's tags, for links to
+    the search filtered on each value."""
+    found = []
+    for key, label, names in SEARCH_TAGS:
+        values: dict[str, None] = {}
+        for name in names:
+            values.update(dict.fromkeys(split_values((tags or {}).get(name) or [])))
+        if values:
+            found.append((key, str(label), list(values)))
+    return found

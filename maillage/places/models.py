@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.lib.storage import private_storage
 from maillage.lib.validators import single_line, validate_phone, validate_postal_code
+from maillage.places.mediation import search_tags
 
 
 class PlaceType(models.TextChoices):
@@ -173,6 +174,11 @@ class Place(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("places:place-detail", args=[self.slug])
+
+    @property
+    def search_tags(self) -> list[tuple[str, str, list[str]]]:
+        """Its médiation numérique services and publics: (search key, label, values)."""
+        return search_tags(self.tags)
 
     @property
     def type_labels(self) -> list[str]:

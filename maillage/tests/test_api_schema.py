@@ -78,6 +78,26 @@ def test_every_operation_has_a_french_summary(openapi):
     assert "Chercher des lieux" in summaries
 
 
+def test_no_two_schemas_of_the_api_share_a_name(openapi):
+    # The document has one component per class name: a second class of the same name would
+    # silently describe another app's answers with the first one's fields.
+    import inspect
+    import sys
+
+    from ninja import Schema
+
+    modules: dict[str, set[str]] = {}
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("maillage.") or ".tests" in module_name or module is None:
+            continue
+        for name, value in vars(module).items():
+            schema = inspect.isclass(value) and issubclass(value, Schema)
+            if schema and value.__module__ == module_name:
+                modules.setdefault(name, set()).add(module_name)
+    assert {name: where for name, where in modules.items() if len(where) > 1} == {}
+    assert "PlaceRefOut" in openapi["components"]["schemas"]
+
+
 def test_the_documented_filters_of_places_are_those_of_the_search_page(openapi):
     from maillage.directory.search.filters import QUERY_KEYS
 

@@ -51,6 +51,8 @@ QUERY_KEYS = (
     "accessible",
     "network",
     "status",
+    "service",
+    "audience",
     "near",
     "lat",
     "lon",
@@ -101,6 +103,9 @@ class SearchFilters:
     accessible: bool = False
     network: str = ""
     status: str = ""
+    # A médiation numérique service, a public welcomed (values of the places' tags).
+    service: str = ""
+    audience: str = ""
     # As typed: INSEE code, postal code or commune name. Resolved into `origin`.
     near: str = ""
     # The browser's position ("près de moi").
@@ -187,6 +192,8 @@ class SearchFilters:
                 notices.append(_notice_unknown(_("réseau"), network))
                 network = ""
         values["network"] = network
+        for key, label in (("service", _("service")), ("audience", _("public accueilli"))):
+            values[key] = _tag_value(key, get(key), label, notices)
 
         values["literal"] = get("literal").lower() in ("1", "true", "oui", "on")
         values["open"] = _open_value(get("open"), notices)
@@ -293,6 +300,8 @@ class SearchFilters:
             "accessible",
             "network",
             "status",
+            "service",
+            "audience",
             "open",
         ):
             if getattr(self, name) not in ("", (), None, False):
@@ -335,7 +344,7 @@ class SearchFilters:
                 pairs.append((key, getattr(self, key)))
         if self.accessible:
             pairs.append(("accessible", "1"))
-        for key in ("network", "status"):
+        for key in ("network", "status", "service", "audience"):
             if getattr(self, key):
                 pairs.append((key, getattr(self, key)))
         if self.lat is not None and self.lon is not None:
@@ -494,6 +503,22 @@ def _get_list(query: Any, key: str) -> list[str]:
         if isinstance(item, str):
             out.extend(part.strip() for part in item.split(",") if part.strip())
     return out
+
+
+MAX_TAG_LENGTH = 200
+
+
+def _tag_value(key: str, raw: str, label: str, notices: list[str]) -> str:
+    """A service or public as the places' tags say it; unknown to every place: a notice."""
+    if not raw:
+        return ""
+    from maillage.directory.search.index import directory_index
+
+    value = " ".join(raw.split())[:MAX_TAG_LENGTH]
+    if value not in directory_index().tag_bits.get(key, {}):
+        notices.append(_notice_unknown(label, value))
+        return ""
+    return value
 
 
 def _notice_unknown(label: str, value: str) -> str:

@@ -25,6 +25,7 @@ from django.db import connections, router
 from django.db.models.signals import post_delete, post_save
 
 from maillage.directory.search.version import counter
+from maillage.places.mediation import SEARCH_TAGS, split_values
 
 CAPACITY_STEPS = (5, 10, 20, 50, 100)
 SURFACE_STEPS = (10, 20, 50, 100, 200)
@@ -161,6 +162,8 @@ class DirectoryIndex:
     spaces: list[tuple[int, str, int | None, int | None, int | None]]
     # Position → opening hours in minutes since midnight, by day code ("mo"…"su").
     hours: list[dict[str, list[tuple[int, int]]]] = field(default_factory=list)
+    # Tag facets ("service", "audience") → each value found in the places' tags → its places.
+    tag_bits: dict[str, dict[str, int]] = field(default_factory=dict)
     _tables: dict[Thresholds, dict[tuple[str, int, int, int], int]] = field(default_factory=dict)
     _texts: "OrderedDict[tuple[str, ...], TextMatch]" = field(default_factory=OrderedDict)
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -244,6 +247,11 @@ class DirectoryIndex:
         return table
 
 
+# The médiation numérique tags a search can filter on: facet (its query key) → the tag keys
+# holding its values (the schema's current name, then older ones).
+TAG_FACETS = {key: names for key, _label, names in SEARCH_TAGS}
+
+
 def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
     from maillage.networks.models import Membership, MembershipStatus
     from maillage.places.models import Equipment, Place, Space
@@ -264,6 +272,7 @@ def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
             "longitude",
             "access_step_free",
             "opening_hours",
+            "tags",
         )
     )
     rows = sorted(named, key=lambda row: row[0])
@@ -274,9 +283,16 @@ def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
     by_status: dict[str, list[int]] = defaultdict(list)
     accessible: set[int] = set()
     located = []
-    for n, (_pk, _name, _slug, _commune, types, status, lat, lon, step_free, _hours) in enumerate(
-        rows
-    ):
+    by_tag: dict[str, dict[str, list[int]]] = {facet: defaultdict(list) for facet in TAG_FACETS}
+    for n, (
+        _pk, _name, _slug, _commune, types, status, lat, lon, step_free, _hours, tags
+    ) in enumerate(rows):  # fmt: skip
+        for facet, keys in TAG_FACETS.items():
+            values: dict[str, None] = {}
+            for key in keys:
+                values.update(dict.fromkeys(split_values((tags or {}).get(key) or [])))
+            for value in values:
+                by_tag[facet][value[:200]].append(n)
         for code in types or []:
             by_type[code].append(n)
         by_status[status].append(n)
@@ -346,6 +362,10 @@ def _load(version: tuple[Any, ...], using: str) -> DirectoryIndex:
         equipment_bits={key: bits_of(p, size) for key, p in by_equipment.items()},
         spaces=spaces,
         hours=[_opening_minutes(row[9]) for row in rows],
+        tag_bits={
+            facet: {value: bits_of(p, size) for value, p in found.items()}
+            for facet, found in by_tag.items()
+        },
     )
 
 

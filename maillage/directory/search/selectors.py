@@ -41,6 +41,7 @@ from maillage.directory.search.index import (
     positions_of,
 )
 from maillage.lib.geo import EARTH_RADIUS_KM, distance_km, feature_collection
+from maillage.places.mediation import SEARCH_TAGS
 from maillage.places.models import (
     EquipmentCategory,
     Place,
@@ -189,6 +190,9 @@ class Matcher:
             self.own["accessible"] = index.accessible_bits
         if filters.network:
             self.own["network"] = index.network_bits.get(filters.network, 0)
+        for key in ("service", "audience"):
+            if getattr(filters, key):
+                self.own[key] = index.tag_bits.get(key, {}).get(getattr(filters, key), 0)
         if filters.origin is not None and filters.radius_km is not None:
             self.own["radius_km"] = self._within(filters.radius_km)
         if filters.open:
@@ -605,6 +609,39 @@ def facet_counts(filters: SearchFilters, *, match: Matcher | None = None) -> lis
             ],
         )
     )
+    facets.extend(_tag_facets(filters, match))
+    return facets
+
+
+# The most common values of a tag facet offered as options (a selected one always is).
+MAX_TAG_OPTIONS = 30
+
+
+def _tag_facets(filters: SearchFilters, match: Matcher) -> list[Facet]:
+    """Services and publics of the médiation numérique places: the values found in the
+    directory (the most common ones, in alphabetical order), each with its count."""
+    facets = []
+    for key, label, _names in SEARCH_TAGS:
+        found = match.index.tag_bits.get(key, {})
+        if not found:
+            continue
+        selected = getattr(filters, key)
+        common = sorted(found, key=lambda value: (-found[value].bit_count(), value))
+        values = sorted(
+            set(common[:MAX_TAG_OPTIONS]) | ({selected} if selected in found else set()),
+            key=str.casefold,
+        )
+        base = match.base(key)
+        facets.append(
+            Facet(
+                key,
+                str(label),
+                [
+                    _option(value, value, (base & found[value]).bit_count(), value == selected)
+                    for value in values
+                ],
+            )
+        )
     return facets
 
 
@@ -725,6 +762,8 @@ def _filter_label(name: str) -> str:
         "accessible": _("l'accessibilité"),
         "network": _("le réseau"),
         "status": _("le statut"),
+        "service": _("le service"),
+        "audience": _("le public accueilli"),
         "open": _("l'ouverture"),
     }
     return labels[name]

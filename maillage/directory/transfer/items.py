@@ -14,7 +14,9 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from maillage.places.models import Equipment, Space
@@ -38,8 +40,16 @@ class Kind:
     model: type[models.Model]
     fields: list[str]
     prices: list[str]
+    # A column only this kind's CSV export has, and the table's name in sentences.
+    marker: str
+    plural: str | Promise
 
-    def label(self, position: int, name: str) -> str:
+    def label(self, position: int, name: str, *, line: int | None = None) -> str:
+        if line is not None:
+            # A row of the spaces or equipment CSV: the person finds it by its line.
+            if not name:
+                return _("Ligne %(n)s") % {"n": line}
+            return _("Ligne %(n)s (« %(name)s »)") % {"n": line, "name": name}
         if not name:
             if self.key == "spaces":
                 return _("Espace n° %(n)s") % {"n": position}
@@ -73,8 +83,19 @@ SPACES = Kind(
     Space,
     SPACE_FIELDS,
     ["price_member_cents", "price_network_cents", "price_public_cents"],
+    marker="kind",
+    plural=_lazy("espaces"),
 )
-EQUIPMENT = Kind("equipment", Equipment, EQUIPMENT_FIELDS, ["deposit_cents", "price_cents"])
+EQUIPMENT = Kind(
+    "equipment",
+    Equipment,
+    EQUIPMENT_FIELDS,
+    ["deposit_cents", "price_cents"],
+    marker="category",
+    plural=_lazy("équipements"),
+)
+# The line of the CSV file an item was read from (spaces and equipment tables).
+LINE = "__line__"
 KINDS = [SPACES, EQUIPMENT]
 
 
@@ -166,7 +187,8 @@ def check_items(kind: Kind, records: Any) -> tuple[list[ItemPlan], list[str]]:
             )
             continue
         name = str(record.get("name") or "").strip()
-        label = kind.label(position, name[:80])
+        line = record.get(LINE)
+        label = kind.label(position, name[:80], line=line if isinstance(line, int) else None)
         if not name:
             errors.append(_("%(item)s : le nom est vide.") % {"item": label})
             continue

@@ -54,6 +54,8 @@ class RowResult:
     own_origin: bool = False
     # Its spaces and equipment (None: the file says nothing about them).
     item_plans: list[items.ItemPlan] | None = None
+    # A row of a spaces or equipment file: the place is only named, never created or joined.
+    items_only: bool = False
 
     def as_report(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -160,6 +162,8 @@ def check_row(
     seen_ids: dict[str, int],
 ) -> RowResult:
     """Judge one row: what importing it would do, and why."""
+    if row.items_only:
+        return check_items_row(row, places=places)
     result = RowResult(row=row.row_number, external_id=row.external_id, name=row.name[:200])
     errors = result.messages
     if "__geometry_error__" in row.raw:
@@ -274,11 +278,7 @@ def check_row(
     if errors:
         return result
     result.data = data
-    known = places.by_external.get(row.external_id)
-    if known is None and row.external_id.startswith("maillage:"):
-        # Our own export names places without an external id by their primary key.
-        pk = row.external_id.split(":", 1)[1]
-        known = places.by_pk.get(int(pk)) if pk.isdigit() else None
+    known = known_place(places, row.external_id)
     if known is not None:
         result.place = known
         result.outcome = Outcome.UPDATED  # refined against the stored values in `compare`
@@ -323,6 +323,48 @@ def check_row(
             row=row.row_number,
         )
     )
+    return result
+
+
+def known_place(places: PlaceIndex, external_id: str) -> Known | None:
+    """The stored place an id names: its external id, or `maillage:<pk>` (our exports)."""
+    known = places.by_external.get(external_id)
+    if known is None and external_id.startswith("maillage:"):
+        # Our own export names places without an external id by their primary key.
+        pk = external_id.split(":", 1)[1]
+        known = places.by_pk.get(int(pk)) if pk.isdigit() else None
+    return known
+
+
+def check_items_row(row: ImportRow, *, places: PlaceIndex) -> RowResult:
+    """Judge the spaces or equipment of one place (a spaces or equipment CSV): the place must
+    already be in the directory; its items are then created, updated or left as they are."""
+    result = RowResult(row=row.row_number, external_id=row.external_id, name="", items_only=True)
+    known = known_place(places, row.external_id) if row.external_id else None
+    if known is None or known.pk is None:
+        result.messages.append(
+            _(
+                "Aucun lieu d'identifiant « %(id)s » dans l'annuaire (colonne « place_id ») : "
+                "importez d'abord le fichier des lieux, puis celui-ci."
+            )
+            % {"id": row.external_id[:100]}
+            if row.external_id
+            else _("La colonne « place_id » est vide : elle doit nommer le lieu.")
+        )
+        return result
+    result.name, result.place = known.name, known
+    plans: list[items.ItemPlan] = []
+    for kind in items.KINDS:
+        records = getattr(row, kind.key)
+        if records is None:
+            continue
+        kind_plans, errors = items.check_items(kind, records)
+        result.messages += errors
+        plans += kind_plans
+    if result.messages:
+        return result
+    result.item_plans = plans
+    result.outcome = Outcome.UPDATED  # refined against the stored items in `compare`
     return result
 
 

@@ -79,6 +79,9 @@ class ImportRow:
     # when the file says nothing about them (nothing is then changed).
     spaces: Any = None
     equipment: Any = None
+    # A row of our spaces or equipment CSV (grouped by place): it names an existing place by
+    # its id and carries only items; the place itself is left as it is.
+    items_only: bool = False
     # Columns whose cell was neutralised by our CSV export (`'=…`) and given back as it was:
     # not a formula smuggled in by someone else.
     restored: set[str] = field(default_factory=set)

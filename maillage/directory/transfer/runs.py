@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from maillage.networks.models import (
     Network,
 )
 from maillage.networks.services import accept_places_in_bulk
-from maillage.places.models import ImportProfile, ImportRun, Place
+from maillage.places.models import Equipment, ImportProfile, ImportRun, Place, Space
 from maillage.places.services import (
     RESERVED_SLUGS,
     ImportedPlace,
@@ -219,25 +219,52 @@ def _slugger() -> Callable[[str], str]:
     return slug_for
 
 
+def directory_state() -> tuple[Any, ...]:
+    """What an analysis depends on, in a few figures: a write to any place, space or piece of
+    equipment since changes them (count, latest change, highest id)."""
+    return tuple(
+        tuple(model.objects.aggregate(Count("pk"), Max("updated_at"), Max("pk")).values())
+        for model in (Place, Space, Equipment)
+    )
+
+
+def _analyse_with_progress(
+    run: ImportRun, progress: Progress | None
+) -> tuple[list[ImportRow], list[str], list[RowResult]]:
+    """Read and judge the run's file, saving "n / N rows" on the run as it goes (outside any
+    transaction, so the polled status fragment sees it)."""
+
+    def report_progress(done: int, total: int) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(
+            rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+        )
+        if progress:
+            progress(done, total)
+
+    rows, notices = _read(run)
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=0, rows_total=len(rows))
+    return rows, notices, analyse(rows, progress=report_progress)
+
+
 def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = None) -> ImportRun:
     """Apply a checked import in one transaction; raise AlreadyApplied or NotReady.
 
-    Any error while writing rolls everything back and marks the run failed with the error.
+    The rows are judged first, outside the transaction, with their progress saved on the run;
+    the writing transaction then checks that the directory has not changed meanwhile (and
+    judges again if it has). Any error while writing rolls everything back and marks the run
+    failed with the error.
     """
     try:
+        _check_appliable(ImportRun.objects.get(pk=run.pk))
+        state = directory_state()
+        rows, notices, results = _analyse_with_progress(run, progress)
         with transaction.atomic():
             # Lock the run: two clicks on "Appliquer" must not import the file twice.
             locked = ImportRun.objects.select_for_update().get(pk=run.pk)
-            if locked.status == ImportRun.Status.APPLIED:
-                raise AlreadyApplied(_("Cet import a déjà été appliqué."))
-            if locked.status not in (ImportRun.Status.CHECKED, ImportRun.Status.APPLYING):
-                raise NotReady(
-                    _(
-                        "Cet import ne peut pas être appliqué : son essai à blanc n'est pas terminé ou a échoué."
-                    )
-                )
-            rows, notices = _read(locked)
-            results = analyse(rows, progress=progress)
+            _check_appliable(locked)
+            if directory_state() != state:
+                # Someone wrote to the directory during the analysis: judge against what is.
+                results = analyse(rows)
             touched = _write(run=locked, by=by, results=results)
             # Bulk writes bypass the place services: index and score the touched places here.
             reindex_places(place_ids=touched)
@@ -251,7 +278,13 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
             locked.status = ImportRun.Status.APPLIED
             locked.applied_at = timezone.now()
             locked.error = ""
-            locked.save(update_fields=["report", "summary", "status", "applied_at", "error"])
+            locked.rows_done = locked.rows_total = len(rows)
+            locked.save(
+                update_fields=[
+                    "report", "summary", "status", "applied_at", "error", "rows_done",
+                    "rows_total",
+                ]
+            )  # fmt: skip
     except (AlreadyApplied, NotReady):
         raise
     except Exception as exc:
@@ -263,6 +296,17 @@ def apply_run(*, run: ImportRun, by: User | None, progress: Progress | None = No
         raise
     run.refresh_from_db()
     return run
+
+
+def _check_appliable(run: ImportRun) -> None:
+    if run.status == ImportRun.Status.APPLIED:
+        raise AlreadyApplied(_("Cet import a déjà été appliqué."))
+    if run.status not in (ImportRun.Status.CHECKED, ImportRun.Status.APPLYING):
+        raise NotReady(
+            _(
+                "Cet import ne peut pas être appliqué : son essai à blanc n'est pas terminé ou a échoué."
+            )
+        )
 
 
 def queue_apply(*, run: ImportRun) -> ImportRun:
@@ -286,7 +330,9 @@ def queue_apply(*, run: ImportRun) -> ImportRun:
         locked.status = ImportRun.Status.APPLYING
         locked.heartbeat_at = timezone.now()
         locked.error = ""
-        locked.save(update_fields=["status", "heartbeat_at", "error"])
+        # The progress bar starts again: the worker judges the rows, then writes them.
+        locked.rows_done = 0
+        locked.save(update_fields=["status", "heartbeat_at", "error", "rows_done"])
     return locked
 
 
@@ -362,7 +408,7 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
             if r.outcome == Outcome.UPDATED and r.place and r.place.pk
         }
     )
-    items.write_items(
+    items_changed = items.write_items(
         {
             r.place.pk: r.item_plans
             for r in results
@@ -372,12 +418,15 @@ def _write(*, run: ImportRun, by: User | None, results: list[RowResult]) -> list
             and r.item_plans
         }
     )
-    touched = [place.pk for place in created] + updated_ids
+    touched = list(dict.fromkeys([place.pk for place in created] + updated_ids + [*items_changed]))
     if run.network is not None:
+        # A spaces or equipment file names places already there: it never joins them.
         kept = [
             r.place.pk
             for r in results
-            if r.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED) and r.place
+            if r.outcome in (Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED)
+            and r.place
+            and not r.items_only
         ]
         _accept_into_network(network=run.network, by=by, place_ids=kept, run=run)
     return touched

@@ -214,3 +214,80 @@ def test_gogocarto_export_then_import_gives_the_same_places(
 def test_the_open_data_page_offers_gogocarto(client, db):
     page = client.get(reverse("opendata:index")).content.decode()
     assert reverse("opendata:directory-download-gogocarto") in page
+
+
+def _csv_table(client, table: str) -> bytes:
+    url = reverse("opendata:directory-download", args=["csv"])
+    return content(client.get(url, {"table": table, "sep": ";"}))
+
+
+def _import_applied(data: bytes, name: str, *, by, settings, tmp_path):
+    run = reimport(data, name, by=by, settings=settings, tmp_path=tmp_path)
+    assert run.error == "", run.error
+    applied = transfer.apply_run(run=run, by=by)
+    assert applied.status == "applied"
+    return applied
+
+
+def test_csv_export_of_places_spaces_and_equipment_imports_back_field_by_field(
+    client, directory, root, settings, tmp_path
+):
+    rich_place = directory[0]
+    SpaceFactory(
+        place=rich_place, name="=Salle formule", description="", capacity=None, is_bookable=False
+    )
+    EquipmentFactory(place=rich_place, name="Découpeuse laser", quantity=1, price_cents=None)
+    before = snapshot()
+    places, spaces, equipment = (_csv_table(client, t) for t in ("places", "spaces", "equipment"))
+    wipe_published()
+
+    _import_applied(places, "annuaire-lieux.csv", by=root, settings=settings, tmp_path=tmp_path)
+    dry = reimport(spaces, "annuaire-espaces.csv", by=root, settings=settings, tmp_path=tmp_path)
+    assert dry.format == "csv"
+    # One row of the report per place; the dry run writes nothing.
+    spaced = {name for name, record in before.items() if record["spaces"]}
+    assert {row["name"] for row in dry.report} == spaced
+    assert {row["outcome"] for row in dry.report} == {"updated"}
+    assert not any(record["spaces"] for record in snapshot().values())
+    applied = transfer.apply_run(run=dry, by=root)
+    assert applied.summary["items"]["spaces"]["created"] == sum(
+        len(before[name]["spaces"]) for name in spaced
+    )
+    _import_applied(
+        equipment, "annuaire-equipements.csv", by=root, settings=settings, tmp_path=tmp_path
+    )
+
+    # Every field of every place, space and equipment comes back as it was exported.
+    assert_same(before, snapshot())
+
+
+def test_reimporting_the_spaces_and_equipment_csv_changes_nothing(
+    client, directory, root, settings, tmp_path
+):
+    before = snapshot()
+    for table in ("spaces", "equipment"):
+        data = _csv_table(client, table)
+        run = reimport(data, f"{table}.csv", by=root, settings=settings, tmp_path=tmp_path)
+        assert run.report and {row["outcome"] for row in run.report} == {"unchanged"}, run.report
+        transfer.apply_run(run=run, by=root)
+    assert snapshot() == before
+
+
+def test_a_changed_space_in_the_csv_updates_only_that_space(
+    client, directory, root, settings, tmp_path
+):
+    data = _csv_table(client, "spaces").decode("utf-8-sig")
+    lines = data.splitlines()
+    header = lines[0].split(";")
+    plateau = next(i for i, line in enumerate(lines) if ";Plateau;" in line)
+    cells = lines[plateau].split(";")
+    cells[header.index("capacity")] = "12"
+    lines[plateau] = ";".join(cells)
+    run = reimport(
+        "\r\n".join(lines).encode(), "espaces.csv", by=root, settings=settings, tmp_path=tmp_path
+    )
+    changed = [row for row in run.report if row["outcome"] == "updated"]
+    assert [row["name"] for row in changed] == ["Le Hangar"]
+    assert changed[0]["items"]["spaces"] == {"created": 0, "updated": 1, "unchanged": 0}
+    transfer.apply_run(run=run, by=root)
+    assert snapshot()["Le Hangar"]["spaces"][0]["capacity"] == 12

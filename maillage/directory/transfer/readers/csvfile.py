@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.directory.transfer.items import KINDS, LINE, Kind
 from maillage.directory.transfer.readers.profiles import (
     CSV_PROFILES,
     TEMPLATE,
@@ -17,6 +18,7 @@ from maillage.directory.transfer.readers.profiles import (
     pick_profile,
 )
 from maillage.directory.transfer.rows import (
+    ImportRow,
     NeedsMapping,
     ReadResult,
     UnreadableFile,
@@ -47,6 +49,48 @@ def sniff_delimiter(sample: str) -> str:
         return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
+PLACE_ID = "place_id"
+
+
+def items_table(header: list[str]) -> Kind | None:
+    """The kind of items of a spaces or equipment CSV exported by Maillage (None: another file).
+
+    Such a file names each row's place in `place_id` and has the item's `name` plus the
+    columns only that kind has (`kind` for spaces, `category` for equipment).
+    """
+    columns = set(header)
+    if PLACE_ID not in columns or "name" not in columns:
+        return None
+    for kind in KINDS:
+        if kind.marker in columns:
+            return kind
+    return None
+
+
+def read_items_table(reader: csv.DictReader, kind: Kind) -> list[ImportRow]:
+    """One row per place of the file, carrying the list of its items in file order."""
+    by_place: dict[str, ImportRow] = {}
+    for number, record in enumerate(reader, start=2):
+        check_row_count(number - 1)
+        record.pop(None, None)  # type: ignore[call-overload]
+        if all(not (value or "").strip() for value in record.values()):
+            continue
+        place_id = (record.get(PLACE_ID) or "").strip()
+        item: dict[str, Any] = {
+            name: unneutralize(record.get(name) or "")[0] for name in kind.fields
+        }
+        item[LINE] = number
+        row = by_place.get(place_id)
+        if row is None:
+            row = by_place[place_id] = ImportRow(
+                row_number=number, external_id=place_id, items_only=True
+            )
+            row.columns["external_id"] = PLACE_ID
+            setattr(row, kind.key, [])
+        getattr(row, kind.key).append(item)
+    return list(by_place.values())
+
+
 def read_csv(
     path: Path, *, profiles: list[Profile] = CSV_PROFILES, mapping: dict[str, Any] | None = None
 ) -> ReadResult:
@@ -71,6 +115,18 @@ def read_csv(
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = [(col or "").strip().lstrip("\ufeff") for col in (reader.fieldnames or [])]
         reader.fieldnames = header
+        kind = items_table(header)
+        if kind is not None:
+            rows = read_items_table(reader, kind)
+            notices.append(
+                ngettext(
+                    "Fichier des %(table)s d'un export Maillage : %(n)s lieu concerné.",
+                    "Fichier des %(table)s d'un export Maillage : %(n)s lieux concernés.",
+                    len(rows),
+                )
+                % {"table": kind.plural, "n": len(rows)}
+            )
+            return ReadResult(rows=rows, notices=notices, encoding=encoding)
         profile = mapped_profile(mapping) if mapping else pick_profile(header, profiles=profiles)
         if not profile.matches(header):
             missing = TEMPLATE.missing(header)

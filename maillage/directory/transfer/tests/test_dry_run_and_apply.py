@@ -113,3 +113,35 @@ def test_applying_twice_is_refused(communes, run_file, root):
     with pytest.raises(AlreadyApplied):
         services.apply_run(run=run, by=root)
     assert Place.objects.count() == 4
+
+
+def test_apply_saves_its_progress_on_the_run_as_it_judges_the_rows(run_file, communes, root):
+    rows = "".join(
+        f"{n},Lieu {n},coworking,{n} rue Haute,59500,Douai,59178,50.37,3.08\n" for n in range(1, 6)
+    )
+    run = run_file(f"{HEADER}\n{rows}")
+    seen = []
+
+    def progress(done, total):
+        stored = ImportRun.objects.get(pk=run.pk)
+        seen.append((stored.rows_done, stored.rows_total))
+
+    applied = services.apply_run(run=run, by=root, progress=progress)
+    assert seen[-1] == (5, 5) and seen[0][1] == 5
+    assert (applied.rows_done, applied.rows_total) == (5, 5)
+    assert Place.objects.count() == 5
+
+
+def test_a_place_written_during_the_apply_is_judged_again(run_file, communes, root):
+    run = run_file(
+        f"{HEADER}\n1,La Bobine,coworking,1 place d'Armes,59500,Douai,59178,50.37,3.08\n"
+    )
+
+    def someone_writes(done, total):
+        if not Place.objects.exists():
+            PlaceFactory(name="La Bobine", external_id="csv:1", commune=communes["douai"])
+
+    applied = services.apply_run(run=run, by=root, progress=someone_writes)
+    # Judged again against the directory as it is: updated, never created twice.
+    assert [row["outcome"] for row in applied.report] == ["updated"]
+    assert Place.objects.count() == 1

@@ -41,15 +41,18 @@ def test_coordinator_uploads_reviews_and_applies(
     assert Place.objects.count() == 1
 
 
-def test_progress_fragment_polls_while_running_and_answers_the_report_when_done(
-    client, dora, network_a, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
+def _run_at_50_of_200(client, dora, network, status):
     client.force_login(dora)
-    run = ImportRun.objects.create(
-        network=network_a, created_by=dora, original_name="x.csv", format="csv",
-        status=ImportRun.Status.RUNNING, rows_total=200, rows_done=50,
+    return ImportRun.objects.create(
+        network=network, created_by=dora, original_name="x.csv", format="csv",
+        status=status, rows_total=200, rows_done=50,
     )  # fmt: skip
+
+
+def test_progress_fragment_polls_while_running_and_answers_the_report_when_done(
+    client, dora, network_a
+):
+    run = _run_at_50_of_200(client, dora, network_a, ImportRun.Status.RUNNING)
     fragment = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
     assert '<progress id="import-progress-bar" max="200" value="50">' in html
@@ -75,3 +78,16 @@ def test_a_coordinator_cannot_import_into_another_network(
     response = _upload(client, network_a)
     assert response.status_code == 200
     assert ImportRun.objects.count() == 0
+
+
+def test_progress_fragment_counts_the_rows_while_the_worker_applies(client, dora, network_a):
+    run = _run_at_50_of_200(client, dora, network_a, ImportRun.Status.APPLYING)
+    html = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true").content.decode()
+    assert '<progress id="import-progress-bar" max="200" value="50">' in html
+    assert "50 / 200 lignes" in html and "vérification des lignes" in html
+    assert 'hx-trigger="every 1s"' in html
+    # Every row judged: the bar says the places are being written, and polling goes on.
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=200)
+    html = client.get(f"/import/{run.pk}/progression/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Écriture des lieux" in html and "200 lignes vérifiées" in html
+    assert 'hx-trigger="every 1s"' in html
