@@ -12,7 +12,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ["#1d5c8c", "#c4581c", "#2f7d3a", "#7a3e9d", "#a3761b", "#41727a", "#9c2f4a", "#5a5a5a"]
-WIDTH = 480
+# Drawn for a phone: about as wide as a phone's column, so the text keeps its size there; a
+# wider screen shows it a little larger (observatory.css caps its width).
+WIDTH = 340
 
 
 def _svg(*, width: int, height: int, title: str, body: str) -> SafeString:
@@ -29,12 +31,12 @@ def _trim(text: str, size: int) -> str:
 
 
 def bars(items: Sequence[tuple[str, float, str]], *, title: str) -> SafeString:
-    """Horizontal bars: (label, value, shown value) each; a masked value ("< 5") is drawn hatched."""
-    row = 28
-    label_w = 190
-    bar_w = WIDTH - label_w - 80
-    top = 8
-    height = top + row * max(len(items), 1) + 8
+    """Horizontal bars: (label, value, shown value) each; a masked value ("< 5") is drawn hatched.
+    Each label stands on its own line above its bar, so long labels are not cut short."""
+    row = 42
+    bar_w = WIDTH - 70
+    top = 4
+    height = top + row * max(len(items), 1) + 4
     peak = max((value for _label, value, _shown in items), default=0) or 1
     parts = [
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -46,11 +48,11 @@ def bars(items: Sequence[tuple[str, float, str]], *, title: str) -> SafeString:
         length = bar_w * (0.04 if hidden else max(value, 0) / peak)
         fill = "url(#hatch)" if hidden else PALETTE[0]
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 18}" text-anchor="end" fill="#222">'
-            f"{escape(_trim(label, 26))}</text>"
-            f'<rect x="{label_w}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
+            f'<text x="0" y="{y + 15}" fill="#222">{escape(_trim(label, 42))}</text>'
+            f'<rect x="0" y="{y + 21}" width="{max(length, 1):.1f}" height="16" '
             f'fill="{fill}" rx="2"/>'
-            f'<text x="{label_w + length + 6:.1f}" y="{y + 18}" fill="#222">{escape(shown)}</text>'
+            f'<text x="{max(length, 1) + 6:.1f}" y="{y + 34}" fill="#222" font-weight="600">'
+            f"{escape(shown)}</text>"
         )
     if not items:
         parts.append(f'<text x="10" y="24" fill="#555">{escape("—")}</text>')
@@ -61,8 +63,9 @@ def lines(
     months: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, title: str
 ) -> SafeString:
     """Lines over time: one per (name, values); `months` label the x axis."""
-    left, right, top, bottom = 56, 16, 12, 64
-    height = 260
+    legend_rows = (len(series) + 1) // 2
+    left, right, top, bottom = 48, 12, 12, 40 + 20 * legend_rows
+    height = 200 + bottom
     plot_w = WIDTH - left - right
     plot_h = height - top - bottom
     peak = max((v for _name, values in series for v in values), default=0) or 1
@@ -101,11 +104,13 @@ def lines(
             f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"/>'
             for i, v in enumerate(values)
         )
+        column = (WIDTH - 8) // 2
+        legend_y = height - bottom + 34 + (k // 2) * 20
         parts.append(
-            f'<rect x="{left + (k % 3) * 140}" y="{height - 38 + (k // 3) * 18}" width="12" '
-            f'height="12" fill="{colour}"/>'
-            f'<text x="{left + (k % 3) * 140 + 16}" y="{height - 28 + (k // 3) * 18}" fill="#222">'
-            f"{escape(_trim(name, 16))}</text>"
+            f'<rect x="{(k % 2) * column + 8}" y="{legend_y}" width="12" height="12" '
+            f'fill="{colour}"/>'
+            f'<text x="{(k % 2) * column + 24}" y="{legend_y + 11}" fill="#222">'
+            f"{escape(_trim(name, 19))}</text>"
         )
     return _svg(width=WIDTH, height=height, title=title, body="".join(parts))
 
@@ -116,7 +121,7 @@ def flows(items: Sequence[tuple[str, str, float]], *, title: str) -> SafeString:
     targets = sorted({d for _o, d, _v in items})
     row = 30
     height = 16 + row * max(len(origins), len(targets), 1)
-    left_x, right_x = 150, WIDTH - 150
+    left_x, right_x = 112, WIDTH - 112
     peak = max((v for _o, _d, v in items), default=0) or 1
 
     def oy(name: str) -> float:
@@ -137,12 +142,12 @@ def flows(items: Sequence[tuple[str, str, float]], *, title: str) -> SafeString:
         )
     parts.extend(
         f'<text x="{left_x - 8}" y="{oy(name) + 4:.1f}" text-anchor="end" fill="#222">'
-        f"{escape(_trim(name, 19))}</text>"
+        f"{escape(_trim(name, 14))}</text>"
         for name in origins
     )
     parts.extend(
         f'<text x="{right_x + 8}" y="{ty(name) + 4:.1f}" fill="#222">'
-        f"{escape(_trim(name, 19))}</text>"
+        f"{escape(_trim(name, 14))}</text>"
         for name in targets
     )
     return _svg(width=WIDTH, height=height, title=title, body="".join(parts))

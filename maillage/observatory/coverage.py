@@ -186,16 +186,26 @@ class PlacePoints:
     lon: np.ndarray
 
 
+PLACES_BY_ID = 500  # beyond this many ids, read every open place and keep those wanted
+
+
 def place_points(*, place_ids: Iterable[int] | None, types: Sequence[str] = ()) -> PlacePoints:
     """Open, published places with a position (their own, else their commune's centre)."""
     places = Place.objects.published().filter(status=PlaceStatus.OPEN)
-    if place_ids is not None:
-        places = places.filter(pk__in=list(place_ids))
+    wanted = None if place_ids is None else frozenset(place_ids)
+    if wanted is not None and len(wanted) <= PLACES_BY_ID:
+        places = places.filter(pk__in=sorted(wanted))
+        wanted = None  # a long IN list costs more than reading the rest and dropping it
+    fields = ["pk", "name", "latitude", "longitude", "commune__latitude", "commune__longitude"]
+    chosen = set(types)
     rows = []
-    for pk, name, kinds, lat, lon, c_lat, c_lon in places.values_list(
-        "pk", "name", "types", "latitude", "longitude", "commune__latitude", "commune__longitude"
+    # The types (JSON) are read only when asked for.
+    for pk, name, lat, lon, c_lat, c_lon, *kinds in places.order_by("pk").values_list(
+        *fields, *(["types"] if chosen else [])
     ):
-        if types and not set(kinds or []) & set(types):
+        if wanted is not None and pk not in wanted:
+            continue
+        if chosen and not chosen & set(kinds[0] or []):
             continue
         if lat is None or lon is None:
             lat, lon = c_lat, c_lon
@@ -480,20 +490,30 @@ class Coverage:
         uncovered = self.distance > radius_km
         if not uncovered.any():
             return []
+        # Pairs sorted by candidate; "within" is symmetric, so a commune's slice is both whom
+        # it would reach and who would reach it.
         candidate, reached = self._within(radius_km)
+        n = len(self.rows)
+        bounds = np.searchsorted(candidate, np.arange(n + 1))
         weights = self.population_by_commune.astype(np.float64)
+        live = uncovered[reached]
+        gains = np.bincount(candidate[live], weights=weights[reached[live]], minlength=n)
         covered = self.population_within(radius_km)
         sites: list[Site] = []
         for rank in range(1, count + 1):
-            live = uncovered[reached]
-            gains = np.bincount(
-                candidate[live], weights=weights[reached[live]], minlength=len(self.rows)
-            )
             best = int(np.argmax(gains))
             if gains[best] <= 0:
                 break
-            covered += int(gains[best])
-            uncovered[reached[candidate == best]] = False
+            gained = int(gains[best])
+            covered += gained
+            newly = reached[bounds[best] : bounds[best + 1]]
+            newly = newly[uncovered[newly]]
+            uncovered[newly] = False
+            # The people newly reached no longer count for any candidate that reaches them.
+            sizes = bounds[newly + 1] - bounds[newly]
+            starts = np.repeat(bounds[newly] - (np.cumsum(sizes) - sizes), sizes)
+            neighbours = reached[starts + np.arange(int(sizes.sum()))]
+            gains -= np.bincount(neighbours, weights=np.repeat(weights[newly], sizes), minlength=n)
             r = self.rows[best]
             sites.append(
                 Site(
@@ -501,7 +521,7 @@ class Coverage:
                     code=self.table.codes[r],
                     name=self.table.names[r],
                     department_code=self.table.department_codes[r],
-                    new_people=int(gains[best]),
+                    new_people=gained,
                     cumulative=covered,
                     rate_after=100 * covered / self.population if self.population else 0.0,
                 )

@@ -126,3 +126,84 @@ def test_the_indicators_page_shows_charts_with_their_tables(
     screenshot(page, "indicator")
     check_accessibility(page)
     assert page.js_errors == []
+
+
+PHONE_WIDTH = 390
+
+# Measured in the page: whatever sticks out past the screen's right edge, and the size at which
+# each chart's text is drawn (its 14-unit font scaled by the SVG's width on screen).
+MEASURE = """() => {
+  const width = document.documentElement.clientWidth;
+  const outside = [...document.querySelectorAll('main *')]
+    .filter(el => !el.closest('.table-scroll') && !el.closest('.leaflet-container'))
+    .filter(el => el.getBoundingClientRect().right > width + 1)
+    .map(el => el.tagName + (el.id ? '#' + el.id : ''));
+  const charts = [...document.querySelectorAll('svg.chart')].map(svg => {
+    const box = svg.getBoundingClientRect();
+    return {right: box.right, font: 14 * box.width / svg.viewBox.baseVal.width};
+  });
+  const captions = [...document.querySelectorAll('main caption')]
+    .filter(c => c.scrollWidth > c.clientWidth + 1
+      || c.getBoundingClientRect().right > Math.min(width, c.closest('.table-scroll')
+        ? c.closest('.table-scroll').getBoundingClientRect().right : width) + 1)
+    .map(c => c.textContent.trim());
+  return {scroll: document.documentElement.scrollWidth, width, outside, charts, captions};
+}"""
+
+
+def fits_a_phone(page):
+    found = page.evaluate(MEASURE)
+    assert found["width"] == PHONE_WIDTH
+    assert found["scroll"] <= PHONE_WIDTH, found
+    assert found["outside"] == [], found["outside"]
+    assert found["captions"] == [], found["captions"]
+    for chart in found["charts"]:
+        assert chart["right"] <= PHONE_WIDTH
+        assert chart["font"] >= 12, f"chart text drawn at {chart['font']:.1f} px"
+    return found
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_on_a_phone_the_observatory_fits_and_its_wide_tables_scroll_in_place(
+    site_page, live_server, observatory, screenshot, viewport
+):
+    page = site_page
+    page.goto(reverse("observatory:scope", args=["reseau", "douaisis"]))
+    expect(page.get_by_role("img", name="Lieux par type")).to_be_visible()
+    page.locator("summary", has_text="Tableau des données").first.click()
+    assert len(fits_a_phone(page)["charts"]) >= 3
+    screenshot(page, "indicators")
+    check_accessibility(page)
+
+    # An indicator's own page: its chart and its tables.
+    page.get_by_role("link", name="Lieux par type").click()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    fits_a_phone(page)
+    screenshot(page, "indicator")
+    check_accessibility(page)
+
+    # The coverage: the map as wide as the column, the tables in their own scrolling boxes.
+    page.goto(reverse("observatory:coverage", args=["reseau", "douaisis"]))
+    coverage_map = page.locator("#coverage-map.map-ready")
+    expect(coverage_map).to_have_attribute("data-white-count", "4")
+    box = coverage_map.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH and box["height"] >= 200
+    fits_a_phone(page)
+    white = page.locator(".table-scroll", has=page.locator("#white-table"))
+    white.scroll_into_view_if_needed()
+    expect(white.locator("tbody tr").first).to_contain_text("Cambrai")
+    wrapper = white.evaluate(
+        "el => ({right: el.getBoundingClientRect().right, scroll: el.scrollWidth,"
+        " client: el.clientWidth, overflow: getComputedStyle(el).overflowX})"
+    )
+    assert wrapper["right"] <= PHONE_WIDTH and wrapper["overflow"] == "auto"
+    if wrapper["scroll"] > wrapper["client"]:  # too wide for the phone: it scrolls in its box
+        white.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+        expect(white.get_by_role("columnheader", name="Lieu le plus proche")).to_be_in_viewport()
+    # Each row stays on one line (a heading or a name never stacked a word per line).
+    header = white.get_by_role("columnheader", name="Lieu le plus proche").bounding_box()
+    row = white.locator("tbody tr").first.bounding_box()
+    assert header["height"] < 50 and row["height"] < 50
+    screenshot(page, "coverage")
+    check_accessibility(page)
+    assert page.js_errors == []

@@ -281,3 +281,79 @@ def test_empty_cases():
     d, i = geometry.nearest(np.array([45.0]), np.array([5.0]), none, none)
     assert d[0] == np.inf and i[0] == -1
     assert Commune.objects.count() == 0
+
+
+def test_a_new_place_on_an_island_or_overseas_reaches_only_its_own_shores():
+    commune("29155", "Ouessant", 48.4597, -5.0867, 850, dept="29", region="53")
+    commune("29019", "Brest", 48.3904, -4.4861, 140000, dept="29", region="53")
+    commune("97611", "Mamoudzou", -12.7806, 45.2279, 71000, dept="976", region="06", zone="drom")
+    commune("97610", "Koungou", -12.7336, 45.2042, 32000, dept="976", region="06", zone="drom")
+    commune("97411", "Saint-Denis", -20.8823, 55.4504, 153000, dept="974", region="04", zone="drom")
+    network = NetworkFactory(slug="national-sans-lieu")
+    result = coverage.coverage_for(scope=resolve_scope("network", network.slug), source="all")
+    # No place at all: everyone is beyond any distance.
+    assert result.white_zones(100) == (5, 850 + 140000 + 71000 + 32000 + 153000)
+    island = result.what_if(code="29155", radius_km=20)
+    assert (island.new_communes, island.new_people) == (1, 850)  # Brest is 45 km away
+    assert by_hand_km(-12.7806, 45.2279, -12.7336, 45.2042) < 10
+    mayotte = result.what_if(code="97611", radius_km=10)
+    assert (mayotte.new_communes, mayotte.new_people) == (2, 71000 + 32000)
+    assert {code for code, *_rest in mayotte.communes} == {"97611", "97610"}
+    # The greedy picks Saint-Denis (153,000), then Brest, then Mayotte: never across the sea.
+    sites = result.best_sites(radius_km=20, count=5)
+    assert [site.new_people for site in sites] == [153000, 140000, 103000, 850]
+
+
+def _clusters(rng, centres, per_cluster, spread_deg):
+    lat = np.concatenate([rng.normal(c[0], spread_deg, per_cluster) for c in centres])
+    lon = np.concatenate([rng.normal(c[1], spread_deg, per_cluster) for c in centres])
+    return lat, lon
+
+
+def test_grid_agrees_with_brute_force_in_dense_towns_and_empty_countryside():
+    # Towns of hundreds of places in one cell, queries on every side of them and far away:
+    # the closest-cell-first reading must never skip a cell holding the true nearest place.
+    rng = np.random.default_rng(18)
+    towns = [(45.0, 5.0), (45.1, 5.3), (44.6, 4.6), (46.0, 6.0), (-21.0, 55.5)]
+    p_lat, p_lon = _clusters(rng, towns, 300, 0.05)
+    p_lat = np.concatenate([p_lat, [45.0, 45.0]])  # two places at the same spot
+    p_lon = np.concatenate([p_lon, [5.5, 5.5]])
+    lat = np.concatenate([rng.uniform(44.0, 46.5, 4000), rng.uniform(-21.5, -20.5, 300)])
+    lon = np.concatenate([rng.uniform(4.0, 6.5, 4000), rng.uniform(55.0, 56.0, 300)])
+    slow, slow_index = geometry.nearest_haversine(lat, lon, p_lat, p_lon)
+    for cell_km in (2, 5, 20, 60):
+        fast, fast_index = geometry.nearest(lat, lon, p_lat, p_lon, cell_km=cell_km)
+        assert np.allclose(fast, slow, atol=1e-6), cell_km
+        exact = fast_index == slow_index
+        # Where the indices differ, it is a tie: both places at the same distance.
+        assert np.allclose(fast[~exact], slow[~exact], atol=1e-9)
+    for radius in (3, 10):
+        q, p, d = geometry.pairs_within(lat, lon, p_lat, p_lon, radius_km=radius)
+        all_pairs = geometry.haversine_km(lat[:, None], lon[:, None], p_lat[None], p_lon[None])
+        expected = np.argwhere(all_pairs <= radius)
+        assert sorted(zip(q.tolist(), p.tolist(), strict=True)) == [tuple(x) for x in expected]
+        assert np.all(np.diff(q) >= 0)  # sorted by query
+        assert np.allclose(d, all_pairs[q, p], atol=1e-6)
+
+
+def test_greedy_best_sites_match_a_plain_recount_at_every_step():
+    rng = np.random.default_rng(5)
+    lats, lons = _clusters(rng, [(45.2, 5.2), (45.6, 5.9)], 40, 0.15)
+    for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
+        commune(f"38{i:03d}", f"C{i}", float(lat), float(lon), int(rng.integers(50, 5000)))
+    PlaceFactory(latitude=45.2, longitude=5.2)
+    result = area("department", "38")
+    sites = result.best_sites(radius_km=8, count=6)
+    # The same choice by brute force: recount every candidate's gain after each pick.
+    d = geometry.haversine_km(
+        result.lat[:, None], result.lon[:, None], result.lat[None], result.lon[None]
+    )
+    uncovered = result.distance > 8
+    pop = result.population_by_commune
+    for site in sites:
+        gains = ((d <= 8) & uncovered[None, :]) @ pop
+        assert site.new_people == gains.max()
+        chosen = list(result.table.codes[result.rows]).index(site.code)
+        assert gains[chosen] == gains.max()
+        uncovered &= d[chosen] > 8
+    assert len(sites) == 6 or not (((d <= 8) & uncovered[None, :]) @ pop).any()

@@ -81,3 +81,17 @@ def test_network_page_and_my_space_lead_a_coordinator_to_the_observatory(persona
         reverse("networks:network-detail", args=["reseau-a"])
     ).content.decode()
     assert scope_url in public_page and coverage_url not in public_page
+
+
+def test_a_circle_page_leads_to_its_observatory_and_coverage(client, db):
+    from maillage.circles.tests.factories import CircleFactory
+
+    circle = CircleFactory()
+    scope_url = reverse("observatory:scope", args=["cercle", circle.slug])
+    circle_page = client.get(reverse("circles:circle-detail", args=[circle.slug]))
+    assert scope_url in circle_page.content.decode()
+    observatory = client.get(scope_url)
+    assert observatory.status_code == 200
+    coverage_url = reverse("observatory:coverage", args=["cercle", circle.slug])
+    assert coverage_url in observatory.content.decode()
+    assert client.get(coverage_url).status_code == 200
