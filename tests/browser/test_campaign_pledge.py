@@ -55,7 +55,7 @@ def test_a_manager_pledges_for_her_place_on_a_phone(site_page, live_server, camp
 
     site_page.goto(reverse("commons:list"))
     site_page.get_by_role("link", name="Campagnes de cofinancement").click()
-    site_page.get_by_role("link", name=campaign.title).click()
+    site_page.get_by_role("link", name=campaign.title, exact=True).click()
     expect(site_page.get_by_role("heading", name=campaign.title)).to_be_visible()
     screenshot(site_page, "campaign")
     check_accessibility(site_page)
