@@ -62,7 +62,7 @@ def test_a_manager_pledges_for_her_place_on_a_phone(site_page, live_server, camp
 
     site_page.get_by_role("link", name="Promettre").first.click()
     site_page.get_by_label("Un lieu que je gère").check()
-    site_page.get_by_label("Lieu", exact=True).select_option(label="La Bobine")
+    site_page.locator("#id_place").select_option(label="La Bobine")
     site_page.get_by_label("Montant promis").fill("250")
     site_page.get_by_label("Heures données").fill("6")
     screenshot(site_page, "form")
