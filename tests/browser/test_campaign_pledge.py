@@ -70,7 +70,7 @@ def test_a_manager_pledges_for_her_place_on_a_phone(site_page, live_server, camp
     site_page.get_by_role("button", name="Continuer").click()
 
     expect(site_page.get_by_role("heading", name="Avant de confirmer")).to_be_visible()
-    expect(site_page.get_by_text("250,00 €").first).to_be_visible()
+    expect(site_page.locator("dd", has_text="250")).to_be_visible()
     screenshot(site_page, "confirm")
     check_accessibility(site_page)
     site_page.get_by_role("button", name="Je promets").click()
@@ -78,7 +78,7 @@ def test_a_manager_pledges_for_her_place_on_a_phone(site_page, live_server, camp
     expect(site_page.get_by_text("Votre promesse est enregistrée")).to_be_visible()
     pledge = Pledge.objects.get()
     assert (pledge.place, pledge.amount_cents, pledge.hours) == (place, 25_000, 6)
-    expect(site_page.get_by_text("La Bobine").first).to_be_visible()
+    expect(site_page.locator("main").get_by_text("La Bobine").first).to_be_visible()
     screenshot(site_page, "pledged")
     check_accessibility(site_page)
     assert site_page.evaluate("document.documentElement.scrollWidth") <= 390
