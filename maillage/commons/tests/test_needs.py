@@ -9,6 +9,7 @@ from maillage.commons import needs
 from maillage.commons.models import NeedSupport, PriorityNeed
 from maillage.commons.services import NotAllowed
 from maillage.conftest import PERSONAS
+from maillage.lib.french import de
 from maillage.networks.models import Membership, MembershipStatus
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_the_ranking_page_lets_a_manager_support_in_her_places_name(
     url = reverse("commons:needs")
     page = client.get(url).content.decode()
     assert "Suivre les adhésions sans tableur" in page
-    assert f"Soutenir au nom de {other_place.name}" in page
+    assert f"Soutenir au nom {de(other_place.name)}" in page
 
     client.post(reverse("commons:need-support", args=[need.pk]), {"place": other_place.pk})
 
