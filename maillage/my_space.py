@@ -102,6 +102,7 @@ def place_tools(place: Any) -> Tools:
                 _("Appels à projets pour ce lieu"),
                 reverse("opportunities:place-calls", args=[slug]),
             ),
+            Link(_("Besoins prioritaires"), reverse("commons:place-needs", args=[slug])),
         ],
     )
 

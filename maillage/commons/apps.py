@@ -16,6 +16,7 @@ class CommonsConfig(AppConfig):
             CampaignReason,
             Payout,
             Receipt,
+            SeedBudget,
         )
         from maillage.ledger import registry
         from maillage.networks.models import Network
@@ -25,7 +26,7 @@ class CommonsConfig(AppConfig):
         registry.register(
             reasons=CampaignReason,
             account_kinds=CampaignAccountKind,
-            citable=(Campaign, Receipt, Payout, Network),
+            citable=(Campaign, Receipt, Payout, SeedBudget, Network),
             checks=(campaign_ledger_issues,),
         )
 

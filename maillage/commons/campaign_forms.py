@@ -132,3 +132,27 @@ class PayoutForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Motif du refus"), max_length=300)
+
+
+class SeedForm(forms.Form):
+    challenge = forms.CharField(
+        label=_("Le défi"),
+        max_length=200,
+        help_text=_("Par exemple : « documenter la réservation des machines du fablab »."),
+    )
+    holder_name = forms.CharField(label=_("Qui porte le défi"), max_length=150)
+    amount = EurosField(
+        label=_("Budget d'amorçage"), min_cents=1, max_cents=MAX_CENTS, initial=200_000
+    )
+    circle = forms.TypedChoiceField(
+        label=_("Cercle qui gère ce budget"),
+        coerce=int,
+        help_text=_(
+            "Le budget devient une enveloppe du cercle : la personne y propose ses dépenses, "
+            "le cercle les accorde et les paie sur justificatif."
+        ),
+    )
+
+    def __init__(self, *args: Any, circles: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["circle"].choices = [(c.pk, c.name) for c in circles]  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.commons.models import Campaign, Maintainer, Payout, Pledge, Receipt
+from maillage.commons.models import Campaign, Maintainer, Payout, Pledge, Receipt, SeedBudget
 from maillage.networks.selectors import is_coordinator, networks_guided_by
 
 AnyUser = User | AnonymousUser
@@ -107,6 +107,12 @@ class Figures:
     hours_value_cents: int
     pledges: int
     contributing_places: list[str] = field(default_factory=list)
+    seeded_cents: int = 0  # seed budgets granted to circles' envelopes
+
+    @property
+    def spent_cents(self) -> int:
+        """What left the campaign's account: payouts and seed budgets."""
+        return self.paid_out_cents + self.seeded_cents
 
     @property
     def pledged_total_cents(self) -> int:
@@ -114,7 +120,7 @@ class Figures:
 
     @property
     def balance_cents(self) -> int:
-        return self.received_cents - self.paid_out_cents
+        return self.received_cents - self.paid_out_cents - self.seeded_cents
 
     @property
     def remaining_cents(self) -> int:
@@ -148,6 +154,12 @@ def figures(campaign: Campaign) -> Figures:
         )["total"]
         or 0
     )
+    seeded = (
+        SeedBudget.objects.filter(campaign=campaign, granted_at__isnull=False).aggregate(
+            total=Sum("amount_cents")
+        )["total"]
+        or 0
+    )
     places = sorted(
         set(
             active.filter(by_kind=Pledge.By.PLACE, anonymous=False, place__isnull=False)
@@ -168,6 +180,7 @@ def figures(campaign: Campaign) -> Figures:
         hours_value_cents=hours * campaign.hour_rate_cents,
         pledges=active.count(),
         contributing_places=places,
+        seeded_cents=seeded,
     )
 
 
@@ -288,3 +301,8 @@ def campaign_tasks(*, user: AnyUser) -> list[tuple[str, str]]:
             )
         )
     return tasks
+
+
+def seed_budgets(campaign: Campaign) -> list[SeedBudget]:
+    """The campaign's seed budgets (public: what the money pays), each with its circle."""
+    return list(SeedBudget.objects.filter(campaign=campaign).select_related("circle"))

@@ -101,6 +101,7 @@ def _detail_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
         "may_request_payout": campaign.status == Campaign.Status.SUCCEEDED
         and reads.can_request_payout(user=request.user, campaign=campaign),
         "open": campaign.status == Campaign.Status.OPEN and campaign.deadline > timezone.now(),
+        "seeds": reads.seed_budgets(campaign),
     }
 
 

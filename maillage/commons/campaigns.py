@@ -33,6 +33,7 @@ from maillage.commons.models import (
     Payout,
     Pledge,
     Receipt,
+    SeedBudget,
 )
 from maillage.commons.services import CommonsError, NotAllowed
 from maillage.ledger import selectors as ledger_selectors
@@ -716,7 +717,7 @@ def campaign_ledger_issues() -> list[str]:
     # Money leaves a campaign account only for a paid payout, or as a refund.
     leaving = Transfer.objects.filter(debit__kind=CampaignAccountKind.CAMPAIGN)
     for pk, reason, cause_type in leaving.values_list("pk", "reason", "cause_type_id"):
-        if reason == CampaignReason.PAYOUT:
+        if reason in (CampaignReason.PAYOUT, CampaignReason.SEED):
             continue
         if reason == TransferReason.REVERSAL and cause_type == receipt_type.pk:
             continue
@@ -731,6 +732,19 @@ def campaign_ledger_issues() -> list[str]:
     }
     for pk in paid ^ cited:
         issues.append(f"payout {pk}: paid status and ledger payment disagree")
+    granted: dict[int, int] = dict(
+        SeedBudget.objects.filter(granted_at__isnull=False).values_list("pk", "amount_cents")
+    )
+    seeded: dict[int, int] = {
+        cause: amount
+        for cause, amount in Transfer.objects.with_cause_of_type(SeedBudget)
+        .filter(reason=CampaignReason.SEED, reversed_by__isnull=True)
+        .values_list("cause_id", "amount_cents")
+        if cause is not None
+    }
+    for pk in set(granted) | set(seeded):
+        if granted.get(pk) != seeded.get(pk):
+            issues.append(f"seed budget {pk}: granted amount and ledger transfer disagree")
     return issues
 
 

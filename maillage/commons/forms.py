@@ -193,12 +193,30 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    people = forms.TypedMultipleChoiceField(
+        label=_("Personnes de l'annuaire des compétences"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Des compétences que la personne a rendues visibles ; elle accepte ou non la mise "
+            "en relation."
+        ),
+    )
     message = forms.CharField(
         label=_("Votre message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
     )
 
-    def __init__(self, *args: Any, ranked: list, all_commons: list, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ranked: list,
+        all_commons: list,
+        people: list | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        people = people or []
         ranked_ids = [r.commons.pk for r in ranked]
         others = [c for c in all_commons if c.pk not in ranked_ids]
         self.fields["commons"].choices = [  # type: ignore[attr-defined]
@@ -214,6 +232,27 @@ class AnswerForm(forms.Form):
             for p, km in r.places_near:
                 places.setdefault(p.pk, f"{p.name} — {r.commons.name}, {km:.0f} km")
         self.fields["places"].choices = list(places.items())  # type: ignore[attr-defined]
+        # One choice per person, by their best matching skill.
+        self.fields["people"].choices = [  # type: ignore[attr-defined]
+            (
+                match.skills[0].pk,
+                f"{match.person.public_name} — "
+                + " ; ".join(
+                    " : ".join(part for part in (k.name, k.description) if part)
+                    for k in match.skills[:3]
+                ),
+            )
+            for match in people
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(name) for name in ("commons", "contacts", "places", "people")):
+            # Said before the confirmation step, not after it.
+            self.add_error(
+                None, _("Choisissez au moins un commun, une personne ou un lieu à proposer.")
+            )
+        return cleaned
 
 
 class GridForm(forms.Form):
@@ -284,3 +323,36 @@ class QuestionForm(forms.ModelForm):
         self.fields["places"].queryset = Place.objects.filter(  # type: ignore[attr-defined]
             pk__in=Usage.objects.values("place_id"), is_published=True
         )
+
+
+class NeedForm(forms.Form):
+    network: forms.ModelChoiceField[Network] = forms.ModelChoiceField(
+        label=_("Réseau"),
+        queryset=Network.objects.none(),
+        empty_label=None,
+        help_text=_("Le réseau dont le prochain appel à communs doit l'entendre."),
+    )
+    title = forms.CharField(
+        label=_("Le besoin, en une phrase"),
+        max_length=200,
+        help_text=_("Par exemple : « suivre les adhésions et les cotisations sans tableur »."),
+    )
+    details = forms.CharField(
+        label=_("Précisions"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Ce que vous avez essayé, ce qui manque, qui en bénéficierait."),
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *Action.choices]
+    )
+    domain = forms.ChoiceField(
+        label=_("Domaine"), required=False, choices=[("", "—"), *Domain.choices]
+    )
+
+    def __init__(self, *args: Any, networks: list[Network], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = Network.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[n.pk for n in networks]
+        ).order_by("name")

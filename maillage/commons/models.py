@@ -334,6 +334,14 @@ class Suggestion(models.Model):
     place = models.ForeignKey(
         "places.Place", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A person of the skills directory, by the skill the guide saw (visible to the requester).
+    skill = models.ForeignKey(
+        "accounts.Skill",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     note = models.CharField(_("pourquoi"), max_length=300, blank=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     # An introduction needs both consents: the requester's (decision) and the person's.
@@ -348,13 +356,38 @@ class Suggestion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(commons__isnull=False)
                 | models.Q(contact__isnull=False)
-                | models.Q(place__isnull=False),
+                | models.Q(place__isnull=False)
+                | models.Q(skill__isnull=False),
                 name="suggestion_points_somewhere",
             )
         ]
 
     def __str__(self) -> str:
-        return str(self.commons or self.contact or self.place)
+        return str(self.commons or self.contact or self.place or self.skill)
+
+    @property
+    def person(self) -> Any:
+        """The person to introduce: a commons' contact or someone of the skills directory."""
+        if self.contact is not None:
+            return self.contact.user
+        if self.skill is not None:
+            return self.skill.user
+        return None
+
+    @property
+    def topic(self) -> str:
+        """What the introduction is about: the commons, or the skill."""
+        if self.contact is not None:
+            return self.contact.commons.name
+        return self.skill.name if self.skill is not None else ""
+
+    @property
+    def helps_with(self) -> str:
+        if self.contact is not None:
+            return self.contact.helps_with
+        if self.skill is not None:
+            return " — ".join(part for part in (self.skill.name, self.skill.description) if part)
+        return ""
 
 
 class FollowUp(models.Model):
@@ -479,6 +512,7 @@ class CampaignReason(models.TextChoices):
     RECEIPT = "campaign_receipt", _("Versement à une campagne")
     MATCH = "campaign_match", _("Abondement d'une campagne")
     PAYOUT = "campaign_payout", _("Dépense d'une campagne")
+    SEED = "campaign_seed", _("Budget d'amorçage d'un défi, versé à un cercle")
 
 
 class CampaignAccountKind(models.TextChoices):
@@ -713,3 +747,104 @@ class Payout(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class SeedBudget(models.Model):
+    """A seed budget (about 2,000 €) a campaign pays to the people driving a challenge (*défi*).
+    Granted once the campaign succeeded and holds the money: it leaves the campaign's account
+    and becomes an envelope of the chosen circle's budget, then is spent through that circle's
+    proposals and expenses."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="seed_budgets")
+    challenge = models.CharField(_("le défi"), max_length=200)
+    holder_name = models.CharField(_("qui porte le défi"), max_length=150)
+    amount_cents = models.BigIntegerField(_("montant"), default=200_000)
+    circle = models.ForeignKey(
+        "circles.Circle",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cercle qui gère le budget"),
+    )
+    # The circle's envelope once granted (the ledger's transfers cite this seed budget).
+    envelope = models.OneToOneField(
+        "circles.Envelope", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("budget d'amorçage")
+        verbose_name_plural = _("budgets d'amorçage")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0) & models.Q(amount_cents__lte=100_000_000),
+                name="seed_budget_amount_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.challenge
+
+
+# --- Places' priority needs: posted by a place, supported by others, ranked for the next call --
+
+
+class PriorityNeed(models.Model):
+    """A place's priority need, posted by one of its managers in one of its networks. Other
+    places support it; the most supported open needs feed the network's next call for
+    commons."""
+
+    network = models.ForeignKey(
+        "networks.Network",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("réseau"),
+    )
+    place = models.ForeignKey(
+        "places.Place", on_delete=models.CASCADE, related_name="+", verbose_name=_("lieu")
+    )
+    title = models.CharField(_("le besoin, en une phrase"), max_length=200)
+    details = models.TextField(_("précisions"), max_length=2000, blank=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices, blank=True)
+    domain = models.CharField(_("domaine"), max_length=15, choices=Domain.choices, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the place withdraws it (met, or no longer a priority): it leaves the ranking.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("besoin prioritaire")
+        verbose_name_plural = _("besoins prioritaires")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NeedSupport(models.Model):
+    """A place supports another place's need (through one of its managers), once."""
+
+    need = models.ForeignKey(PriorityNeed, on_delete=models.CASCADE, related_name="supports")
+    place = models.ForeignKey("places.Place", on_delete=models.CASCADE, related_name="+")
+    supported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "place"], name="one_support_per_place")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} → {self.need}"

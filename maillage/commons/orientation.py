@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
 from maillage.commons.models import Commons, Contact, FollowUp, OrientationRequest, Suggestion
+from maillage.commons.orientation_selectors import skills_shown_to_both
 from maillage.commons.services import CommonsError, InvalidCommons, NotAllowed
 from maillage.lib.french import de
 from maillage.lib.inputs import UNSET, Input, _Unset
@@ -185,16 +186,20 @@ def answer(
     commons_ids: list[int],
     contact_ids: list[int],
     place_ids: list[int],
+    skill_ids: list[int] | None = None,
     today: datetime.date | None = None,
 ) -> OrientationRequest:
-    """Send the orientation: its suggestions, a message, and the two follow-ups scheduled."""
+    """Send the orientation: its suggestions, a message, and the two follow-ups scheduled.
+    People of the skills directory (`skill_ids`) are kept only if both the guide and the
+    requester may see that skill (its owner's choice of visibility)."""
     if not may_guide(user=by, request=request):
         raise NotAllowed(_("Cette demande est suivie par les aiguilleur·ses d'un autre réseau."))
     if request.status in (OrientationRequest.Status.UNVERIFIED, OrientationRequest.Status.CLOSED):
         raise InvalidCommons(_("Cette demande ne peut pas recevoir de réponse."))
     if request.status == OrientationRequest.Status.ANSWERED:
         raise AlreadyClaimed(_("Cette demande a déjà reçu son orientation."))
-    if not (commons_ids or contact_ids or place_ids):
+    skill_ids = skill_ids or []
+    if not (commons_ids or contact_ids or place_ids or skill_ids):
         raise InvalidCommons(
             _("Choisissez au moins un commun, une personne ou un lieu à proposer."),
             field="commons",
@@ -204,12 +209,18 @@ def answer(
     commons = list(Commons.objects.filter(pk__in=commons_ids, is_published=True))
     contacts = list(Contact.objects.filter(pk__in=contact_ids).select_related("user", "commons"))
     places = list(Place.objects.filter(pk__in=place_ids, is_published=True))
+    skills = list(
+        skills_shown_to_both(guide=by, request=request)
+        .filter(pk__in=skill_ids)
+        .select_related("user")
+    )
     today = today or timezone.localdate()
     with transaction.atomic():
         Suggestion.objects.bulk_create(
             [Suggestion(request=request, commons=c) for c in commons]
             + [Suggestion(request=request, contact=c) for c in contacts]
             + [Suggestion(request=request, place=p) for p in places]
+            + [Suggestion(request=request, skill=k) for k in skills]
         )
         FollowUp.objects.bulk_create(
             FollowUp(request=request, after_days=days, due_on=today + datetime.timedelta(days=days))
@@ -249,16 +260,13 @@ def decide(*, suggestion: Suggestion, accept: bool) -> Suggestion:
     introduction happens once both agreed."""
     suggestion.decision = Suggestion.Decision.ACCEPTED if accept else Suggestion.Decision.DECLINED
     suggestion.save(update_fields=["decision"])
-    if (
-        accept
-        and suggestion.contact is not None
-        and suggestion.contact_consent == Suggestion.Decision.PENDING
-    ):
+    person = suggestion.person
+    if accept and person is not None and suggestion.contact_consent == Suggestion.Decision.PENDING:
         notify(
-            users=[suggestion.contact.user],
+            users=[person],
             topic="commons.introduction",
             title=_("Quelqu'un aimerait votre aide sur %(commons)s")
-            % {"commons": suggestion.contact.commons.name},
+            % {"commons": suggestion.topic},
             body=suggestion.request.need[:300],
             url=f"/communs/aiguillage/mises-en-relation/{suggestion.pk}/",
             key=f"commons.introduction:{suggestion.pk}",
@@ -268,7 +276,8 @@ def decide(*, suggestion: Suggestion, accept: bool) -> Suggestion:
 
 
 def contact_decides(*, suggestion: Suggestion, by: User, accept: bool) -> Suggestion:
-    if suggestion.contact is None or suggestion.contact.user_id != by.pk:
+    person = suggestion.person
+    if person is None or person.pk != by.pk:
         raise NotAllowed(_("Cette mise en relation ne vous concerne pas."))
     suggestion.contact_consent = (
         Suggestion.Decision.ACCEPTED if accept else Suggestion.Decision.DECLINED
@@ -281,33 +290,32 @@ def contact_decides(*, suggestion: Suggestion, by: User, accept: bool) -> Sugges
 
 def _introduce_if_agreed(suggestion: Suggestion) -> None:
     agreed = Suggestion.Decision.ACCEPTED
+    person = suggestion.person
     if (
-        suggestion.contact is None
+        person is None
         or suggestion.introduced_at is not None
         or suggestion.decision != agreed
         or suggestion.contact_consent != agreed
     ):
         return
     request = suggestion.request
-    person = suggestion.contact.user
     body = _(
         "Bonjour,\n\nVous avez tous deux accepté d'être mis·es en relation au sujet de "
         "%(commons)s.\n\n%(requester)s <%(requester_email)s> : %(need)s\n\n%(person)s "
         "<%(person_email)s> peut aider : %(helps)s\n\nÉcrivez-vous directement.\n"
     ) % {
-        "commons": suggestion.contact.commons.name,
+        "commons": suggestion.topic,
         "requester": request.display_name,
         "requester_email": request.contact_email,
         "need": request.need[:500],
         "person": person.public_name,
         "person_email": person.email,
-        "helps": suggestion.contact.helps_with,
+        "helps": suggestion.helps_with,
     }
     send_emails(
         [
             Mail(
-                subject=_("Mise en relation : %(commons)s")
-                % {"commons": suggestion.contact.commons.name},
+                subject=_("Mise en relation : %(commons)s") % {"commons": suggestion.topic},
                 body=body,
                 to=(request.contact_email, person.email),
             )

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from maillage.accounts.models import User
+from maillage.accounts.models import Skill, User
 from maillage.commons.models import (
     Action,
     Commons,
@@ -21,10 +21,13 @@ from maillage.commons.models import (
     Maturity,
     Nature,
     OrientationRequest,
+    PriorityNeed,
     Suggestion,
     Usage,
 )
+from maillage.commons.need_selectors import ranked_needs
 from maillage.commons.selectors import AnyUser
+from maillage.directory.search.people import visible_skills_for
 from maillage.lib.french_stem import tokens
 from maillage.lib.geo import distance_km
 from maillage.networks.models import Network
@@ -43,6 +46,7 @@ MATURITY_NATURES: dict[str, set[str]] = {
 }
 WEAK_SCORE = 1.0
 WEAK_SAMPLE = 25
+PRIORITY_NEEDS_SHOWN = 10
 
 
 @dataclass
@@ -155,6 +159,68 @@ def rank_suggestions(*, request: OrientationRequest, limit: int = 8) -> list[Ran
     ]
 
 
+# --- People of the skills directory -------------------------------------------------------
+
+PEOPLE_STEMS = 12
+
+
+@dataclass
+class PersonMatch:
+    person: User
+    skills: list[Skill]
+    score: int
+    words: list[str]
+
+
+def skills_shown_to_both(*, guide: AnyUser, request: OrientationRequest) -> QuerySet[Skill]:
+    """Skills the guide may see and that the requester may see too — by each skill's own
+    visibility (public; people sharing a network; never private ones of others) —, of active
+    people other than the requester."""
+    requester = request.requester
+    shown = visible_skills_for(viewer=guide).filter(
+        pk__in=visible_skills_for(viewer=requester).values("pk")
+    )
+    if requester is not None:
+        shown = shown.exclude(user=requester)
+    return shown
+
+
+def rank_people(
+    *, request: OrientationRequest, guide: AnyUser, limit: int = 6
+) -> list[PersonMatch]:
+    """People of the skills directory whose skills share words with the need (and its domain),
+    most words first; each with the matching skills. Two queries."""
+    text = request.need
+    if request.domain:
+        text += " " + str(Domain(request.domain).label)
+    stems = list(dict.fromkeys(tokens(text)))[:PEOPLE_STEMS]
+    if not stems:
+        return []
+    condition = Q()
+    for stem in stems:
+        condition |= Q(search_text__startswith=stem) | Q(search_text__contains=f" {stem}")
+    skills = skills_shown_to_both(guide=guide, request=request).filter(condition)
+    by_person: dict[int, list[tuple[Skill, list[str]]]] = {}
+    for skill in skills.only("pk", "user_id", "name", "description", "search_text")[:500]:
+        words = f" {skill.search_text}"
+        found = [stem for stem in stems if f" {stem}" in words]
+        by_person.setdefault(skill.user_id, []).append((skill, found))
+    scored = sorted(
+        (
+            (len({w for _skill, found in rows for w in found}), user_id)
+            for user_id, rows in by_person.items()
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )[:limit]
+    people = User.objects.in_bulk([user_id for _score, user_id in scored])
+    matches = []
+    for score, user_id in scored:
+        rows = sorted(by_person[user_id], key=lambda row: -len(row[1]))
+        shared = list(dict.fromkeys(w for _skill, found in rows for w in found))
+        matches.append(PersonMatch(people[user_id], [skill for skill, _f in rows], score, shared))
+    return matches
+
+
 # --- The guides' side ----------------------------------------------------------------------
 
 
@@ -231,7 +297,7 @@ def request_by_token(*, token: str) -> OrientationRequest:
             Prefetch(
                 "suggestions",
                 queryset=Suggestion.objects.select_related(
-                    "commons", "contact__user", "contact__commons", "place"
+                    "commons", "contact__user", "contact__commons", "place", "skill__user"
                 ),
             ),
             "follow_ups",
@@ -242,9 +308,13 @@ def request_by_token(*, token: str) -> OrientationRequest:
 
 def get_introduction_for_contact(*, user: AnyUser, pk: int) -> Suggestion:
     suggestion = get_object_or_404(
-        Suggestion.objects.select_related("contact__user", "contact__commons", "request"), pk=pk
+        Suggestion.objects.select_related(
+            "contact__user", "contact__commons", "skill__user", "request"
+        ),
+        pk=pk,
     )
-    if suggestion.contact is None or suggestion.contact.user_id != user.pk:
+    person = suggestion.person
+    if person is None or person.pk != user.pk:
         raise PermissionDenied
     return suggestion
 
@@ -259,6 +329,8 @@ class Dashboard:
     follow_through: dict[int, tuple[int, int]]  # after_days → (yes or partly, answered)
     weak_needs: list[OrientationRequest]
     load: list[tuple[User, int]]
+    # The places' priority needs, most supported first: the other input of the next call.
+    priority_needs: list[PriorityNeed] = field(default_factory=list)
 
     def rate(self, days: int) -> int | None:
         positive, answered = self.follow_through.get(days, (0, 0))
@@ -308,4 +380,5 @@ def dashboard(*, networks: QuerySet[Network]) -> Dashboard:
         follow_through=follow_through,
         weak_needs=weak,
         load=guides_load(networks=networks),
+        priority_needs=list(ranked_needs(networks=networks)[:PRIORITY_NEEDS_SHOWN]),
     )

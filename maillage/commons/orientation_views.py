@@ -5,7 +5,7 @@ for its guide, the person's consent to an introduction, and the network's dashbo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from maillage.accounts.requests import person
 from maillage.commons import orientation, orientation_selectors
 from maillage.commons.forms import AnswerForm, RequestForm
 from maillage.commons.models import Commons, FollowUp, OrientationRequest, Suggestion
+from maillage.lib.confirm import Confirmation, is_confirmed
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
 from maillage.lib.ratelimit import Throttled, limit_anonymous_action
@@ -104,8 +105,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     filed = orientation_selectors.get_request_for_guide(user=request.user, pk=pk)
     ranked = orientation_selectors.rank_suggestions(request=filed)
+    people = orientation_selectors.rank_people(request=filed, guide=request.user)
     all_commons = list(Commons.objects.filter(is_published=True).order_by("name"))
-    form = AnswerForm(request.POST or None, ranked=ranked, all_commons=all_commons)
+    form = AnswerForm(
+        _answer_data(request) if request.method == "POST" else None,
+        ranked=ranked,
+        all_commons=all_commons,
+        people=people,
+    )
+    confirmation = None
     if request.method == "POST" and request.POST.get("step") == "claim":
         try:
             orientation.claim(request=filed, by=person(request))
@@ -118,7 +126,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         orientation.close(request=filed, by=person(request))
         messages.success(request, _("La demande est close."))
         return redirect("commons:queue")
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        # Sending cannot be undone (an e-mail leaves, follow-ups are scheduled): say what
+        # will go, then send on "Confirmer".
+        confirmation = _answer_confirmation(filed, form)
+    elif request.method == "POST" and form.is_valid():
         try:
             orientation.answer(
                 request=filed,
@@ -127,6 +139,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 commons_ids=form.cleaned_data["commons"],
                 contact_ids=form.cleaned_data["contacts"],
                 place_ids=form.cleaned_data["places"],
+                skill_ids=form.cleaned_data["people"],
             )
         except orientation.CommonsError as refusal:
             show_refusal(form, refusal)
@@ -141,11 +154,55 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ranked": ranked,
         "form": form,
         "flag": orientation_selectors.flag(filed),
-        "suggestions": filed.suggestions.select_related("commons", "contact__user", "place"),
+        "suggestions": filed.suggestions.select_related(
+            "commons", "contact__user", "place", "skill__user"
+        ),
         "follow_ups": filed.follow_ups.all(),
         "nobody_to_call": [r.commons for r in ranked if not r.contacts],
+        "confirmation": confirmation,
     }
     return render(request, "commons/request_detail.html", context)
+
+
+ANSWER_LISTS = ("commons", "contacts", "places", "people")
+
+
+def _answer_data(request: HttpRequest) -> QueryDict:
+    """The answer's POST; the confirmation step carries each list as "1,2,3" in one field."""
+    data = request.POST.copy()
+    if is_confirmed(request):
+        for name in ANSWER_LISTS:
+            data.setlist(name, [v for v in data.get(name, "").split(",") if v])
+    return data
+
+
+def _answer_confirmation(filed: OrientationRequest, form: AnswerForm) -> Confirmation:
+    def chosen(name: str) -> str:
+        labels = dict(form.fields[name].choices)  # type: ignore[attr-defined]
+        return " ; ".join(str(labels[v]) for v in form.cleaned_data[name]) or "—"
+
+    return Confirmation(
+        title=_("Envoyer l'orientation"),
+        confirm_label=_("Confirmer l'envoi"),
+        cancel_url=filed.get_absolute_url(),
+        facts=[
+            (_("À"), f"{filed.display_name} <{filed.contact_email}>"),
+            (_("Communs"), chosen("commons")),
+            (_("Personnes à appeler"), chosen("contacts")),
+            (_("Lieux"), chosen("places")),
+            (_("Personnes de l'annuaire"), chosen("people")),
+            (_("Message"), form.cleaned_data["message"]),
+        ],
+        consequences=[
+            _("La personne reçoit votre message et le lien de ses pistes par e-mail."),
+            _("Les bilans à 30 et 90 jours sont programmés."),
+            _("L'orientation ne pourra plus être modifiée."),
+        ],
+        hidden={
+            **{name: ",".join(str(v) for v in form.cleaned_data[name]) for name in ANSWER_LISTS},
+            "message": form.cleaned_data["message"],
+        },
+    )
 
 
 @login_required

@@ -39,6 +39,8 @@ RESERVED_SLUGS = {
     "grilles",
     "questions",
     "campagnes",
+    "besoins",
+    "lieux",
 }
 
 

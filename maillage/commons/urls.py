@@ -1,8 +1,10 @@
 from django.urls import path
 
 from maillage.commons import campaign_views as campaigns
+from maillage.commons import need_views as needs
 from maillage.commons import orientation_views as aiguillage
 from maillage.commons import qualification_views as grids
+from maillage.commons import seed_views as seeds
 from maillage.commons import views
 
 app_name = "commons"
@@ -29,6 +31,13 @@ urlpatterns = [
     path("aiguillage/mises-en-relation/<int:pk>/", aiguillage.introduction, name="introduction"),
     path("aiguillage/tableau-de-bord/", aiguillage.dashboard, name="dashboard"),
     path("aiguillage/tableau-de-bord.csv", aiguillage.dashboard_csv, name="dashboard-csv"),
+    path("besoins/", needs.need_list, name="needs"),
+    path("besoins.csv", needs.need_csv, name="needs-csv"),
+    path("besoins/mon-lieu/", needs.my_place_needs, name="my-place-needs"),
+    path("besoins/<int:pk>/soutenir/", needs.need_support, name="need-support"),
+    path("besoins/<int:pk>/retirer-soutien/", needs.need_unsupport, name="need-unsupport"),
+    path("besoins/<int:pk>/retirer/", needs.need_close, name="need-close"),
+    path("lieux/<slug:slug>/besoins/", needs.place_needs, name="place-needs"),
     path("campagnes/", campaigns.campaign_list, name="campaign-list"),
     path("campagnes/nouvelle/", campaigns.campaign_create, name="campaign-create"),
     path("campagnes/<slug:slug>/", campaigns.campaign_detail, name="campaign-detail"),
@@ -54,6 +63,14 @@ urlpatterns = [
         "campagnes/<slug:slug>/depenses/<int:pk>/justificatif/",
         campaigns.payout_receipt,
         name="campaign-payout-receipt",
+    ),
+    path(
+        "campagnes/<slug:slug>/amorcages/nouveau/", seeds.seed_create, name="campaign-seed-create"
+    ),
+    path(
+        "campagnes/<slug:slug>/amorcages/<int:pk>/verser/",
+        seeds.seed_grant,
+        name="campaign-seed-grant",
     ),
     path("<slug:slug>/", views.commons_detail, name="detail"),
     path("<slug:slug>/modifier/", views.commons_edit, name="edit"),

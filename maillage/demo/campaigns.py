@@ -110,6 +110,7 @@ def load_demo_campaigns(*, now: datetime.datetime | None = None) -> dict[str, st
         pledge(call, givers[3 % len(givers)][0], 5_000, by_kind="person")
         if national is not None and national_coordinator is not None:
             pledge(call, national_coordinator, 300_000, by_kind="network", network=national)
+        _plan_seeds(call, coordinator)
         for item in received[:2]:
             campaigns.record_receipt(
                 pledge=item,  # type: ignore[arg-type]
@@ -172,6 +173,33 @@ def load_demo_campaigns(*, now: datetime.datetime | None = None) -> dict[str, st
     }
 
 
+# (challenge, who drives it): the call's seed budgets, granted to a circle once it succeeds.
+SEEDS = [
+    ("Réserver les machines avec les habilitations de chaque personne", "Équipe du fablab"),
+    ("Un modèle de convention d'occupation temporaire", "Collectif des lieux ruraux"),
+]
+
+
+def _plan_seeds(call: Campaign, coordinator: User) -> None:
+    """Two seed budgets of 2,000 € on the call, each managed by a circle of the network."""
+    from maillage.commons import seeds
+
+    circles = seeds.circles_for(call)
+    if not circles:
+        return
+    for index, (challenge, holder) in enumerate(SEEDS):
+        seeds.plan_seed_budget(
+            campaign=call,
+            data=seeds.SeedData(
+                challenge=challenge,
+                holder_name=holder,
+                amount_cents=200_000,
+                circle_id=circles[index % len(circles)].pk,
+            ),
+            by=coordinator,
+        )
+
+
 def delete_demo_campaigns() -> None:
     """Delete the demo campaigns and their ledger rows (demo only: real transfers never are)."""
     found = list(Campaign.objects.filter(network__slug=REGIONAL_SLUG))
@@ -201,7 +229,8 @@ def delete_demo_campaigns() -> None:
         ).delete()
         receipts.delete()
         payouts.delete()
-        from maillage.commons.models import Pledge
+        from maillage.commons.models import Pledge, SeedBudget
 
+        SeedBudget.objects.filter(campaign__in=found, granted_at__isnull=True).delete()
         Pledge.objects.filter(campaign__in=found).delete()
         Campaign.objects.filter(pk__in=[c.pk for c in found]).delete()

@@ -259,6 +259,7 @@ def load_demo_commons(*, now: datetime.datetime | None = None) -> dict[str, str]
             )
         _requests(network=network, guide=guide, entries=entries, managers=managers, today=today)
         _grids_and_questions(network=network, guide=guide, entries=entries, managers=managers)
+        _priority_needs(network=network, managers=managers)
     return {
         guide.email: "Traiter la file d'aiguillage (Communs → File d'aiguillage) et enrichir le "
         "catalogue : GoGoCarto n'a encore personne à appeler."
@@ -444,11 +445,53 @@ def _grids_and_questions(
         )
 
 
+# (need, domain, how many other places support it): what the next call for commons should hear.
+PRIORITY_NEEDS = [
+    ("Suivre adhésions et cotisations sans tableur partagé", "comptabilite", 3),
+    ("Un modèle de convention d'occupation temporaire avec la commune", "gouvernance", 2),
+    ("Réserver les machines avec les habilitations de chaque personne", "reservation", 1),
+    ("Mesurer ce que le lieu apporte au territoire, pour les financeurs", "economie", 0),
+]
+
+
+def _priority_needs(*, network: Network, managers: list[tuple[User, Place]]) -> None:
+    """Places of the network post their priority needs; other member places support them.
+    The first manager (the demo login) is left without a need, to post one herself."""
+    from maillage.commons import needs
+    from maillage.commons.need_selectors import networks_of_place
+
+    members = [
+        (manager, place)
+        for manager, place in managers[1:]
+        if network.pk in {n.pk for n in networks_of_place(place=place)}
+    ]
+    if len(members) < 2:
+        return
+    for index, (title, domain, supports) in enumerate(PRIORITY_NEEDS):
+        manager, place = members[index % len(members)]
+        need = needs.post_need(
+            place=place,
+            network=network,
+            data=needs.NeedData(title=title, domain=domain),
+            by=manager,
+        )
+        others = [(m, p) for m, p in members if p.pk != place.pk]
+        for supporter, supporting in others[:supports]:
+            needs.support_need(need=need, place=supporting, by=supporter)
+
+
 def delete_demo_commons() -> None:
     """The catalogue's entries and requests protect their network: delete them first."""
-    from maillage.commons.models import Grid, OrientationRequest, Qualification, Question
+    from maillage.commons.models import (
+        Grid,
+        OrientationRequest,
+        PriorityNeed,
+        Qualification,
+        Question,
+    )
 
     networks = demo_networks()
+    PriorityNeed.objects.filter(network__in=networks).delete()
     OrientationRequest.objects.filter(network__in=networks).delete()
     Question.objects.filter(network__in=networks).delete()
     Qualification.objects.filter(grid__network__in=networks).delete()

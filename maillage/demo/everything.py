@@ -25,9 +25,9 @@ def delete_everything() -> None:
     delete_demo_photos()  # their files are not deleted with the places
     delete_demo_mobility()  # its passes and ledger rows protect the demo
     delete_demo_governance()  # its fees' ledger rows protect the network
+    delete_demo_campaigns()  # their ledger rows protect places and commons, seeds circles
     delete_demo_circles()  # their ledger rows protect the demo network
     delete_demo_communication()  # its rota protects places and networks
-    delete_demo_campaigns()  # their ledger rows protect places and commons
     delete_demo_commons()  # its entries protect the demo networks
     delete_demo_services()  # its rows protect the demo networks and places
     delete_demo_opportunities()  # its calls protect the demo networks

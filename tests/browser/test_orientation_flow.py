@@ -76,6 +76,8 @@ def test_a_project_holder_is_oriented_and_answers_the_30_day_check_in(
     screenshot(site_page, "answer")
     check_accessibility(site_page)
     site_page.get_by_role("button", name="Envoyer l'orientation").click()
+    expect(site_page.get_by_role("heading", name="Avant de confirmer")).to_be_visible()
+    site_page.get_by_role("button", name="Confirmer l'envoi").click()
     expect(site_page.get_by_text("L'orientation est envoyée")).to_be_visible()
 
     site_page.context.clear_cookies()

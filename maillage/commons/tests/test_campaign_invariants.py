@@ -1,9 +1,11 @@
 """Property-based: random sequences of pledges (by people, places, networks, funders; random
 amounts, some negative or absurd, some over the maximum, some after the deadline), receipts,
 closing (called or refunded), payouts requested and reviewed (by the requester, a stranger, a
-coordinator) keep every campaign invariant after every step:
+coordinator), seed budgets planned and granted into a circle's envelope keep every campaign
+invariant after every step:
 
-- each campaign's account in the ledger equals received − paid out (`campaign_ledger_issues`);
+- each campaign's account in the ledger equals received − paid out − seeded
+  (`campaign_ledger_issues`), each granted seed budget its transfer;
 - pledges with their matching never exceed the maximum; matching never exceeds its cap;
 - the ledger sums to zero with true cached balances;
 - a refused step changed nothing (the counts of pledges, receipts, payouts and transfers).
@@ -27,9 +29,10 @@ from hypothesis.stateful import (
 )
 
 from maillage.accounts.tests.factories import UserFactory
+from maillage.circles.tests.factories import CircleFactory
 from maillage.commons import campaign_selectors as reads
-from maillage.commons import campaigns
-from maillage.commons.models import Campaign, Payout, Pledge, Receipt
+from maillage.commons import campaigns, seeds
+from maillage.commons.models import Campaign, Payout, Pledge, Receipt, SeedBudget
 from maillage.commons.services import CommonsError
 from maillage.commons.tests.test_campaigns import PDF
 from maillage.ledger import services as ledger
@@ -62,6 +65,7 @@ class World:
         self.place = PlaceFactory()
         PlaceRole.objects.create(place=self.place, user=self.manager, role="manager")
         self.person = UserFactory()
+        self.circle = CircleFactory(network=network)
 
 
 class CampaignMachine(RuleBasedStateMachine):
@@ -88,6 +92,8 @@ class CampaignMachine(RuleBasedStateMachine):
             Payout.objects.filter(status="paid").count(),
             Transfer.objects.count(),
             Campaign.objects.filter(status="open").count(),
+            SeedBudget.objects.count(),
+            SeedBudget.objects.filter(granted_at__isnull=False).count(),
         )
 
     def attempt(self, action):
@@ -206,11 +212,37 @@ class CampaignMachine(RuleBasedStateMachine):
             by = [requester, self.world.other_coordinator, self.world.coordinators[1]][reviewer]
             self.attempt(lambda: campaigns.approve_payout(payout=made[0], by=by))
 
+    @rule(n=st.integers(0, 9), amount=amounts, stranger=st.booleans())
+    def seed_budget(self, n, amount, stranger):
+        campaign = self.pick(n)
+        if campaign is None:
+            return
+        by = self.world.other_coordinator if stranger else self.world.coordinators[0]
+        made: list[SeedBudget] = []
+
+        def plan():
+            made.append(
+                seeds.plan_seed_budget(
+                    campaign=campaign,
+                    data=seeds.SeedData(
+                        challenge="Un défi",
+                        holder_name="Lina",
+                        amount_cents=amount,
+                        circle_id=self.world.circle.pk,
+                    ),
+                    by=by,
+                )
+            )
+
+        self.attempt(plan)
+        for seed in SeedBudget.objects.filter(campaign=campaign, granted_at__isnull=True):
+            self.attempt(lambda seed=seed: seeds.grant_seed_budget(seed=seed, by=by))
+
     @invariant()
     def campaigns_equal_the_ledger(self):
         assert campaigns.campaign_ledger_issues() == []
         report = check_ledger()
-        assert report.total_cents == 0 and not report.mismatches
+        assert report.total_cents == 0 and not report.mismatches, report.client_issues
         for campaign in Campaign.objects.all():
             found = reads.figures(campaign)
             assert found.pledged_total_cents <= campaign.max_goal_cents

@@ -83,7 +83,11 @@ def test_a_guide_claims_answers_and_the_requester_accepts_a_person(
     page = client.get(url).content.decode()
     assert "Paheko" in page
 
-    client.post(url, {"commons": [paheko.pk], "contacts": [contact.pk], "message": "Voici."})
+    client.post(
+        url,
+        {"commons": str(paheko.pk), "contacts": str(contact.pk), "message": "Voici."}
+        | {"confirm": "oui"},
+    )
     waiting.refresh_from_db()
     assert waiting.status == "answered"
 
@@ -108,3 +112,56 @@ def test_the_dashboard_csv_carries_no_personal_data(client, dora, waiting):
     assert "bob@example.org" not in body
     assert "comptabilité" not in body.lower()
     assert "comptabilite" in body  # the domain code, not the need's words
+
+
+def test_sending_an_orientation_asks_first_and_sends_nothing_until_confirmed(
+    client, gaelle, alice, waiting, paheko, mailoutbox, django_capture_on_commit_callbacks
+):
+    contact = Contact.objects.create(commons=paheko, user=alice, helps_with="Paramétrer")
+    client.force_login(gaelle)
+    url = reverse("commons:request-detail", args=[waiting.pk])
+    mailoutbox.clear()
+
+    page = client.post(
+        url, {"commons": [paheko.pk], "contacts": [contact.pk], "message": "Voici\nla piste."}
+    ).content.decode()
+
+    assert "Avant de confirmer" in page
+    assert "Les bilans à 30 et 90 jours sont programmés." in page
+    assert f'name="commons" value="{paheko.pk}"' in page
+    waiting.refresh_from_db()
+    assert waiting.status == "new"
+    assert not waiting.suggestions.exists()
+    assert not mailoutbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "commons": str(paheko.pk),
+                "contacts": str(contact.pk),
+                "places": "",
+                "message": "Voici\nla piste.",
+                "confirm": "oui",
+            },
+        )
+
+    waiting.refresh_from_db()
+    assert waiting.status == "answered"
+    assert {s.commons_id or s.contact_id for s in waiting.suggestions.all()} == {
+        paheko.pk,
+        contact.pk,
+    }
+    assert "Voici\nla piste." in mailoutbox[-1].body
+
+
+def test_an_orientation_without_any_suggestion_is_refused_before_the_confirmation(
+    client, gaelle, waiting
+):
+    client.force_login(gaelle)
+    url = reverse("commons:request-detail", args=[waiting.pk])
+
+    page = client.post(url, {"message": "Rien à proposer ?"}).content.decode()
+
+    assert "Avant de confirmer" not in page
+    assert "Choisissez au moins un commun" in page

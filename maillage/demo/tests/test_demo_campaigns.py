@@ -57,3 +57,20 @@ def test_loading_twice_changes_nothing_and_delete_removes_them(demo):
     assert not Campaign.objects.exists()
     report = check_ledger()
     assert report.ok, (report.mismatches, report.client_issues)
+
+
+def test_the_call_plans_seed_budgets_in_the_networks_circles(census_csv, demo_communes):
+    from maillage.commons.models import SeedBudget
+    from maillage.demo.circles import load_demo_circles
+
+    load_demo(census_path=census_csv, local_networks=2)
+    load_demo_circles()
+    load_demo_commons()
+    load_demo_campaigns()
+
+    call = Campaign.objects.get(commons__isnull=True)
+    planned = list(SeedBudget.objects.filter(campaign=call))
+    assert [s.amount_cents for s in planned] == [200_000, 200_000]
+    assert all(s.circle.network_id == call.network_id for s in planned)
+    delete_demo_campaigns()
+    assert not SeedBudget.objects.exists()

@@ -72,3 +72,13 @@ def test_two_grids_qualifications_side_by_side_and_questions(demo):
     assert Grid.objects.count() == 2
     assert len(readings(commons=Commons.objects.get(name="Paheko"))) == 2
     assert Question.objects.count() == 3
+
+
+def test_places_post_priority_needs_that_others_support(demo):
+    from maillage.commons.need_selectors import ranked_needs
+
+    ranked = list(ranked_needs())
+
+    assert len(ranked) >= 2
+    assert ranked[0].support_count >= ranked[-1].support_count
+    assert ranked[0].support_count > 0
