@@ -25,6 +25,16 @@ urlpatterns = [
     path("demandes/nouvelle/", views.request_create, name="request-create"),
     path("demandes/<int:pk>/", views.request_detail, name="request-detail"),
     path("demandes/<int:pk>/cloturer/", views.request_close, name="request-close"),
+    path(
+        "demandes/<int:pk>/aides/<int:proposal_pk>/benevolat/",
+        views.request_volunteering,
+        name="volunteering",
+    ),
+    path(
+        "demandes/<int:pk>/aides/<int:proposal_pk>/remuneration/",
+        views.request_payment,
+        name="peer-payment",
+    ),
     path("demandes/<int:pk>/avis/<int:accompanist_pk>/", views.rate, name="rate"),
     path("reponse/<str:token>/", views.helper_answer, name="helper-answer"),
     path("satisfaction/<str:token>/", views.satisfaction, name="satisfaction"),
