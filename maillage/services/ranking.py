@@ -39,6 +39,8 @@ from maillage.services.models import (
 PEER_RADIUS_KM = 60
 WIDE_RADIUS_KM = 150
 PER_KIND = 5
+# How many matching people are read before keeping the nearest PER_KIND.
+PEOPLE_READ = 40
 KIND_ORDER = {
     HelperKind.PEER_PLACE: 0,
     HelperKind.PEER_PERSON: 0,
@@ -115,28 +117,28 @@ def peer_places(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candi
     experienced = PlaceExperience.objects.filter(topic=request.topic)
     if request.place_id:
         experienced = experienced.exclude(place_id=request.place_id)
-    # The places of this topic are a few hundred at most: read them once (their positions are
-    # in the similarity features) and weigh their distance here.
-    rows = list(
-        PlaceFeatures.objects.filter(
-            is_published=True, place_id__in=list(experienced.values_list("place_id", flat=True))
-        ).values_list("place_id", "latitude", "longitude")
-    )
+    # The places of this topic, read with their positions (in the similarity features) in one
+    # statement: those in the wide box around the request when they are enough, else all.
+    features = PlaceFeatures.objects.filter(
+        is_published=True, place_id__in=experienced.values("place_id")
+    ).values_list("place_id", "latitude", "longitude")
+    rows: list[tuple[int, float | None, float | None]] = []
     if centre is not None:
-        near = [
+        south, north, west, east = _box(centre, WIDE_RADIUS_KM)
+        rows = [
             row
-            for row in rows
-            if row[1] is not None
-            and row[2] is not None
-            and distance_km(centre[0], centre[1], row[1], row[2]) <= WIDE_RADIUS_KM
+            for row in features.filter(
+                latitude__range=(south, north), longitude__range=(west, east)
+            )
+            if distance_km(centre[0], centre[1], row[1], row[2]) <= WIDE_RADIUS_KM  # type: ignore[arg-type]
         ]
-        rows = near if len(near) >= limit else rows
+    if len(rows) < limit:
+        rows = list(features)
     if not rows:
         return []
-    ids = [row[0] for row in rows]
     helped = set(
         Proposal.objects.filter(
-            place_id__in=ids, request__topic=request.topic, status__in=["taken", "done"]
+            place__isnull=False, request__topic=request.topic, status__in=["taken", "done"]
         ).values_list("place_id", flat=True)
     )
     scored = []
@@ -187,20 +189,22 @@ def peer_people(request: SupportRequest, *, viewer: Any, limit: int = PER_KIND) 
             user__commune__longitude__range=(west, east),
         )
     visible = visible.exclude(user_id=request.requester_id)
-    found: dict[int, tuple[str, Any]] = {}
+    found: dict[int, str] = {}
     for words in TOPIC_WORDS.get(request.topic, []):
         skills = matching(visible, words)
         if skills is None:
             continue
-        for user_id, name in skills.values_list("user_id", "name")[: limit * 3]:
-            found.setdefault(user_id, (name, None))
+        # Unordered, so the database stops at the first matches it meets in the box instead of
+        # sorting every skill of the topic in France; the nearest of these are kept below.
+        for user_id, name in skills.order_by().values_list("user_id", "name")[:PEOPLE_READ]:
+            found.setdefault(user_id, name)
         if len(found) >= limit:
             break
     if not found:
         return []
     people = User.objects.select_related("commune").in_bulk(list(found))
     result = []
-    for user_id, (skill, _unused) in list(found.items())[:limit]:
+    for user_id, skill in found.items():
         person = people[user_id]
         km = None
         if (
@@ -225,7 +229,8 @@ def peer_people(request: SupportRequest, *, viewer: Any, limit: int = PER_KIND) 
                 distance_km=km,
             )
         )
-    return result
+    result.sort(key=lambda c: (-c.score, c.name))
+    return result[:limit]
 
 
 def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candidate]:
