@@ -422,3 +422,19 @@ class PeerPaymentForm(forms.Form):
 
     def clean_action(self) -> tuple[Any, Any]:
         return self.actions[self.cleaned_data["action"]]
+
+
+class HolderPlaceForm(forms.Form):
+    place = forms.ModelChoiceField(
+        label=_("Votre lieu dans l'annuaire"),
+        queryset=Place.objects.none(),
+        empty_label=_("— choisir —"),
+    )
+
+    def __init__(self, *args: Any, places: list[Place], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["place"]
+        field.queryset = Place.objects.filter(pk__in=[p.pk for p in places]).order_by("name")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda place: (  # type: ignore[attr-defined]
+            f"{place.name} ({place.get_status_display()})"
+        )

@@ -53,6 +53,7 @@ urlpatterns = [
     path("porteurs/", views.holders, name="holders"),
     path("porteurs/nouveau/", views.holder_create, name="holder-create"),
     path("porteurs/<int:pk>/", views.holder_detail, name="holder-detail"),
+    path("porteurs/<int:pk>/lieu/", views.holder_place, name="holder-place"),
     path("reseau/<slug:network_slug>/tableau-de-bord/", views.dashboard, name="dashboard"),
     path(
         "reseau/<slug:network_slug>/tableau-de-bord.csv", views.dashboard_csv, name="dashboard-csv"

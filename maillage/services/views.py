@@ -38,6 +38,7 @@ from maillage.services.forms import (
     GroupForm,
     HelperAnswerForm,
     HolderForm,
+    HolderPlaceForm,
     MemberForm,
     PairingForm,
     PeerPaymentForm,
@@ -1130,14 +1131,49 @@ def holder_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     holder = selectors.get_holder(pk=pk, user=request.user)
+    is_team = selectors.is_team(user=request.user, network=holder.network_id)
     return render(
         request,
         "services/holder_detail.html",
         {
             "holder": holder,
             "routes": programmes.routes_for(holder),
-            "is_team": selectors.is_team(user=request.user, network=holder.network_id),
+            "is_team": is_team,
+            "may_link": is_team or holder.user_id == request.user.pk,
         },
+    )
+
+
+@login_required
+def holder_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder (or the team) links the project's place once it is in the directory; its
+    status there ("en projet", then "ouvert") is then followed."""
+    holder = selectors.get_holder(pk=pk, user=request.user)
+    user = person(request)
+    if holder.user_id != user.pk and not selectors.is_team(user=user, network=holder.network_id):
+        raise PermissionDenied
+    places = programmes.places_to_link(holder=holder)
+    form = HolderPlaceForm(request.POST or None, places=places, initial={"place": holder.place_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            programmes.link_place(by=user, holder=holder, place=form.cleaned_data["place"])
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            if holder.status == holder.Status.OPENED:
+                messages.success(request, _("Bravo : votre lieu est ouvert !"))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre lieu est relié au projet : son ouverture dans l'annuaire sera suivie."
+                    ),
+                )
+            return redirect(holder)
+    return render(
+        request,
+        "services/holder_place.html",
+        {"holder": holder, "form": form, "places": places},
     )
 
 
