@@ -74,10 +74,10 @@ EXPECTED: dict[str, int] = {
     "circle": 29,  # + the circle's tools (communication), with the roles the page knows
     # the hub: tasks, visits, registrations, places, networks, circles; then, fixed per section
     # (not per row), permanences, governance (fee calls, volunteer hours, treasurer roles),
-    # commons campaigns and payouts, services (proposals, support requests, accompanist), and
-    # the networks coordinated read again by each of those apps (to fold: one shared read),
-    # opportunities (invitations to answer a call together)
-    "my-space": 56,
+    # commons campaigns and payouts, services (proposals, support requests, project holders'
+    # places to link, accompanist), and the networks coordinated read again by each of those
+    # apps (to fold: one shared read), opportunities (invitations to answer a call together)
+    "my-space": 57,
     "api-places": 2,  # the same
 }
 
