@@ -27,6 +27,7 @@ from maillage.circles import budget as circle_budget
 from maillage.circles.budget_services import Payee, submit_proposal
 from maillage.circles.selectors import circles_of_or_run_by, get_circle_by_pk, programme
 from maillage.governance.volunteering import EntryData, log_hours
+from maillage.lib.french import de
 from maillage.lib.money import format_cents
 from maillage.networks.models import Network
 from maillage.places.selectors import can_edit_place
@@ -203,8 +204,8 @@ def payee_for(*, proposal: Proposal, circle: Any) -> Payee:
 
 def payment_title(proposal: Proposal) -> str:
     return (
-        _("Aide entre pairs : %(helper)s auprès de %(who)s")
-        % {"helper": proposal.helper_name, "who": requester_name(proposal.request)}
+        _("Aide entre pairs : %(helper)s auprès %(of_who)s")
+        % {"helper": proposal.helper_name, "of_who": de(requester_name(proposal.request))}
     )[:200]
 
 

@@ -233,8 +233,15 @@ def peer_people(request: SupportRequest, *, viewer: Any, limit: int = PER_KIND) 
     return result[:limit]
 
 
-def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candidate]:
-    networks = [request.network_id, *ancestor_ids(network=request.network)]
+def _networks(request: SupportRequest) -> list[int]:
+    """The request's network and those above it (whose cercle and services serve it too)."""
+    return [request.network_id, *ancestor_ids(network=request.network)]
+
+
+def professionals(
+    request: SupportRequest, *, limit: int = PER_KIND, networks: list[int] | None = None
+) -> list[Candidate]:
+    networks = networks or _networks(request)
     department = ""
     commune = request.commune or (request.place.commune if request.place else None)
     if commune is not None:
@@ -243,14 +250,20 @@ def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Can
         network_id__in=networks, status=Accompanist.Status.ACCEPTED
     ).exclude(availability=Accompanist.Availability.UNAVAILABLE)
     result = []
-    for profile in profiles.prefetch_related("communes"):
-        if request.topic not in profile.specialities:
-            continue
-        serves = (
-            not department
-            or department in profile.departments
-            or (commune is not None and commune in profile.communes.all())
+    fitting = [p for p in profiles if request.topic in p.specialities]
+    # The communes served matter only for those whose départements do not cover the request.
+    by_commune = (
+        set(
+            Accompanist.communes.through.objects.filter(
+                accompanist_id__in=[p.pk for p in fitting if department not in p.departments],
+                commune_id=commune.pk,
+            ).values_list("accompanist_id", flat=True)
         )
+        if commune is not None and department and fitting
+        else set()
+    )
+    for profile in fitting:
+        serves = not department or department in profile.departments or profile.pk in by_commune
         if not serves:
             continue
         parts = [_("spécialité : %(topic)s") % {"topic": Topic(request.topic).label}]
@@ -271,8 +284,10 @@ def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Can
     return result[:limit]
 
 
-def network_services(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candidate]:
-    networks = [request.network_id, *ancestor_ids(network=request.network)]
+def network_services(
+    request: SupportRequest, *, limit: int = PER_KIND, networks: list[int] | None = None
+) -> list[Candidate]:
+    networks = networks or _networks(request)
     result = []
     for service in Service.objects.filter(network_id__in=networks, is_published=True):
         if request.topic not in service.topics:
@@ -298,6 +313,11 @@ def ranked_helpers(request: SupportRequest, *, viewer: Any) -> list[Candidate]:
         f"{p.kind}:{(p.place_id or p.person_id or p.accompanist_id or p.service_id)}"
         for p in request.proposals.all()
     }
-    ranked = peers + professionals(request) + network_services(request)
+    networks = _networks(request)
+    ranked = (
+        peers
+        + professionals(request, networks=networks)
+        + network_services(request, networks=networks)
+    )
     ranked.sort(key=lambda c: KIND_ORDER[HelperKind(c.kind)])
     return [c for c in ranked if c.key not in already]
