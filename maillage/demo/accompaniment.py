@@ -54,6 +54,13 @@ REQUESTS = [
 ]  # fmt: skip
 
 
+# How the closed requests ended: what happened, the time spent (minutes).
+CLOSINGS = {
+    "closed": ("Convention relue avec la coopérative ; signée avec la mairie.", 240),
+    "closed-peer": ("Deux visites du lieu pair et sa grille tarifaire adaptée.", 180),
+}
+
+
 def _network() -> Network | None:
     return Network.objects.filter(slug=REGIONAL_SLUG).first()
 
@@ -334,22 +341,12 @@ def _requests(
                 first_taken_at=when + datetime.timedelta(days=2)
             )
             request.refresh_from_db()
-        if state == "closed-peer":
+        if state in CLOSINGS:
+            note, minutes = CLOSINGS[state]
             requests.close(
-                by=guide,
-                request=request,
-                outcome="solved",
-                note="Deux visites du lieu pair et sa grille tarifaire adaptée.",
-                time_spent_minutes=180,
+                by=guide, request=request, outcome="solved", note=note, time_spent_minutes=minutes
             )
         if state == "closed":
-            requests.close(
-                by=guide,
-                request=request,
-                outcome="solved",
-                note="Convention relue avec la coopérative ; signée avec la mairie.",
-                time_spent_minutes=240,
-            )
             Satisfaction.objects.filter(request=request, after_days=30).update(
                 sent_at=now - datetime.timedelta(days=25),
                 contacted="yes",

@@ -640,6 +640,21 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _request_step(
+    request: HttpRequest, form: Any, proposal: Proposal, *, title: str, intro: str
+) -> HttpResponse:
+    """The form of a step after a peer's help, back to its request."""
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=proposal.request.get_absolute_url(),
+        back_label=_("La demande"),
+        submit=_("Continuer"),
+        intro=intro,
+    )
+
+
 def _closed_request_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> Proposal:
     filed = selectors.get_request(pk=pk, user=request.user)
     return get_object_or_404(
@@ -696,13 +711,11 @@ def request_volunteering(request: HttpRequest, pk: int, proposal_pk: int) -> Htt
                 request, _("Merci : votre temps est déclaré, la coordination le validera.")
             )
             return redirect(back)
-    return _form_page(
+    return _request_step(
         request,
         form,
+        proposal,
         title=_("Déclarer votre aide comme bénévolat"),
-        back=back,
-        back_label=_("La demande"),
-        submit=_("Continuer"),
         intro=_(
             "Le temps que vous avez donné à %(who)s peut compter comme bénévolat pour le réseau "
             "(activité « Soutien à un pair »). Rien n'est déclaré sans votre accord."
@@ -785,13 +798,11 @@ def request_payment(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
                 "avant de proposer une dépense."
             ),
         )
-    return _form_page(
+    return _request_step(
         request,
         form,
+        proposal,
         title=_("Proposer une rémunération au cercle"),
-        back=back,
-        back_label=_("La demande"),
-        submit=_("Continuer"),
         intro=_(
             "L'aide de %(helper)s peut être payée sur le budget d'un cercle, si le cercle le "
             "décide : la proposition suit le chemin habituel (réunion, décision, dépense payée "
