@@ -2,7 +2,8 @@
 (a training with its session in the agenda, thematic support with the DLA, bid writing, shared
 insurance), its cercle des accompagnements (the accompanist persona and two colleagues accepted,
 one application to review), places that share their experience, support requests in every state
-— several proposed to the accompanist, so he has work on first start —, a codev cycle and two
+— several proposed to the accompanist, so he has work on first start; one closed after a peer
+place's help, whose manager may declare it as volunteering —, a codev cycle and two
 compagnonnages, one with a project holder."""
 
 import datetime
@@ -48,8 +49,16 @@ REQUESTS = [
     ("financement", "Quels financements pour rénover la toiture de notre grange ?", 9, "proposed-old"),
     ("modele-economique", "Faut-il une tarification différente pour les associations et les entreprises ?", 20, "taken"),
     ("juridique", "Convention d'occupation avec la mairie : que faut-il vérifier ?", 60, "closed"),
+    ("modele-economique", "Notre coworking se remplit mal : comment fixer des tarifs qui tiennent ?", 30, "closed-peer"),
     ("financement", "Trouver un mécène local pour notre fête de quartier : par où commencer ?", 45, "lapsed"),
 ]  # fmt: skip
+
+
+# How the closed requests ended: what happened, the time spent (minutes).
+CLOSINGS = {
+    "closed": ("Convention relue avec la coopérative ; signée avec la mairie.", 240),
+    "closed-peer": ("Deux visites du lieu pair et sa grille tarifaire adaptée.", 180),
+}
 
 
 def _network() -> Network | None:
@@ -313,10 +322,18 @@ def _requests(
         Proposal.objects.filter(request=request).update(proposed_at=when, changed_at=when)
         SupportRequest.objects.filter(pk=request.pk).update(first_proposed_at=when)
         request.refresh_from_db()
-        if state == "taken" or state == "closed":
+        if state in ("taken", "closed", "closed-peer"):
             helper = next((p for p in proposed if p.accompanist_id == accompanist.pk), proposed[0])
+            if state == "closed-peer":
+                # A peer place took it on: its manager may declare that time as volunteering.
+                helper = next((p for p in proposed if p.kind == "peer_place"), helper)
             helper.refresh_from_db()
-            requests.answer(proposal=helper, status="taken", note="Je vous appelle cette semaine.")
+            requests.answer(
+                proposal=helper,
+                status="taken",
+                note="Je vous appelle cette semaine.",
+                volunteer_minutes=150 if state == "closed-peer" else None,
+            )
             Proposal.objects.filter(pk=helper.pk).update(
                 changed_at=when + datetime.timedelta(days=2)
             )
@@ -324,14 +341,12 @@ def _requests(
                 first_taken_at=when + datetime.timedelta(days=2)
             )
             request.refresh_from_db()
-        if state == "closed":
+        if state in CLOSINGS:
+            note, minutes = CLOSINGS[state]
             requests.close(
-                by=guide,
-                request=request,
-                outcome="solved",
-                note="Convention relue avec la coopérative ; signée avec la mairie.",
-                time_spent_minutes=240,
+                by=guide, request=request, outcome="solved", note=note, time_spent_minutes=minutes
             )
+        if state == "closed":
             Satisfaction.objects.filter(request=request, after_days=30).update(
                 sent_at=now - datetime.timedelta(days=25),
                 contacted="yes",

@@ -390,3 +390,51 @@ class HolderForm(forms.Form):
                 _("Commune introuvable : écrivez son nom ou son code postal.")
             )
         return found[0]
+
+
+class VolunteeringForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Temps donné (minutes)"),
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_("Par exemple 90 pour une heure et demie ; au plus une journée."),
+    )
+
+
+class PeerPaymentForm(forms.Form):
+    """Which action of which circle pays the peer's help, how much, and why."""
+
+    action = forms.ChoiceField(label=_("Action du cercle qui finance"))
+    amount_cents = EurosField(label=_("Montant proposé"), min_cents=1, max_cents=10_000_00)
+    justification = forms.CharField(
+        label=_("Justification pour le cercle"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, actions: list[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actions = {str(action.pk): (circle, action) for circle, action in actions}
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            ("", _("— choisir —")),
+            *((str(action.pk), f"{circle.name} — {action.title}") for circle, action in actions),
+        ]
+
+    def clean_action(self) -> tuple[Any, Any]:
+        return self.actions[self.cleaned_data["action"]]
+
+
+class HolderPlaceForm(forms.Form):
+    place = forms.ModelChoiceField(
+        label=_("Votre lieu dans l'annuaire"),
+        queryset=Place.objects.none(),
+        empty_label=_("— choisir —"),
+    )
+
+    def __init__(self, *args: Any, places: list[Place], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["place"]
+        field.queryset = Place.objects.filter(pk__in=[p.pk for p in places]).order_by("name")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda place: (  # type: ignore[attr-defined]
+            f"{place.name} ({place.get_status_display()})"
+        )

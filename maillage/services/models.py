@@ -326,6 +326,10 @@ class PlaceFeatures(models.Model):
     types_count = models.PositiveSmallIntegerField(default=0)
     spaces_count = models.PositiveSmallIntegerField(default=0)
     equipment_count = models.PositiveSmallIntegerField(default=0)
+    # The economic model as the directory shows it (similar.MODEL_BITS): spaces rented, a
+    # members' price, equipment lent for a fee, free or paid access, the legal form if imported.
+    model_mask = models.BigIntegerField(default=0)
+    model_count = models.PositiveSmallIntegerField(default=0)
     settlement = models.PositiveSmallIntegerField(default=0)
     surface_m2 = models.PositiveIntegerField(default=0)
     size_class = models.PositiveSmallIntegerField(default=0, db_index=True)
@@ -456,6 +460,12 @@ class Proposal(models.Model):
     volunteer_minutes = models.PositiveIntegerField(
         _("temps bénévole (minutes)"), null=True, blank=True
     )
+    # A peer's help declared as volunteer time (governance's hours, validated as usual).
+    volunteer_logged_at = models.DateTimeField(null=True, blank=True)
+    # A peer's help put to a circle's budget: the spending proposal filed with the circle (its
+    # decision and the expense paid through the ledger are the circle's, read by selectors).
+    payment_circle_id = models.PositiveIntegerField(null=True, blank=True)
+    payment_proposal_id = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -19,7 +19,7 @@ from maillage.networks.models import Network
 from maillage.notifications.services import notify
 from maillage.places.audiences import place_in_audience
 from maillage.places.models import Place, PlaceStatus
-from maillage.places.selectors import can_edit_place
+from maillage.places.selectors import can_edit_place, places_managed_by
 from maillage.services import selectors
 from maillage.services.models import (
     CODEV_STEPS,
@@ -357,8 +357,45 @@ def link_place(*, by: User, holder: ProjectHolder, place: Place) -> ProjectHolde
         holder.status = ProjectHolder.Status.OPENED
         holder.opened_at = timezone.now()
         fields += ["status", "opened_at"]
-    holder.save(update_fields=fields)
+    with transaction.atomic():
+        holder.save(update_fields=fields)
+        if "status" in fields:
+            _tell_opened(holder)
     return holder
+
+
+def _tell_opened(holder: ProjectHolder) -> None:
+    from maillage.services.requests import team_of
+
+    notify(
+        users=[holder.user, *team_of(holder.network)],
+        topic="services.holder-opened",
+        title=_("« %(name)s » est ouvert : le projet est devenu un lieu")
+        % {"name": holder.project_name},
+        url=holder.get_absolute_url(),
+    )
+
+
+def places_to_link(*, holder: ProjectHolder) -> list[Place]:
+    """The places of the directory the holder manages: those their project may be."""
+    return list(places_managed_by(user=holder.user))
+
+
+def follow_place(place: Place) -> int:
+    """The directory changed a place: the followed holders whose place it is are marked opened
+    as soon as it shows "ouvert" (called by the place_changed receiver)."""
+    if place.status != PlaceStatus.OPEN:
+        return 0
+    opened = 0
+    for holder in ProjectHolder.objects.filter(
+        place=place, status=ProjectHolder.Status.FOLLOWED
+    ).select_related("network", "user"):
+        holder.status = ProjectHolder.Status.OPENED
+        holder.opened_at = timezone.now()
+        holder.save(update_fields=["status", "opened_at"])
+        _tell_opened(holder)
+        opened += 1
+    return opened
 
 
 def refresh_holders() -> int:

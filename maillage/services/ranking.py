@@ -39,6 +39,8 @@ from maillage.services.models import (
 PEER_RADIUS_KM = 60
 WIDE_RADIUS_KM = 150
 PER_KIND = 5
+# How many matching people are read before keeping the nearest PER_KIND.
+PEOPLE_READ = 40
 KIND_ORDER = {
     HelperKind.PEER_PLACE: 0,
     HelperKind.PEER_PERSON: 0,
@@ -115,28 +117,28 @@ def peer_places(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candi
     experienced = PlaceExperience.objects.filter(topic=request.topic)
     if request.place_id:
         experienced = experienced.exclude(place_id=request.place_id)
-    # The places of this topic are a few hundred at most: read them once (their positions are
-    # in the similarity features) and weigh their distance here.
-    rows = list(
-        PlaceFeatures.objects.filter(
-            is_published=True, place_id__in=list(experienced.values_list("place_id", flat=True))
-        ).values_list("place_id", "latitude", "longitude")
-    )
+    # The places of this topic, read with their positions (in the similarity features) in one
+    # statement: those in the wide box around the request when they are enough, else all.
+    features = PlaceFeatures.objects.filter(
+        is_published=True, place_id__in=experienced.values("place_id")
+    ).values_list("place_id", "latitude", "longitude")
+    rows: list[tuple[int, float | None, float | None]] = []
     if centre is not None:
-        near = [
+        south, north, west, east = _box(centre, WIDE_RADIUS_KM)
+        rows = [
             row
-            for row in rows
-            if row[1] is not None
-            and row[2] is not None
-            and distance_km(centre[0], centre[1], row[1], row[2]) <= WIDE_RADIUS_KM
+            for row in features.filter(
+                latitude__range=(south, north), longitude__range=(west, east)
+            )
+            if distance_km(centre[0], centre[1], row[1], row[2]) <= WIDE_RADIUS_KM  # type: ignore[arg-type]
         ]
-        rows = near if len(near) >= limit else rows
+    if len(rows) < limit:
+        rows = list(features)
     if not rows:
         return []
-    ids = [row[0] for row in rows]
     helped = set(
         Proposal.objects.filter(
-            place_id__in=ids, request__topic=request.topic, status__in=["taken", "done"]
+            place__isnull=False, request__topic=request.topic, status__in=["taken", "done"]
         ).values_list("place_id", flat=True)
     )
     scored = []
@@ -187,20 +189,22 @@ def peer_people(request: SupportRequest, *, viewer: Any, limit: int = PER_KIND) 
             user__commune__longitude__range=(west, east),
         )
     visible = visible.exclude(user_id=request.requester_id)
-    found: dict[int, tuple[str, Any]] = {}
+    found: dict[int, str] = {}
     for words in TOPIC_WORDS.get(request.topic, []):
         skills = matching(visible, words)
         if skills is None:
             continue
-        for user_id, name in skills.values_list("user_id", "name")[: limit * 3]:
-            found.setdefault(user_id, (name, None))
+        # Unordered, so the database stops at the first matches it meets in the box instead of
+        # sorting every skill of the topic in France; the nearest of these are kept below.
+        for user_id, name in skills.order_by().values_list("user_id", "name")[:PEOPLE_READ]:
+            found.setdefault(user_id, name)
         if len(found) >= limit:
             break
     if not found:
         return []
     people = User.objects.select_related("commune").in_bulk(list(found))
     result = []
-    for user_id, (skill, _unused) in list(found.items())[:limit]:
+    for user_id, skill in found.items():
         person = people[user_id]
         km = None
         if (
@@ -225,11 +229,19 @@ def peer_people(request: SupportRequest, *, viewer: Any, limit: int = PER_KIND) 
                 distance_km=km,
             )
         )
-    return result
+    result.sort(key=lambda c: (-c.score, c.name))
+    return result[:limit]
 
 
-def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candidate]:
-    networks = [request.network_id, *ancestor_ids(network=request.network)]
+def _networks(request: SupportRequest) -> list[int]:
+    """The request's network and those above it (whose cercle and services serve it too)."""
+    return [request.network_id, *ancestor_ids(network=request.network)]
+
+
+def professionals(
+    request: SupportRequest, *, limit: int = PER_KIND, networks: list[int] | None = None
+) -> list[Candidate]:
+    networks = networks or _networks(request)
     department = ""
     commune = request.commune or (request.place.commune if request.place else None)
     if commune is not None:
@@ -238,14 +250,20 @@ def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Can
         network_id__in=networks, status=Accompanist.Status.ACCEPTED
     ).exclude(availability=Accompanist.Availability.UNAVAILABLE)
     result = []
-    for profile in profiles.prefetch_related("communes"):
-        if request.topic not in profile.specialities:
-            continue
-        serves = (
-            not department
-            or department in profile.departments
-            or (commune is not None and commune in profile.communes.all())
+    fitting = [p for p in profiles if request.topic in p.specialities]
+    # The communes served matter only for those whose départements do not cover the request.
+    by_commune = (
+        set(
+            Accompanist.communes.through.objects.filter(
+                accompanist_id__in=[p.pk for p in fitting if department not in p.departments],
+                commune_id=commune.pk,
+            ).values_list("accompanist_id", flat=True)
         )
+        if commune is not None and department and fitting
+        else set()
+    )
+    for profile in fitting:
+        serves = not department or department in profile.departments or profile.pk in by_commune
         if not serves:
             continue
         parts = [_("spécialité : %(topic)s") % {"topic": Topic(request.topic).label}]
@@ -266,8 +284,10 @@ def professionals(request: SupportRequest, *, limit: int = PER_KIND) -> list[Can
     return result[:limit]
 
 
-def network_services(request: SupportRequest, *, limit: int = PER_KIND) -> list[Candidate]:
-    networks = [request.network_id, *ancestor_ids(network=request.network)]
+def network_services(
+    request: SupportRequest, *, limit: int = PER_KIND, networks: list[int] | None = None
+) -> list[Candidate]:
+    networks = networks or _networks(request)
     result = []
     for service in Service.objects.filter(network_id__in=networks, is_published=True):
         if request.topic not in service.topics:
@@ -293,6 +313,11 @@ def ranked_helpers(request: SupportRequest, *, viewer: Any) -> list[Candidate]:
         f"{p.kind}:{(p.place_id or p.person_id or p.accompanist_id or p.service_id)}"
         for p in request.proposals.all()
     }
-    ranked = peers + professionals(request) + network_services(request)
+    networks = _networks(request)
+    ranked = (
+        peers
+        + professionals(request, networks=networks)
+        + network_services(request, networks=networks)
+    )
     ranked.sort(key=lambda c: KIND_ORDER[HelperKind(c.kind)])
     return [c for c in ranked if c.key not in already]

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from maillage.places.models import Place
 from maillage.places.signals import place_changed
+from maillage.services.programmes import follow_place
 from maillage.services.similar import refresh_features
 
 
@@ -13,3 +14,4 @@ from maillage.services.similar import refresh_features
 def on_place_changed(*, place: Place, searchable: bool = True, **_kwargs: Any) -> None:
     if searchable:
         refresh_features([place.pk])
+    follow_place(place)

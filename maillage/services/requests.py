@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -409,8 +410,27 @@ def close(
         Proposal.objects.filter(request=request, status="taken").update(
             status=Proposal.Status.DONE, changed_at=now
         )
+        _offer_volunteering(request)
     mark_handled(key=_key(request))
     return request
+
+
+def _offer_volunteering(request: SupportRequest) -> None:
+    """Tell the peers who helped that they may declare that time as volunteer hours (it is
+    logged only with their consent, from the request's page)."""
+    helped = request.proposals.filter(
+        status=Proposal.Status.DONE, kind__in=[HelperKind.PEER_PLACE, HelperKind.PEER_PERSON]
+    ).select_related("person", "place")
+    for proposal in helped:
+        notify(
+            users=_helper_users(proposal),
+            topic="services.volunteering",
+            title=_("Merci pour votre aide : déclarez-la comme bénévolat si vous le souhaitez"),
+            body=_("La demande « %(topic)s » est close. Votre temps peut compter au réseau.")
+            % {"topic": Topic(request.topic).label},
+            url=reverse("services:volunteering", args=[request.pk, proposal.pk]),
+            key=f"services.volunteering:{proposal.pk}",
+        )
 
 
 @dataclass

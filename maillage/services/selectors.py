@@ -355,6 +355,16 @@ def work_of(*, user: Any) -> list[tuple[str, str]]:
                 reverse("services:requests"),
             )
         )
+    for holder_pk, name in ProjectHolder.objects.filter(
+        user=user, status=ProjectHolder.Status.FOLLOWED, place__isnull=True
+    ).values_list("pk", "project_name"):
+        tasks.append(
+            (
+                _("« %(name)s » : reliez votre lieu dès qu'il est dans l'annuaire")
+                % {"name": name},
+                reverse("services:holder-place", args=[holder_pk]),
+            )
+        )
     if user.is_superuser:
         return tasks
     applied = Accompanist.objects.filter(

@@ -25,6 +25,16 @@ urlpatterns = [
     path("demandes/nouvelle/", views.request_create, name="request-create"),
     path("demandes/<int:pk>/", views.request_detail, name="request-detail"),
     path("demandes/<int:pk>/cloturer/", views.request_close, name="request-close"),
+    path(
+        "demandes/<int:pk>/aides/<int:proposal_pk>/benevolat/",
+        views.request_volunteering,
+        name="volunteering",
+    ),
+    path(
+        "demandes/<int:pk>/aides/<int:proposal_pk>/remuneration/",
+        views.request_payment,
+        name="peer-payment",
+    ),
     path("demandes/<int:pk>/avis/<int:accompanist_pk>/", views.rate, name="rate"),
     path("reponse/<str:token>/", views.helper_answer, name="helper-answer"),
     path("satisfaction/<str:token>/", views.satisfaction, name="satisfaction"),
@@ -43,6 +53,7 @@ urlpatterns = [
     path("porteurs/", views.holders, name="holders"),
     path("porteurs/nouveau/", views.holder_create, name="holder-create"),
     path("porteurs/<int:pk>/", views.holder_detail, name="holder-detail"),
+    path("porteurs/<int:pk>/lieu/", views.holder_place, name="holder-place"),
     path("reseau/<slug:network_slug>/tableau-de-bord/", views.dashboard, name="dashboard"),
     path(
         "reseau/<slug:network_slug>/tableau-de-bord.csv", views.dashboard_csv, name="dashboard-csv"

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,12 +18,13 @@ from maillage.accounts.requests import person
 from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.csvio import csv_response, delimiter_from_query
 from maillage.lib.forms import show_refusal
+from maillage.lib.money import format_cents
 from maillage.lib.refusals import Refusal
 from maillage.networks.models import Network
 from maillage.places.models import Place
 from maillage.places.selectors import get_place_for_manager, places_managed_by
 from maillage.services import dashboard as dashboard_module
-from maillage.services import programmes, selectors, services
+from maillage.services import peer_help, programmes, selectors, services
 from maillage.services import requests as support
 from maillage.services.forms import (
     AccompanistForm,
@@ -36,8 +38,10 @@ from maillage.services.forms import (
     GroupForm,
     HelperAnswerForm,
     HolderForm,
+    HolderPlaceForm,
     MemberForm,
     PairingForm,
+    PeerPaymentForm,
     PeerProfileForm,
     RatingForm,
     ReferenceForm,
@@ -45,6 +49,7 @@ from maillage.services.forms import (
     SatisfactionForm,
     ServiceForm,
     SessionForm,
+    VolunteeringForm,
 )
 from maillage.services.models import (
     CODEV_STEPS,
@@ -562,6 +567,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(filed)
     proposals = list(filed.proposals.select_related("place", "person", "accompanist", "service"))
     mine = [p for p in proposals if selectors.helper_may_answer(user=user, proposal=p)]
+    follow_ups = peer_help.follow_ups(user=user, request=filed, proposals=proposals)
     context = {
         "filed": filed,
         "proposals": proposals,
@@ -570,6 +576,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "candidates": ranked_helpers(filed, viewer=user) if is_team and filed.is_open else [],
         "mine": mine,
         "answer_form": HelperAnswerForm(),
+        "rows": [(p, follow_ups.get(p.pk)) for p in proposals],
         "to_rate": [
             p.accompanist for p in proposals if p.accompanist and p.status in ("taken", "done")
         ]
@@ -630,6 +637,178 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
         back=filed.get_absolute_url(),
         back_label=_("La demande"),
         submit=_("Continuer"),
+    )
+
+
+def _request_step(
+    request: HttpRequest, form: Any, proposal: Proposal, *, title: str, intro: str
+) -> HttpResponse:
+    """The form of a step after a peer's help, back to its request."""
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=proposal.request.get_absolute_url(),
+        back_label=_("La demande"),
+        submit=_("Continuer"),
+        intro=intro,
+    )
+
+
+def _closed_request_proposal(request: HttpRequest, pk: int, proposal_pk: int) -> Proposal:
+    filed = selectors.get_request(pk=pk, user=request.user)
+    return get_object_or_404(
+        Proposal.objects.select_related("place", "person", "request__network"),
+        pk=proposal_pk,
+        request=filed,
+    )
+
+
+@login_required
+def request_volunteering(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The peer declares the time they gave as volunteer hours (their consent: this page)."""
+    proposal = _closed_request_proposal(request, pk, proposal_pk)
+    user = person(request)
+    back = proposal.request.get_absolute_url()
+    if proposal.volunteer_logged_at is not None:
+        messages.info(request, _("Ce temps est déjà déclaré comme bénévolat."))
+        return redirect(back)
+    if not peer_help.may_log_volunteering(user=user, proposal=proposal):
+        raise PermissionDenied
+    form = VolunteeringForm(
+        request.POST or None, initial={"minutes": peer_help.suggested_minutes(proposal)}
+    )
+    if request.method == "POST" and form.is_valid():
+        minutes = form.cleaned_data["minutes"]
+        if not is_confirmed(request):
+            return render_confirmation(
+                request,
+                Confirmation(
+                    title=_("Déclarer ce temps comme bénévolat ?"),
+                    confirm_label=_("Déclarer"),
+                    cancel_url=back,
+                    facts=[
+                        (_("Réseau"), proposal.request.network.name),
+                        (_("Activité"), _("Soutien à un pair")),
+                        (_("Jour"), date_format(peer_help.volunteering_day(proposal))),
+                        (_("Durée"), peer_help.minutes_label(minutes)),
+                    ],
+                    consequences=[
+                        _(
+                            "Ces heures sont transmises à la coordination du réseau, qui les valide ; "
+                            "vous les retrouvez dans « Mon bénévolat »."
+                        )
+                    ],
+                    hidden={"minutes": str(minutes)},
+                ),
+            )
+        try:
+            peer_help.log_peer_volunteering(by=user, proposal=proposal, minutes=minutes)
+        except Refusal as refusal:
+            show_refusal(form, refusal, near="minutes")
+        else:
+            messages.success(
+                request, _("Merci : votre temps est déclaré, la coordination le validera.")
+            )
+            return redirect(back)
+    return _request_step(
+        request,
+        form,
+        proposal,
+        title=_("Déclarer votre aide comme bénévolat"),
+        intro=_(
+            "Le temps que vous avez donné à %(who)s peut compter comme bénévolat pour le réseau "
+            "(activité « Soutien à un pair »). Rien n'est déclaré sans votre accord."
+        )
+        % {"who": peer_help.requester_name(proposal.request)},
+    )
+
+
+@login_required
+def request_payment(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """The team proposes to one of the network's circles to pay a peer's help from its budget."""
+    proposal = _closed_request_proposal(request, pk, proposal_pk)
+    user = person(request)
+    back = proposal.request.get_absolute_url()
+    if not peer_help.may_propose_payment(user=user, proposal=proposal):
+        raise PermissionDenied
+    actions = [
+        (circle, action)
+        for circle in peer_help.payable_circles(user=user, request=proposal.request)
+        for action in peer_help.open_actions(circle=circle)
+    ]
+    form = PeerPaymentForm(
+        request.POST or None,
+        actions=actions,
+        initial={"justification": peer_help.default_justification(proposal)},
+    )
+    if request.method == "POST" and form.is_valid():
+        circle, action = form.cleaned_data["action"]
+        data = peer_help.PaymentData(
+            circle=circle,
+            action=action,
+            amount_cents=form.cleaned_data["amount_cents"],
+            justification=form.cleaned_data["justification"],
+        )
+        payee = peer_help.payee_for(proposal=proposal, circle=circle)
+        if not is_confirmed(request):
+            return render_confirmation(
+                request,
+                Confirmation(
+                    title=_("Proposer cette rémunération au cercle ?"),
+                    confirm_label=_("Proposer au cercle"),
+                    cancel_url=back,
+                    facts=[
+                        (_("Cercle"), circle.name),
+                        (_("Action"), action.title),
+                        (_("Objet"), peer_help.payment_title(proposal)),
+                        (_("Bénéficiaire"), payee.place.name if payee.place else payee.name),
+                        (_("Montant"), format_cents(data.amount_cents)),
+                    ],
+                    consequences=[
+                        _(
+                            "La proposition de dépense est déposée au cercle : sa prochaine "
+                            "réunion de régulation décide. Si elle est accordée, la dépense est "
+                            "payée par le cercle, à travers le grand livre."
+                        )
+                    ],
+                    hidden={
+                        "action": str(action.pk),
+                        "amount_cents": request.POST.get("amount_cents", ""),
+                        "justification": data.justification,
+                    },
+                ),
+            )
+        try:
+            payment = peer_help.propose_payment(by=user, proposal=proposal, data=data)
+        except Refusal as refusal:
+            show_refusal(form, refusal, near="action")
+        else:
+            messages.success(
+                request,
+                _("La rémunération est proposée au cercle %(circle)s, qui en décidera.")
+                % {"circle": payment.circle.name},
+            )
+            return redirect(back)
+    if not actions:
+        form.add_error(
+            None,
+            _(
+                "Aucune action en cours dans vos cercles : ajoutez-en une au programme du cercle "
+                "avant de proposer une dépense."
+            ),
+        )
+    return _request_step(
+        request,
+        form,
+        proposal,
+        title=_("Proposer une rémunération au cercle"),
+        intro=_(
+            "L'aide de %(helper)s peut être payée sur le budget d'un cercle, si le cercle le "
+            "décide : la proposition suit le chemin habituel (réunion, décision, dépense payée "
+            "par le grand livre)."
+        )
+        % {"helper": proposal.helper_name},
     )
 
 
@@ -963,14 +1142,49 @@ def holder_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     holder = selectors.get_holder(pk=pk, user=request.user)
+    is_team = selectors.is_team(user=request.user, network=holder.network_id)
     return render(
         request,
         "services/holder_detail.html",
         {
             "holder": holder,
             "routes": programmes.routes_for(holder),
-            "is_team": selectors.is_team(user=request.user, network=holder.network_id),
+            "is_team": is_team,
+            "may_link": is_team or holder.user_id == request.user.pk,
         },
+    )
+
+
+@login_required
+def holder_place(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder (or the team) links the project's place once it is in the directory; its
+    status there ("en projet", then "ouvert") is then followed."""
+    holder = selectors.get_holder(pk=pk, user=request.user)
+    user = person(request)
+    if holder.user_id != user.pk and not selectors.is_team(user=user, network=holder.network_id):
+        raise PermissionDenied
+    places = programmes.places_to_link(holder=holder)
+    form = HolderPlaceForm(request.POST or None, places=places, initial={"place": holder.place_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            programmes.link_place(by=user, holder=holder, place=form.cleaned_data["place"])
+        except Refusal as refusal:
+            show_refusal(form, refusal)
+        else:
+            if holder.status == holder.Status.OPENED:
+                messages.success(request, _("Bravo : votre lieu est ouvert !"))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre lieu est relié au projet : son ouverture dans l'annuaire sera suivie."
+                    ),
+                )
+            return redirect(holder)
+    return render(
+        request,
+        "services/holder_place.html",
+        {"holder": holder, "form": form, "places": places},
     )
 
 

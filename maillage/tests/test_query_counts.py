@@ -74,10 +74,11 @@ EXPECTED: dict[str, int] = {
     "circle": 25,  # + the circle's tools (communication), with the roles the page knows
     # the hub: tasks, visits, registrations, places, networks, circles; then, fixed per section
     # (not per row), permanences, governance (fee calls, volunteer hours, treasurer roles),
-    # commons campaigns and payouts, services (proposals, support requests, accompanist),
+    # commons campaigns and payouts, services (proposals, support requests, project holders'
+    # places to link, accompanist),
     # opportunities (invitations to answer a call together); the networks coordinated are read
     # once per request (networks.selectors keeps them on the user)
-    "my-space": 44,
+    "my-space": 45,
     "api-places": 2,  # the same
 }
 

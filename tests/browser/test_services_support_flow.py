@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from maillage.accounts.models import User
 from maillage.accounts.tests.factories import UserFactory
+from maillage.governance.models import VolunteerEntry
 from maillage.networks.models import Membership, MembershipStatus, NetworkRole
 from maillage.networks.tests.factories import NetworkFactory
 from maillage.notifications.models import OutgoingEmail
@@ -48,6 +50,10 @@ def world(transactional_db):
         name="Le Hangar", slug="le-hangar", commune=douai, latitude=50.30, longitude=3.20
     )
     PlaceRole.objects.create(place=hangar, user=charlie, role=PlaceRole.Role.MANAGER)
+    Membership.objects.create(
+        network=network, place=hangar, status=MembershipStatus.ACCEPTED, applied_by=charlie,
+        decided_at=timezone.now(),
+    )  # fmt: skip
     PeerProfile.objects.create(
         place=hangar, experiences=["modele-economique"],
         experience_note="Passés à 60 % de recettes propres en trois ans",
@@ -134,3 +140,19 @@ def test_a_place_gets_a_peer_and_a_professional_and_the_peer_helps(
     )
     assert request.answered_by_kind == "peer"
     assert request.proposals.get().volunteer_minutes == 90
+
+    # The peer who helped declares that time as volunteering, with a confirmation.
+    page.context.clear_cookies()
+    log_in_as(page, live_server, User.objects.get(email="charlie@example.org"))
+    page.goto(reverse("services:request-detail", args=[request.pk]))
+    page.get_by_role("link", name="Déclarer ce temps comme bénévolat").click()
+    expect(page.get_by_label("Temps donné (minutes)")).to_have_value("90")
+    page.get_by_role("button", name="Continuer").click()
+    expect(page.get_by_text("Soutien à un pair")).to_be_visible()
+    screenshot(page, "6-volunteering")
+    page.get_by_role("button", name="Déclarer").click()
+    expect(page.get_by_text("votre temps est déclaré")).to_be_visible()
+    screenshot(page, "7-declared")
+    check_accessibility(page)
+    entry = VolunteerEntry.objects.get()
+    assert (entry.activity, entry.minutes, entry.status) == ("peer", 90, "pending")

@@ -54,8 +54,8 @@ def test_profile_page_queries_are_bounded(persona_client, alice, django_assert_m
     client = persona_client("alice")
     # With the hub of Mon espace and the sections of the modules landed on 2026-12-04 (the
     # networks the person coordinates are read once for all of them; + invitations to answer a
-    # call).
-    with django_assert_max_num_queries(34):
+    # call; services: a project to link).
+    with django_assert_max_num_queries(35):
         assert client.get(reverse("accounts:profile")).status_code == 200
 
 

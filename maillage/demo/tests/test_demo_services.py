@@ -63,3 +63,15 @@ def test_loading_twice_changes_nothing_and_delete_removes_it(demo):
     delete_demo_services()
     assert not SupportRequest.objects.exists()
     assert not Service.objects.exists()
+
+
+def test_a_peer_place_that_helped_may_declare_its_time(demo, client):
+    from maillage.notifications.models import Notification
+
+    peer = Proposal.objects.get(kind="peer_place", status="done", request__status="closed")
+    offer = Notification.objects.filter(topic="services.volunteering").first()
+    assert offer is not None and offer.url.endswith(f"/aides/{peer.pk}/benevolat/")
+    client.force_login(offer.user)
+    page = client.get(peer.request.get_absolute_url()).content.decode()
+    assert "Déclarer ce temps comme bénévolat" in page
+    assert 'value="150"' in client.get(offer.url).content.decode()
