@@ -23,7 +23,9 @@ def chartered(network_a):
 
 @pytest.fixture
 def space(dora, chartered, membership):
-    return debates.create_space(by=dora, network=chartered, title="Vie du réseau", threshold_value=2)
+    return debates.create_space(
+        by=dora, network=chartered, title="Vie du réseau", threshold_value=2
+    )
 
 
 def _charter_change(space, alice, place, text=NEW):
@@ -42,7 +44,7 @@ def _adopt(proposal, network, dora):
     place, manager = member_places_with_managers(network=network, count=1, by=dora)[0]
     debates.support(by=manager, proposal=proposal, place=place)
     meeting = AgendaItem.objects.get(proposal=proposal).meeting
-    voters, needed = debates.quorum_needed(network=network)
+    voters, _needed = debates.quorum_needed(network=network)
     return debates.decide(
         by=dora,
         meeting=meeting,
@@ -135,7 +137,7 @@ def test_the_charter_page_shows_versions_and_the_last_change(
     page = client.get(url).content.decode()
     assert "Version 2, en vigueur" in page
     assert "Ce qui a changé de la v1 à la v2" in page
-    assert "<ins><span class=\"visually-hidden\">ajouté : </span>Nous rendons compte.</ins>" in page
+    assert '<ins><span class="visually-hidden">ajouté : </span>Nous rendons compte.</ins>' in page
     assert proposal.title in page
     # Asking for the same version twice shows no change, an unknown one falls back.
     assert client.get(url, {"de": "2", "a": "2"}).status_code == 200
@@ -153,7 +155,7 @@ def test_a_charter_change_is_opened_through_the_form(client, space, alice, place
     client.force_login(alice)
     url = reverse("governance:proposal-create", args=[space.slug])
     form_page = client.get(url, {"nature": "charter"}).content.decode()
-    assert 'value="charter" selected' in form_page or "charter\" selected" in form_page
+    assert 'value="charter" selected' in form_page or 'charter" selected' in form_page
     response = client.post(
         url,
         {
