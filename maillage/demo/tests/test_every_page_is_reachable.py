@@ -200,6 +200,7 @@ EXCLUDED = {
             "observatory:indicator-data",
             "observatory:coverage-data",
             "governance:proposal-action",
+            "governance:election-action",
             "commons:campaign-payout-receipt",
             "services:dashboard-csv",
             "opportunities:dashboard-csv",
@@ -249,6 +250,7 @@ PUBLIC = {
     "governance:space-detail",
     "governance:proposal-detail",
     "governance:consultation-detail",
+    "governance:delegates",
     "observatory:index",
     "observatory:methodology",
     "observatory:scope",
@@ -375,6 +377,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "governance:economy",
         "governance:treasury",
         "governance:volunteering-review",
+        "governance:election-list",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -410,6 +413,10 @@ SOMETIMES = {
     "governance:comment-moderate",
     "governance:meeting-detail",
     "governance:call-detail",
+    # Legitimacy: a network's charter and elections, linked from its debate spaces, the
+    # delegates in office and (coordinators) the debates' home.
+    "governance:charter",
+    "governance:election-detail",
     "governance:payment-refund",
     "commons:campaign-receipt",
     "commons:campaign-close",
