@@ -20,7 +20,7 @@ from django.utils import timezone
 from maillage.accounts.models import User
 from maillage.demo.selectors import DEMO_DOMAIN, REGIONAL_SLUG
 from maillage.demo.services import DEMO_PASSWORD, DemoLogin
-from maillage.governance import debates, fees, volunteering
+from maillage.governance import debates, elections, fees, volunteering
 from maillage.governance.models import (
     Activity,
     DebateSpace,
@@ -40,6 +40,14 @@ from maillage.places.models import Place, PlaceRole
 
 TREASURER_EMAIL = f"tresorerie@{DEMO_DOMAIN}"
 SPACE_SLUG = "plaidoyer-regional-demo"
+CHARTER_ECONOMY = (
+    "6. **Rendre compte** : le réseau publie chaque année ses ressources (cotisations, "
+    "subventions, bénévolat valorisé) et leurs usages."
+)
+CHARTER_ACCESS = (
+    "7. **Dire l'accessibilité** : chaque lieu dit ce qui est accessible et ce qui ne l'est pas "
+    "encore, et s'engage sur un pas par an."
+)
 METHODS = [PaymentMethod.TRANSFER, PaymentMethod.CHEQUE, PaymentMethod.ONLINE, PaymentMethod.CASH]
 
 
@@ -90,6 +98,7 @@ def load_demo_governance(*, now: datetime.datetime | None = None) -> list[DemoLo
     with transaction.atomic():
         treasurer = _treasurer(network)
         _debates(network=network, coordinator=coordinator, managed=managed, today=today)
+        _elections(network=network, coordinator=coordinator, managed=managed)
         _volunteering(network=network, coordinator=coordinator, managed=managed, today=today)
         _fees(
             network=network,
@@ -271,10 +280,36 @@ def _debates(*, network, coordinator, managed, today) -> None:  # type: ignore[n
     for place, user in supporters[1:]:
         debates.support(by=user, proposal=proposal, place=place)
     proposal.refresh_from_db()
+    transparency = debates.open_proposal(
+        by=supporters[3][1],
+        space=space,
+        kind=Proposal.Kind.CHARTER,
+        title="Publier chaque année l'économie du réseau",
+        body="Proposition de modification de la charte : le réseau publie chaque année ses "
+        "ressources (cotisations, subventions, bénévolat valorisé) et leurs usages.",
+        place=supporters[3][0],
+        charter_text=network.charter.rstrip() + "\n" + CHARTER_ECONOMY,
+    )
+    for place, user in supporters:
+        if place.pk != supporters[3][0].pk:
+            debates.support(by=user, proposal=transparency, place=place)
+    transparency.refresh_from_db()
     if proposal.status == Proposal.Status.ON_AGENDA:
         meeting = proposal.agenda_item.meeting
         voters, needed = debates.quorum_needed(network=network)
         present = max(needed, min(voters, len(supporters)))
+        if transparency.status == Proposal.Status.ON_AGENDA:
+            debates.decide(
+                by=coordinator,
+                meeting=meeting,
+                proposal=transparency,
+                data=debates.DecisionInput(
+                    method="consent",
+                    outcome="adopted",
+                    present_places=present,
+                    answer="Adoptée par consentement : la charte passe à sa version 2.",
+                ),
+            )
         debates.decide(
             by=coordinator,
             meeting=meeting,
@@ -310,6 +345,7 @@ def _debates(*, network, coordinator, managed, today) -> None:  # type: ignore[n
         title="Ajouter l'accessibilité à la charte du réseau",
         body="Proposition de modification de la charte : « Chaque lieu dit ce qui est accessible "
         "et ce qui ne l'est pas encore, et s'engage sur un pas par an. »",
+        charter_text=Network.objects.get(pk=network.pk).charter.rstrip() + "\n" + CHARTER_ACCESS,
     )
     debates.support(by=author, proposal=second)
     consultation = debates.create_consultation(
@@ -333,6 +369,51 @@ def _debates(*, network, coordinator, managed, today) -> None:  # type: ignore[n
                 questions[1].pk: index % 3 if index % 4 else 0,
             },
         )
+
+
+def _elections(*, network, coordinator, managed) -> None:  # type: ignore[no-untyped-def]
+    """A closed election whose delegates speak for the network, and one whose vote is open
+    (the coordinator closes it; place managers still vote)."""
+    people = list(dict.fromkeys(user for _place, user in managed))  # one manager may run two
+    closed = elections.create_election(
+        by=coordinator, network=network, seats=2, term_months=24,
+        mandate="Délégué·es auprès de France Tiers-Lieux",
+        description="Porter les positions adoptées par le réseau à l'assemblée nationale des "
+        "tiers-lieux et en rendre compte à chaque réunion de gouvernance.",
+    )  # fmt: skip
+    statements = [
+        "Je porterai la voix des lieux ruraux et rendrai compte à chaque réunion.",
+        "Animatrice d'un lieu depuis six ans, je veux relier nos lieux aux autres régions.",
+        "Je propose un compte rendu écrit après chaque rencontre nationale.",
+    ]
+    for person, statement in zip(people[:3], statements, strict=False):
+        elections.stand(by=person, election=closed, statement=statement)
+    elections.open_voting(by=coordinator, election=closed)
+    standing = list(elections.standing(closed))
+    for index, (place, user) in enumerate(managed):
+        if index % 5 == 4:  # some places do not vote
+            continue
+        # The first two candidates lead: no tie for the second seat.
+        second = standing[2] if index % 3 == 2 else standing[1]
+        picks = [standing[0], second] if len(standing) > 2 else standing[:1]
+        if place.pk in {p.pk for p in elections.places_that_may_vote(user=user, election=closed)}:
+            elections.cast_ballot(by=user, election=closed, place=place, candidacies=picks)
+    elections.close_election(by=coordinator, election=closed)
+
+    current = elections.create_election(
+        by=coordinator, network=network, seats=1, term_months=12,
+        mandate="Délégué·e au comité régional de l'économie sociale et solidaire",
+    )  # fmt: skip
+    for person, statement in zip(people[-2:], statements[1:], strict=False):
+        elections.stand(by=person, election=current, statement=statement)
+    if elections.standing(current).exists():
+        elections.open_voting(by=coordinator, election=current)
+        first = list(elections.standing(current))[:1]
+        for place, user in managed[: max(1, len(managed) // 4)]:
+            if place.pk in {
+                p.pk for p in elections.places_that_may_vote(user=user, election=current)
+            }:
+                elections.cast_ballot(by=user, election=current, place=place, candidacies=first)
 
 
 def delete_demo_governance() -> None:
@@ -366,6 +447,11 @@ def delete_demo_governance() -> None:
         m.ConsultationAnswer.objects.filter(question__consultation__space__in=spaces).delete()
         m.Consultation.objects.filter(space__in=spaces).delete()
         proposals = Proposal.objects.filter(space__in=spaces)
+        m.CharterVersion.objects.filter(network=network).delete()
+        elections_ = m.Election.objects.filter(network=network)
+        m.Ballot.objects.filter(election__in=elections_).delete()
+        m.Candidacy.objects.filter(election__in=elections_).delete()
+        elections_.delete()
         m.GovernanceDecision.objects.filter(proposal__in=proposals).delete()
         m.AgendaItem.objects.filter(proposal__in=proposals).delete()
         m.GovernanceMeeting.objects.filter(network=network).delete()

@@ -295,6 +295,7 @@ class _Builder:
                 # Places without a demo manager signed on paper; the coordination recorded it.
                 membership.charter_accepted_by = manager
                 membership.charter_text = network.charter
+                membership.charter_version = network.charter_version
                 membership.decided_at = self.now
                 membership.decided_by = coordinator
                 note = (

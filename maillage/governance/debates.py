@@ -8,12 +8,15 @@ import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.circles.selectors import is_steward
+from maillage.governance.charter import adopt_charter_change
 from maillage.governance.models import (
     AgendaItem,
     CarryStep,
@@ -85,9 +88,22 @@ def create_space(
     description: str = "",
     threshold_kind: str = ThresholdKind.PLACES,
     threshold_value: int = 10,
+    circle: Model | None = None,
 ) -> DebateSpace:
-    """Open a debate space (coordinators); raise NotAllowed, DebateError (threshold)."""
-    if not is_coordinator(user=by, network=network):
+    """Open a debate space for the network, or for one of its circles (coordinators; a
+    circle's space also by those who run the circle); raise NotAllowed, DebateError."""
+    if circle is not None:
+        if getattr(circle, "network_id", None) != network.pk:
+            raise DebateError(_("Ce cercle n'appartient pas à ce réseau."), field="circle")
+        if not (
+            is_coordinator(user=by, network=network) or is_steward(user=by, circle=circle)  # type: ignore[arg-type]
+        ):
+            raise NotAllowed(
+                _(
+                    "Seule la coordination du réseau ou les soucieux·ses du cercle ouvrent son espace de débat."
+                )
+            )
+    elif not is_coordinator(user=by, network=network):
         raise NotAllowed(_("Seule la coordination du réseau ouvre un espace de débat."))
     _check_threshold(threshold_kind, threshold_value)
     title = title.strip()
@@ -95,6 +111,7 @@ def create_space(
         raise DebateError(_("Donnez un titre à l'espace."), field="title")
     return DebateSpace.objects.create(
         network=network,
+        circle_id=circle.pk if circle is not None else None,
         title=title[:200],
         slug=_unique_slug(DebateSpace, title),
         description=description.strip(),
@@ -146,8 +163,10 @@ def open_proposal(
     title: str,
     body: str,
     place: Place | None = None,
+    charter_text: str = "",
 ) -> Proposal:
-    """Open a debate or a proposal (in one's name, or a managed member place's)."""
+    """Open a debate or a proposal (in one's name, or a managed member place's). A charter
+    change carries the whole new text of the charter."""
     if not can_take_part(user=by, space=space):
         raise NotAllowed(_("Seul·es les membres du réseau ouvrent un débat ici."))
     if kind not in Proposal.Kind.values:
@@ -157,6 +176,10 @@ def open_proposal(
         raise DebateError(_("Donnez un titre."), field="title")
     if len(body) < 20:
         raise DebateError(_("Développez un peu : au moins 20 caractères."), field="body")
+    if kind == Proposal.Kind.CHARTER:
+        charter_text = check_charter_change(network=space.network, text=charter_text)
+    else:
+        charter_text = ""
     if place is not None and place.pk not in {
         p.pk for p in places_that_may_support(user=by, proposal=Proposal(space=space))
     }:
@@ -167,12 +190,28 @@ def open_proposal(
         title=title[:200],
         slug=_unique_slug(Proposal, title),
         body=body,
+        charter_text=charter_text,
         author=by,
         place=place,
     )
     if place is not None:
         support(by=by, proposal=proposal, place=place)
     return proposal
+
+
+def check_charter_change(*, network: Network, text: str) -> str:
+    """The proposed charter text, stripped; refuse an empty one or one equal to the text in force."""
+    text = text.strip()
+    if not text:
+        raise DebateError(
+            _("Une modification de la charte propose le nouveau texte complet."),
+            field="charter_text",
+        )
+    if text == network.charter.strip():
+        raise DebateError(
+            _("Ce texte est celui de la charte en vigueur : modifiez-le."), field="charter_text"
+        )
+    return text
 
 
 def place_support_count(proposal: Proposal) -> int:
@@ -431,6 +470,8 @@ def decide(
             answer=(data.answer or data.reasons).strip(),
             answered_at=timezone.now(),
         )
+        if proposal.kind == Proposal.Kind.CHARTER and outcome == GovernanceDecision.Outcome.ADOPTED:
+            adopt_charter_change(by=by, proposal=proposal)
     notify(
         users=[proposal.author, *[s.by for s in proposal.supports.select_related("by")]],
         topic="governance.answer",

@@ -148,6 +148,15 @@ class ProposalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nature"), choices=Proposal.Kind.choices)
     title = forms.CharField(label=_("Titre"), max_length=200)
     body = forms.CharField(label=_("Texte"), widget=forms.Textarea(attrs={"rows": 8}))
+    charter_text = forms.CharField(
+        label=_("Nouveau texte de la charte"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Pour une modification de la charte seulement : le texte complet, tel qu'il "
+            "entrera en vigueur une fois adopté."
+        ),
+    )
     place = forms.ChoiceField(label=_("Au nom de"), required=False)
 
     def __init__(self, *args: Any, places: Any = (), **kwargs: Any) -> None:
@@ -159,11 +168,18 @@ class ProposalForm(forms.Form):
 
 class SpaceForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
+    circle = forms.ChoiceField(label=_("Cercle"), required=False)
     description = forms.CharField(
         label=_("Présentation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     threshold_kind = forms.ChoiceField(label=_("Seuil"), choices=ThresholdKind.choices)
     threshold_value = forms.IntegerField(label=_("Valeur du seuil"), min_value=0, max_value=10000)
+
+    def __init__(self, *args: Any, circles: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["circle"].choices = [("", _("Tout le réseau"))] + [  # type: ignore[attr-defined]
+            (c.slug, c.name) for c in circles
+        ]
 
 
 class CommentForm(forms.Form):
@@ -183,7 +199,6 @@ class ConclusionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    proposal = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(
         label=_("Mode de décision"), choices=GovernanceDecision.Method.choices
     )
@@ -219,3 +234,43 @@ class MeetingForm(forms.Form):
 
     def clean_starts_at(self) -> datetime.datetime:
         return self.cleaned_data["starts_at"]
+
+
+class ElectionForm(forms.Form):
+    mandate = forms.CharField(
+        label=_("Mandat"),
+        max_length=200,
+        help_text=_("Ex. : délégué·e du réseau auprès de la Région."),
+    )
+    description = forms.CharField(
+        label=_("Ce que le mandat engage"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    seats = forms.IntegerField(label=_("Sièges"), min_value=1, max_value=50, initial=1)
+    term_months = forms.IntegerField(
+        label=_("Durée du mandat (mois)"), min_value=1, max_value=72, initial=24
+    )
+
+
+class CandidacyForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Profession de foi"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+        help_text=_("Ce que vous porterez au nom du réseau, et comment vous en rendrez compte."),
+    )
+
+
+class BallotForm(forms.Form):
+    """One place's ballot; prefixed by the place so that several places' forms share a page."""
+
+    choices = forms.MultipleChoiceField(
+        label=_("Vos choix"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, candidacies: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choices"].choices = [  # type: ignore[attr-defined]
+            (str(c.pk), c.person.public_name) for c in candidacies
+        ]

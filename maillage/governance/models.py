@@ -429,6 +429,8 @@ class Proposal(models.Model):
     title = models.CharField(_("titre"), max_length=200, validators=[single_line])
     slug = models.SlugField(max_length=220, unique=True)
     body = models.TextField(_("texte"))
+    # A charter change carries the whole new text; adopted, it becomes the next version.
+    charter_text = models.TextField(_("nouveau texte de la charte"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="governance_proposals"
     )
@@ -690,3 +692,141 @@ class ConsultationAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} — {self.person_id}: {self.choice}"
+
+
+# --- legitimacy: the charter's versions, delegates elected by the member places ----------------
+
+
+class CharterVersion(models.Model):
+    """One version of a network's charter, and the proposal whose adoption made it; never edited.
+
+    The text in force stays on the network (`Network.charter`, `charter_version`); each
+    membership records the version its place accepted."""
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="charter_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("texte"))
+    adopted_on = models.DateField(_("adoptée le"), null=True, blank=True)
+    proposal = models.OneToOneField(
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="charter_version",
+        verbose_name=_("proposition qui l'a amendée"),
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version de la charte")
+        verbose_name_plural = _("versions de la charte")
+        ordering = ["network_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "number"], name="governance_one_charter_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} — v{self.number}"
+
+
+class Election(models.Model):
+    """An election of delegates who speak for the network, by its member places.
+
+    Candidacies first, then the vote (one ballot per place, cast by one of its managers), then
+    closing: the quorum is checked and the results are frozen — a closed election never changes.
+    """
+
+    class Status(models.TextChoices):
+        CANDIDACIES = "candidacies", _("Appel à candidatures")
+        VOTING = "voting", _("Vote en cours")
+        CLOSED = "closed", _("Close")
+
+    network = models.ForeignKey(
+        "networks.Network", on_delete=models.PROTECT, related_name="elections"
+    )
+    mandate = models.CharField(_("mandat"), max_length=200, validators=[single_line])
+    description = models.TextField(_("ce que le mandat engage"), blank=True)
+    seats = models.PositiveSmallIntegerField(_("sièges"))
+    term_months = models.PositiveSmallIntegerField(_("durée du mandat (mois)"))
+    status = models.CharField(
+        _("état"), max_length=12, choices=Status.choices, default=Status.CANDIDACIES
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    voting_opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Frozen at closing.
+    voters = models.PositiveIntegerField(_("lieux appelés à voter"), null=True, blank=True)
+    quorum = models.PositiveIntegerField(_("quorum"), null=True, blank=True)
+    ballots_cast = models.PositiveIntegerField(_("bulletins"), null=True, blank=True)
+    quorum_reached = models.BooleanField(null=True, blank=True)
+    term_ends_on = models.DateField(_("fin du mandat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("élection de délégué·es")
+        verbose_name_plural = _("élections de délégué·es")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gt=0), name="governance_election_seats"),
+            models.CheckConstraint(condition=Q(term_months__gt=0), name="governance_election_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mandate} — {self.network}"
+
+
+class Candidacy(models.Model):
+    """A person standing for the mandate, with what they commit to."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="candidacies")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="candidacies"
+    )
+    statement = models.TextField(_("profession de foi"))
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Frozen at closing.
+    votes = models.PositiveIntegerField(_("voix"), null=True, blank=True)
+    elected = models.BooleanField(_("élu·e"), default=False)
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "person"], name="governance_one_candidacy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.election}"
+
+
+class Ballot(models.Model):
+    """A member place's vote, cast by one of its managers: one per place and election."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="ballots")
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    choices = models.ManyToManyField(Candidacy, related_name="ballots", blank=True)
+    cast_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        constraints = [
+            models.UniqueConstraint(fields=["election", "place"], name="governance_one_ballot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} — {self.election}"

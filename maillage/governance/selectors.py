@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,6 +11,7 @@ from maillage.accounts.models import User
 from maillage.circles.selectors import is_network_member
 from maillage.governance.models import (
     DebateSpace,
+    Election,
     FeeCall,
     FeeSchedule,
     GovernanceMeeting,
@@ -202,7 +203,9 @@ def entries_to_validate(*, user: AnyUser) -> QuerySet[VolunteerEntry]:
 
 def spaces_for(*, user: AnyUser) -> QuerySet[DebateSpace]:
     """Every debate space is readable by everyone; writing needs membership."""
-    return DebateSpace.objects.select_related("network").order_by("network__name", "title")
+    return DebateSpace.objects.select_related("network", "circle").order_by(
+        "network__name", "title"
+    )
 
 
 def get_space(*, slug: str) -> DebateSpace:
@@ -233,6 +236,50 @@ def places_that_may_support(*, user: AnyUser, proposal: Proposal) -> list[Place]
     """The places this person manages that are accepted members of the proposal's network."""
     members = {p.pk for p in member_places(network=proposal.space.network)}
     return [p for p in places_managed_by(user=user) if p.pk in members]
+
+
+def circles_for_spaces(*, user: AnyUser, network: Network) -> list:
+    """The network's circles this person may open a debate space for: all of them for its
+    coordinators, those where they are soucieux·se otherwise."""
+    from maillage.circles.selectors import is_steward, network_circles
+
+    if not user.is_authenticated:
+        return []
+    circles = network_circles(network=network)
+    if is_coordinator(user=user, network=network):
+        return circles
+    return [c for c in circles if is_steward(user=user, circle=c)]
+
+
+def spaces_of_circle_with_counts(*, circle_id: int) -> QuerySet[DebateSpace]:
+    """A circle's debate spaces, each with `open_count`: its proposals still gathering supports
+    or on the agenda (one query)."""
+    return (
+        DebateSpace.objects.filter(circle_id=circle_id)
+        .annotate(
+            open_count=Count(
+                "proposals",
+                filter=Q(proposals__status__in=[Proposal.Status.OPEN, Proposal.Status.ON_AGENDA]),
+            )
+        )
+        .order_by("title")
+    )
+
+
+def network_space(*, network: Network) -> DebateSpace | None:
+    """The network's own debate space (not a circle's), where its charter changes are proposed."""
+    return DebateSpace.objects.filter(network=network, circle=None).order_by("pk").first()
+
+
+def get_election(*, pk: int) -> Election:
+    """Elections are public: who stands, who was elected, with what quorum."""
+    return get_object_or_404(Election.objects.select_related("network"), pk=pk)
+
+
+def networks_with_elections_to_run(*, user: AnyUser) -> QuerySet[Network]:
+    if not user.is_authenticated:
+        return Network.objects.none()
+    return networks_coordinated_by(user=user).order_by("name")
 
 
 def meetings_of(*, network: Network) -> QuerySet[GovernanceMeeting]:

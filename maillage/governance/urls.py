@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.governance import fee_views, views, volunteer_views
+from maillage.governance import fee_views, legitimacy_views, views, volunteer_views
 
 app_name = "governance"
 urlpatterns = [
@@ -16,6 +16,16 @@ urlpatterns = [
     path("reseaux/<slug:slug>/espace/nouveau/", views.space_create, name="space-create"),
     path("reseaux/<slug:slug>/reunions/", views.meeting_list, name="meeting-list"),
     path("reseaux/<slug:slug>/economie/", views.economy_page, name="economy"),
+    # Legitimacy
+    path("reseaux/<slug:slug>/charte/", legitimacy_views.charter_page, name="charter"),
+    path("reseaux/<slug:slug>/elections/", legitimacy_views.election_list, name="election-list"),
+    path("elections/<int:pk>/", legitimacy_views.election_detail, name="election-detail"),
+    path(
+        "elections/<int:pk>/<str:action>/",
+        legitimacy_views.election_action,
+        name="election-action",
+    ),
+    path("delegues/", legitimacy_views.delegates, name="delegates"),
     # Fees
     path("reseaux/<slug:slug>/tresorerie/", fee_views.treasury, name="treasury"),
     path(

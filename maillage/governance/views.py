@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.requests import person
-from maillage.governance import debates, economy, selectors
+from maillage.governance import charter, debates, economy, selectors
 from maillage.governance.forms import (
     CommentForm,
     ConclusionForm,
@@ -51,15 +51,23 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def space_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """A space for the whole network (coordinators) or for one of its circles (?cercle=)."""
     network = selectors.get_network_for_member(user=request.user, slug=slug)
-    if not is_coordinator(user=request.user, network=network):
+    circles = selectors.circles_for_spaces(user=request.user, network=network)
+    if not circles and not is_coordinator(user=request.user, network=network):
         raise PermissionDenied
+    wanted = request.GET.get("cercle", "")
     form = SpaceForm(
-        request.POST or None, initial={"threshold_kind": "places", "threshold_value": 10}
+        request.POST or None,
+        circles=circles,
+        initial={"threshold_kind": "places", "threshold_value": 10, "circle": wanted},
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("circle")
+        circle = next((c for c in circles if c.slug == chosen), None)
         try:
-            space = debates.create_space(by=person(request), network=network, **form.cleaned_data)
+            space = debates.create_space(by=person(request), network=network, circle=circle, **data)
         except debates.DebateError as refusal:
             show_refusal(form, refusal)
         else:
@@ -87,7 +95,14 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not selectors.can_take_part(user=request.user, space=space):
         raise PermissionDenied
     places = selectors.places_that_may_support(user=request.user, proposal=Proposal(space=space))
-    form = ProposalForm(request.POST or None, places=places)
+    form = ProposalForm(
+        request.POST or None,
+        places=places,
+        initial={
+            "charter_text": space.network.charter,
+            "kind": Proposal.Kind.CHARTER if request.GET.get("nature") == "charter" else None,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         place = next((p for p in places if str(p.pk) == data["place"]), None)
@@ -99,6 +114,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                 title=data["title"],
                 body=data["body"],
                 place=place,
+                charter_text=data["charter_text"],
             )
         except debates.DebateError as refusal:
             show_refusal(form, refusal)
@@ -156,6 +172,7 @@ def proposal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if hasattr(proposal, "agenda_item")
         else None,
         "steps": proposal.steps.all(),
+        "charter_diff": _charter_change(proposal),
         "step_form": StepForm(initial={"day": timezone.localdate()}),
         "conclusion_form": ConclusionForm(),
         "is_coordinator": is_coordinator(user=user, network=space.network),
@@ -164,6 +181,21 @@ def proposal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else [],
     }
     return render(request, "governance/proposal_detail.html", context)
+
+
+def _charter_change(proposal: Proposal) -> list[charter.DiffLine]:
+    """What a charter change changes: against the text in force while it is open, against the
+    text it replaced once adopted."""
+    if proposal.kind != Proposal.Kind.CHARTER or not proposal.charter_text:
+        return []
+    version = (
+        getattr(proposal, "charter_version", None) if hasattr(proposal, "charter_version") else None
+    )
+    before = proposal.space.network.charter
+    if version is not None:
+        previous = charter.previous_text(version)
+        before = previous if previous is not None else ""
+    return charter.charter_diff(before, proposal.charter_text)
 
 
 @login_required
@@ -330,45 +362,56 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda, one decision form per item (prefixed by the proposal: several forms on one
+    page must not share field ids), and the minutes."""
     meeting = selectors.get_meeting_for_coordinator(user=request.user, pk=pk)
-    decision_form = DecisionForm(request.POST if request.POST.get("action") == "decide" else None)
-    minutes_form = MinutesForm(request.POST if request.POST.get("action") == "close" else None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "decide" and decision_form.is_valid():
+    action = request.POST.get("action") if request.method == "POST" else None
+    posted_item = request.POST.get("item", "") if action == "decide" else ""
+    minutes_form = MinutesForm(request.POST if action == "close" else None)
+    agenda = list(meeting.items.select_related("proposal__decision"))
+    forms = {
+        item.proposal_id: DecisionForm(
+            request.POST if str(item.proposal_id) == posted_item else None,
+            prefix=f"p{item.proposal_id}",
+        )
+        for item in agenda
+    }
+    try:
+        if action == "decide" and posted_item.isdigit() and int(posted_item) in forms:
+            decision_form = forms[int(posted_item)]
+            if decision_form.is_valid():
                 data = decision_form.cleaned_data
-                proposal = get_object_or_404(
-                    Proposal, pk=data["proposal"], agenda_item__meeting=meeting
-                )
-                debates.decide(
-                    by=person(request),
-                    meeting=meeting,
-                    proposal=proposal,
-                    data=debates.DecisionInput(
-                        method=data["method"],
-                        outcome=data["outcome"],
-                        present_places=data["present_places"],
-                        reasons=data["reasons"],
-                        votes_for=data["votes_for"] or 0,
-                        votes_against=data["votes_against"] or 0,
-                        votes_abstain=data["votes_abstain"] or 0,
-                        answer=data["answer"],
-                    ),
-                )
-                messages.success(request, _("Décision enregistrée ; la réponse est publiée."))
-                return redirect(request.path)
-            if request.POST.get("action") == "close" and minutes_form.is_valid():
-                debates.close_meeting(
-                    by=person(request),
-                    meeting=meeting,
-                    minutes=minutes_form.cleaned_data["minutes"],
-                )
-                messages.success(request, _("Réunion close avec son compte rendu."))
-                return redirect(request.path)
-        except debates.DebateError as refusal:
-            show_refusal(
-                decision_form if request.POST.get("action") == "decide" else minutes_form, refusal
+                try:
+                    debates.decide(
+                        by=person(request),
+                        meeting=meeting,
+                        proposal=next(
+                            i.proposal for i in agenda if str(i.proposal_id) == posted_item
+                        ),
+                        data=debates.DecisionInput(
+                            method=data["method"],
+                            outcome=data["outcome"],
+                            present_places=data["present_places"],
+                            reasons=data["reasons"],
+                            votes_for=data["votes_for"] or 0,
+                            votes_against=data["votes_against"] or 0,
+                            votes_abstain=data["votes_abstain"] or 0,
+                            answer=data["answer"],
+                        ),
+                    )
+                except debates.DebateError as refusal:
+                    show_refusal(decision_form, refusal)
+                else:
+                    messages.success(request, _("Décision enregistrée ; la réponse est publiée."))
+                    return redirect(request.path)
+        if action == "close" and minutes_form.is_valid():
+            debates.close_meeting(
+                by=person(request), meeting=meeting, minutes=minutes_form.cleaned_data["minutes"]
             )
+            messages.success(request, _("Réunion close avec son compte rendu."))
+            return redirect(request.path)
+    except debates.DebateError as refusal:
+        show_refusal(minutes_form, refusal)
     voters, needed = debates.quorum_needed(network=meeting.network)
     items = [
         {
@@ -377,13 +420,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": getattr(item.proposal, "decision", None)
             if hasattr(item.proposal, "decision")
             else None,
+            "form": forms[item.proposal_id],
         }
-        for item in meeting.items.select_related("proposal")
+        for item in agenda
     ]
     context = {
         "meeting": meeting,
         "items": items,
-        "decision_form": decision_form,
         "minutes_form": minutes_form,
         "voters": voters,
         "needed": needed,

@@ -47,6 +47,8 @@ class Network(models.Model):
         blank=True,
         help_text=_("Texte que chaque lieu accepte en adhérant. Markdown accepté."),
     )
+    # Raised each time the charter text changes (by hand or by an adopted proposal).
+    charter_version = models.PositiveIntegerField(_("version de la charte"), default=1)
     communes = models.ManyToManyField(
         "territory.Commune", verbose_name=_("territoire"), blank=True, related_name="networks"
     )
@@ -163,6 +165,9 @@ class Membership(models.Model):
     )
     # The charter text as it was accepted: the network may rewrite its charter later.
     charter_text = models.TextField(_("charte acceptée"), blank=True)
+    charter_version = models.PositiveIntegerField(
+        _("version de la charte acceptée"), null=True, blank=True
+    )
     decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

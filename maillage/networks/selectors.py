@@ -165,6 +165,16 @@ def member_places(*, network: Network) -> list[Place]:
     )
 
 
+def charter_versions_accepted(*, network: Network) -> dict[int | None, int]:
+    """How many member places accepted each version of the charter (None: before versions)."""
+    rows = (
+        Membership.objects.filter(network=network, status=MembershipStatus.ACCEPTED)
+        .values("charter_version")
+        .annotate(n=Count("pk"))
+    )
+    return {row["charter_version"]: row["n"] for row in rows}
+
+
 @dataclass(frozen=True)
 class TerritorySummary:
     commune_count: int

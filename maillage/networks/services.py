@@ -188,9 +188,13 @@ def update_network(*, network: Network, by: User, data: NetworkData) -> Network:
     if "parent" in changes and parent is not None and parent.pk != network.parent_id:
         _check_may_attach(by=by, parent=parent)
     _check_hierarchy(network=network, parent=parent, level=level)
+    fields = [*changes, "updated_at"]
+    if "charter" in changes and changes["charter"] != network.charter:
+        network.charter_version += 1  # the memberships keep the version they accepted
+        fields.append("charter_version")
     with transaction.atomic():
         data.assign_to(network)
-        network.save(update_fields=[*changes, "updated_at"])
+        network.save(update_fields=fields)
     return network
 
 
@@ -365,6 +369,7 @@ def apply_for_membership(
                 charter_accepted_at=now,
                 charter_accepted_by=by,
                 charter_text=network.charter,
+                charter_version=network.charter_version,
             )
             MembershipEvent.objects.create(
                 membership=membership,

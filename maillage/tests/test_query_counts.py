@@ -71,7 +71,8 @@ EXPECTED: dict[str, int] = {
     "network": 16,
     "agenda": 15,  # and a few to decide whether to offer « Proposer une animation »
     "event": 15,
-    "circle": 25,  # + the circle's tools (communication), with the roles the page knows
+    "circle": 26,  # + the circle's tools (communication), with the roles the page knows,
+    # and its debate spaces (governance: one query)
     # the hub: tasks, visits, registrations, places, networks, circles; then, fixed per section
     # (not per row), permanences, governance (fee calls, volunteer hours, treasurer roles),
     # commons campaigns and payouts, services (proposals, support requests, project holders'

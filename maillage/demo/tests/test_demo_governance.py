@@ -4,8 +4,11 @@ crossed its threshold and got its answer — and the ledger check stays green.""
 from maillage.demo.circles import load_demo_circles
 from maillage.demo.governance import delete_demo_governance, load_demo_governance
 from maillage.demo.services import load_demo
+from maillage.governance import elections
 from maillage.governance.models import (
+    CharterVersion,
     DebateSpace,
+    Election,
     FeeCall,
     FeePayment,
     Proposal,
@@ -32,9 +35,17 @@ def test_the_demo_gives_the_treasurer_and_coordinator_work(
         kind=Proposal.Kind.DEBATE, comments__hidden_at__isnull=False
     ).exists()
     assert space.consultations.exists()
+    # Legitimacy: the charter amended to its version 2, delegates in office, a vote open.
+    amended = CharterVersion.objects.get(number=2)
+    assert amended.proposal.status == Proposal.Status.ADOPTED
+    assert amended.network.charter == amended.text
+    assert space.proposals.filter(kind=Proposal.Kind.CHARTER, status="open").exists()
+    assert elections.current_delegates().count() == 2
+    assert Election.objects.filter(status=Election.Status.VOTING).exists()
     report = check_ledger()
     assert report.ok, report
     assert load_demo_governance() == []  # idempotent
     delete_demo_governance()
     assert not DebateSpace.objects.exists() and not FeePayment.objects.exists()
+    assert not Election.objects.exists() and not CharterVersion.objects.exists()
     assert check_ledger().ok

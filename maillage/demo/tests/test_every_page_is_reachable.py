@@ -214,6 +214,7 @@ EXCLUDED = {
             "observatory:indicator-data",
             "observatory:coverage-data",
             "governance:proposal-action",
+            "governance:election-action",
             "commons:campaign-payout-receipt",
             "services:dashboard-csv",
             "opportunities:dashboard-csv",
@@ -265,6 +266,7 @@ PUBLIC = {
     "governance:space-detail",
     "governance:proposal-detail",
     "governance:consultation-detail",
+    "governance:delegates",
     "observatory:index",
     "observatory:methodology",
     "observatory:scope",
@@ -394,6 +396,7 @@ ROLE_PAGES: dict[str, set[str]] = {
         "governance:economy",
         "governance:treasury",
         "governance:volunteering-review",
+        "governance:election-list",
     },
     "circle": PUBLIC
     | SIGNED_IN
@@ -436,6 +439,10 @@ SOMETIMES = {
     "governance:comment-moderate",
     "governance:meeting-detail",
     "governance:call-detail",
+    # Legitimacy: a network's charter and elections, linked from its debate spaces, the
+    # delegates in office and (coordinators) the debates' home.
+    "governance:charter",
+    "governance:election-detail",
     "governance:payment-refund",
     "commons:campaign-receipt",
     "commons:campaign-close",
