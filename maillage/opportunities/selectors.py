@@ -15,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.accounts.models import User
 from maillage.networks.selectors import is_coordinator, networks_coordinated_by, networks_of
@@ -340,13 +342,20 @@ def _fit(
     score = 0
     if call.scope != Scope.NATIONAL:
         score += 2
-        reasons.append(f"territoire : {commune.department}")
+        reasons.append(_("territoire : %(department)s") % {"department": commune.department})
     if common:
         score += 3 * len(common)
-        reasons.append("thèmes : " + ", ".join(str(Theme(t).label) for t in sorted(common)))
+        labels = ", ".join(str(Theme(t).label) for t in sorted(common))
+        reasons.append(_("thèmes : %(themes)s") % {"themes": labels})
     if record["won"] + record["submitted"]:
         score += record["won"] * 2 + record["submitted"]
-        reasons.append(f"{record['won']} réponse(s) retenue(s), {record['submitted']} déposée(s)")
+        won = ngettext("%(n)s réponse retenue", "%(n)s réponses retenues", record["won"]) % {
+            "n": record["won"]
+        }
+        submitted = ngettext("%(n)s déposée", "%(n)s déposées", record["submitted"]) % {
+            "n": record["submitted"]
+        }
+        reasons.append(f"{won}, {submitted}")
     if not common and call.themes:
         return None
     return score, reasons
@@ -618,7 +627,6 @@ def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
     """Where the recorded money shows: the circle's budget for who may open it (its members,
     coordinators), else the circle's public page."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _
 
     from maillage.circles.selectors import can_see_circle_workspace, circle_url
 
@@ -649,7 +657,6 @@ def may_record_envelope(*, user: AnyUser, answer: Answer) -> bool:
 
 def invitation_tasks(*, user: AnyUser) -> list[tuple[str, str]]:
     """For Mon espace: the invitations to answer a call together, to accept or decline."""
-    from django.utils.translation import gettext as _
 
     return [
         (
