@@ -8,8 +8,10 @@ class GovernanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from maillage.governance import receivers
         from maillage.governance.checks import fee_ledger_issues
         from maillage.governance.models import FeePayment, FeeReason
         from maillage.ledger import registry
 
         registry.register(reasons=FeeReason, citable=(FeePayment,), checks=(fee_ledger_issues,))
+        receivers.connect()

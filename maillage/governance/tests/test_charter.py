@@ -180,3 +180,33 @@ def test_a_charter_change_is_opened_through_the_form(client, space, alice, place
         },
     )
     assert Proposal.objects.get().charter_text == NEW
+
+
+def test_a_charter_rewritten_on_the_network_page_keeps_every_text(chartered, dora):
+    third = NEW + "\nNous accueillons."
+    for text in (NEW, third):
+        network_services.update_network(
+            network=chartered, by=dora, data=network_services.NetworkData(charter=text)
+        )
+    versions = dict(CharterVersion.objects.filter(network=chartered).values_list("number", "text"))
+    assert versions == {1: OLD, 2: NEW, 3: third}
+    history = charter.charter_history(network=chartered)
+    assert [entry.number for entry in history] == [3, 2, 1]
+    assert history[0].in_force and history[0].proposal is None
+
+
+def test_an_adoption_after_a_hand_edit_fills_the_version_it_made(
+    space, alice, place, chartered, dora
+):
+    network_services.update_network(
+        network=chartered, by=dora, data=network_services.NetworkData(charter=NEW)
+    )
+    later = NEW + "\nNous accueillons."
+    proposal = _charter_change(space, alice, place, text=later)
+    _adopt(proposal, chartered, dora)
+    rows = list(
+        CharterVersion.objects.filter(network=chartered)
+        .order_by("number")
+        .values_list("number", "text", "proposal_id")
+    )
+    assert rows == [(1, OLD, None), (2, NEW, None), (3, later, proposal.pk)]
