@@ -21,7 +21,7 @@ from maillage.events.models import Audience, Event, EventKind
 from maillage.lib.geo import distance_km
 from maillage.networks.models import Network, NetworkRole
 from maillage.places.audiences import PeerAudience, places_in_audience
-from maillage.places.models import Place, PlaceRole
+from maillage.places.models import Place, PlaceRole, PlaceStatus
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 CAFE_TITLE = "Café virtuel des tiers-lieux"
@@ -73,6 +73,8 @@ def _demo_circle(network: Network):
 def _peer_meeting(make, network: Network, managed: list[Place], managers: dict, *, today) -> None:
     """A meeting reserved to the managers of rural places (of any place if the demo has no
     rural one), a few of whom already registered."""
+    # Registration admits managers of places that are not closed: the census has closed ones.
+    managed = [place for place in managed if place.status != PlaceStatus.CLOSED]
     rural = places_in_audience(place_ids=[p.pk for p in managed], audience=PeerAudience.RURAL)
     audience = PeerAudience.RURAL if rural else PeerAudience.ALL
     day = today + datetime.timedelta(days=12)
