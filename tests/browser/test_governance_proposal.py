@@ -55,7 +55,7 @@ def test_a_proposal_crosses_its_threshold_and_gets_its_answer(
     page.get_by_role("link", name="Ouvrir un débat ou une proposition").click()
     page.get_by_label("Nature").select_option("request")
     page.get_by_label("Titre").fill("Un fonds régional pour les tiers-lieux ruraux")
-    page.get_by_label("Texte").fill(
+    page.locator("#id_body").fill(
         "Nous demandons à la Région un fonds pluriannuel de fonctionnement pour les tiers-lieux ruraux."
     )
     page.get_by_label("Au nom de").select_option(label="La Bobine")

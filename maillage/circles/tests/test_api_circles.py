@@ -28,8 +28,10 @@ def test_circles_are_listed_and_shown_without_contacts(client, circle, other_cir
     assert listing["count"] == 2
     assert {c["slug"] for c in listing["items"]} == {"douaisis", "avesnois"}
     detail = client.get(f"{API}/douaisis").json()
-    assert detail["communes"] == [{"code_insee": "59178", "name": "Douai"}]
-    assert detail["places"] == [{"slug": "la-bobine", "name": "La Bobine"}]
+    assert detail["communes"] == [{"code_insee": "59178", "name": "Douai", "department_code": "59"}]
+    assert [{k: v for k, v in p.items() if k != "id"} for p in detail["places"]] == [
+        {"slug": "la-bobine", "name": "La Bobine"}
+    ]
     assert "@" not in str(detail) + str(listing)
 
 
