@@ -957,7 +957,11 @@ def record_won_envelope(
         funder_kind=funder_kind,
     )
     with transaction.atomic():
-        locked = Answer.objects.select_for_update().select_related("envelope").get(pk=answer.pk)
+        locked = (
+            Answer.objects.select_for_update(of=("self",))
+            .select_related("envelope")
+            .get(pk=answer.pk)
+        )
         if locked.envelope is not None and locked.envelope.cancelled_at is None:
             raise Conflict(
                 _("La somme obtenue est déjà enregistrée dans le budget d'un cercle."),
