@@ -35,7 +35,10 @@ api = MaillageAPI(
         "JSON dont `detail` explique en français ce qui ne va pas ; une requête refusée (422) "
         "liste aussi `errors`, un message par champ ; une demande que l'état des choses "
         "empêche (séance complète, clé déjà utilisée) reçoit 409. Un texte contenant le "
-        "caractère nul (\\0), dans un paramètre ou dans le corps, est refusé (422)."
+        "caractère nul (\\0), dans un paramètre ou dans le corps, est refusé (422) ; un texte "
+        "d'une seule ligne (nom, titre, adresse…) qui contient un saut de ligne, une "
+        "tabulation ou un autre caractère de contrôle (U+0000–U+001F, U+007F–U+009F, "
+        "U+2028, U+2029) l'est aussi, avec un message à côté du champ."
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -182,9 +182,12 @@ def _call_and_validate(case, headers: dict[str, str] | None = None) -> None:
         # schemathesis' list of "rejection" statuses does not know 414.
         assert "trop longue" in response.json()["detail"]
         return
-    if response.status_code == 422 and _refuses_a_nul(response.json()):
+    if response.status_code == 422 and _refuses_a_documented_character(response.json()):
         # A NUL character (which schemathesis may put in any text) is refused before any
-        # operation, as every one documents: PostgreSQL text cannot hold it.
+        # operation, as every one documents: PostgreSQL text cannot hold it. A control
+        # character in a one-line text (a C1 control such as U+008D in a name) is refused by the
+        # shared field rule, as the API description documents: JSON Schema has no cheap way to
+        # say "one line" on each of these fields, so schemathesis may generate one.
         return
     # The search filters are free text by design (a bad value is ignored with a notice, as on
     # the search page), and every query value travels as text: schemathesis' "this boolean
@@ -199,8 +202,12 @@ def _call_and_validate(case, headers: dict[str, str] | None = None) -> None:
     case.validate_response(response, excluded_checks=excluded)
 
 
-def _refuses_a_nul(body: dict) -> bool:
-    return any("caractère nul" in error["message"] for error in body.get("errors", []))
+def _refuses_a_documented_character(body: dict) -> bool:
+    errors = body.get("errors", [])
+    return bool(errors) and all(
+        "caractère nul" in error["message"] or "sans caractère de contrôle" in error["message"]
+        for error in errors
+    )
 
 
 def test_an_over_long_query_string_is_a_documented_json_414(client, openapi):
