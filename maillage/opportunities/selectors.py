@@ -616,11 +616,29 @@ def get_run(*, user: AnyUser, pk: int) -> Any:
 # --- The money won ----------------------------------------------------------------------------
 
 
-def envelope_circles(*, answer: Answer) -> list[Any]:
-    """The circles of the answer's network, whose budget may receive the money won."""
-    from maillage.circles.selectors import network_circles
+def network_circles(*, answer: Answer) -> list[Any]:
+    """All the circles of the answer's network, by name."""
+    from maillage.circles.selectors import network_circles as circles_of_network
 
-    return network_circles(network=answer.network)
+    return circles_of_network(network=answer.network)
+
+
+def may_see_circle_budget(*, user: AnyUser, circle: Any) -> bool:
+    """Whether the person may see the circle's budget (its members today, the coordinators of
+    its network): the circles' own rule, which also says where the money won may go."""
+    from maillage.circles.selectors import can_see_circle_workspace
+
+    return can_see_circle_workspace(user=user, circle=circle)
+
+
+def envelope_circles(*, user: AnyUser, answer: Answer) -> list[Any]:
+    """The circles of the answer's network whose budget may receive the money won from this
+    person: those whose budget they may see. Nobody credits a budget they cannot follow."""
+    return [
+        circle
+        for circle in network_circles(answer=answer)
+        if may_see_circle_budget(user=user, circle=circle)
+    ]
 
 
 def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
@@ -628,13 +646,13 @@ def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
     coordinators), else the circle's public page."""
     from django.urls import reverse
 
-    from maillage.circles.selectors import can_see_circle_workspace, circle_url
+    from maillage.circles.selectors import circle_url
 
     envelope = answer.envelope
     if envelope is None:
         return None
     circle = envelope.circle
-    if can_see_circle_workspace(user=user, circle=circle):
+    if may_see_circle_budget(user=user, circle=circle):
         return reverse("circles:budget", args=[circle.slug]), _("Voir le budget du cercle")
     return circle_url(circle), _("Voir la page du cercle")
 
