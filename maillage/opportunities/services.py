@@ -52,6 +52,8 @@ from maillage.territory.selectors import is_department_code
 class OpportunityError(Refusal):
     """A write on opportunities was refused; nothing changed."""
 
+    api_fields = {"circle": "circle_id"}
+
 
 class NotAllowed(OpportunityError):
     status = 403

@@ -18,6 +18,7 @@ from maillage.ledger.selectors import balance
 from maillage.lib.money import format_cents
 from maillage.opportunities import selectors, services
 from maillage.opportunities.models import Answer
+from maillage.opportunities.tests.test_answers import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +256,47 @@ def test_a_lead_in_no_circle_is_told_to_ask_the_coordination(client, won, alice,
     assert response.status_code == 422
     assert "Vous ne voyez pas le budget de ce cercle" in page(response)
     assert nothing_written(won, other_circle)
+
+
+def api_post(client, answer: Answer, user, **payload):
+    return client.post(
+        f"/api/v1/answers/{answer.pk}/envelope",
+        {"amount_cents": 100, "funder_kind": "region", **payload},
+        headers=bearer(user),
+        content_type="application/json",
+    )
+
+
+def test_the_api_refuses_a_circle_budget_the_person_cannot_see(
+    client, won, alice, charlie, circle, other_circle
+):
+    refused = api_post(client, won, alice, circle_id=other_circle.pk)
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Vous ne voyez pas le budget de ce cercle")
+    assert api_post(client, won, charlie, circle_id=circle.pk).status_code == 404  # not a partner
+    unknown = api_post(client, won, alice, circle_id=10**9)
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "circle_id"
+    assert nothing_written(won, circle, other_circle)
+
+
+def test_the_api_records_the_money_won_in_a_circle_budget_once(
+    client, won, alice, dora, circle, other_circle
+):
+    done = api_post(client, won, alice, circle_id=circle.pk, amount_cents=3_000_000)
+    assert done.status_code == 201
+    assert done.json()["envelope"] == {
+        "circle": "cercle-somme",
+        "circle_name": "Cercle Somme",
+        "year": won.decided_at.year,
+        "funder": "Région Hauts-de-France",
+        "funder_kind": "region",
+        "amount_cents": 3_000_000,
+    }
+    assert balance(circle_account(circle=circle)) == 3_000_000
+    again = api_post(client, won, dora, circle_id=other_circle.pk)  # a coordinator, too late
+    assert again.status_code == 409
+    assert balance(circle_account(circle=other_circle)) == 0
+    assert Transfer.objects.count() == 1
+    listed = client.get("/api/v1/answers", headers=bearer(alice)).json()
+    assert listed["items"][0]["envelope"]["amount_cents"] == 3_000_000
