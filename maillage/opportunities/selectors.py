@@ -257,6 +257,34 @@ def departments() -> list[tuple[str, str]]:
     )
 
 
+def _gazetteer_names(code: str, name: str, codes: list[str]) -> dict[str, str]:
+    """{code: name} for these codes, read from the communes' `code` and `name` columns."""
+    if not codes:
+        return {}
+    rows = Commune.objects.filter(**{f"{code}__in": codes}).values_list(code, name).distinct()
+    return dict(rows)
+
+
+def territory_names(*, call: Call) -> list[str]:
+    """Where a call is open, by name: ["National"], or its regions, départements ("Somme (80)")
+    and communes ("Amiens (80)") from the gazetteer (a code it no longer knows shows as is)."""
+    if call.scope == Scope.NATIONAL:
+        return [_("National")]
+    regions = _gazetteer_names("region_code", "region", call.region_codes)
+    departments = _gazetteer_names("department_code", "department", call.department_codes)
+    communes = {
+        code: f"{name} ({department})"
+        for code, name, department in Commune.objects.filter(
+            code_insee__in=call.commune_codes
+        ).values_list("code_insee", "name", "department_code")
+    }
+    return (
+        [regions.get(code, code) for code in call.region_codes]
+        + [f"{departments[c]} ({c})" if c in departments else c for c in call.department_codes]
+        + [communes.get(code, code) for code in call.commune_codes]
+    )
+
+
 def follows(*, user: AnyUser, call: Call) -> bool:
     return user.is_authenticated and Follow.objects.filter(user=user, call=call).exists()
 
@@ -527,7 +555,7 @@ def dashboard(*, user: AnyUser, now: datetime.datetime | None = None) -> Dashboa
     }
     for call in calls:
         if call.scope == Scope.NATIONAL:
-            territory["National"] += 1
+            territory[_("National")] += 1
         for code in call.region_codes:
             territory[names.get(f"R{code}", code)] += 1
         for code in call.department_codes:

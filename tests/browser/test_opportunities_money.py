@@ -34,6 +34,19 @@ WIDTHS = """() => {
 }"""
 
 
+def member_places(network, commune, **names: str) -> tuple[dict, dict]:
+    """Places of the network in the commune, each run by a manager: {key: person}, {key: place}
+    for names given as key="Place name" (the person is key@example.org)."""
+    people, places = {}, {}
+    for key, name in names.items():
+        place = PlaceFactory(name=name, commune=commune)
+        person = UserFactory(email=f"{key}@example.org", display_name=key.capitalize())
+        PlaceRole.objects.create(place=place, user=person, role=PlaceRole.Role.MANAGER)
+        Membership.objects.create(network=network, place=place, status=MembershipStatus.ACCEPTED)
+        people[key], places[key] = person, place
+    return people, places
+
+
 @pytest.fixture
 def won(transactional_db):
     amiens = CommuneFactory(code_insee="80021", name="Amiens", postal_codes="|80000|")
@@ -41,17 +54,13 @@ def won(transactional_db):
     dora = UserFactory(email="dora@example.org", display_name="Dora")
     NetworkRole.objects.create(network=network, user=dora, role=NetworkRole.Role.COORDINATOR)
     circle = CircleFactory(network=network, name="Cercle du Grand Amiénois", slug="amienois")
-    people, places = {}, {}
-    for key, name in [
-        ("alice", "La Bobine — tiers-lieu nourricier"),
-        ("charlie", "Le Hangar, atelier partagé"),
-        ("hugo", "La Forge numérique"),
-    ]:
-        place = PlaceFactory(name=name, commune=amiens)
-        person = UserFactory(email=f"{key}@example.org", display_name=key.capitalize())
-        PlaceRole.objects.create(place=place, user=person, role=PlaceRole.Role.MANAGER)
-        Membership.objects.create(network=network, place=place, status=MembershipStatus.ACCEPTED)
-        people[key], places[key] = person, place
+    people, places = member_places(
+        network,
+        amiens,
+        alice="La Bobine — tiers-lieu nourricier",
+        charlie="Le Hangar, atelier partagé",
+        hugo="La Forge numérique",
+    )
     call = CallFactory(
         title="Tiers-lieux nourriciers", network=network, funder="Région Hauts-de-France"
     )
