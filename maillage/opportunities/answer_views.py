@@ -116,8 +116,13 @@ def _workspace(request: HttpRequest, answer: Answer, **extra: object) -> HttpRes
         "envelope_link": selectors.envelope_link(user=user, answer=answer),
         **extra,
     }
-    if context["may_record_envelope"] and "envelope_form" not in extra:
-        context["envelope_form"] = _envelope_form(answer)
+    if context["may_record_envelope"]:
+        envelope_form = extra.get("envelope_form")
+        if not isinstance(envelope_form, EnvelopeForm):
+            envelope_form = context["envelope_form"] = _envelope_form(answer, user)
+        if not envelope_form.circles:
+            # None of the network's circles is theirs: say why, rather than an empty list.
+            context["network_has_circles"] = bool(selectors.network_circles(answer=answer))
     if context["q"] and may_lead:
         filters, _notices = SearchFilters.from_query({"q": context["q"]})
         results = directory_search(filters, user=user, page_size=10, facets=False)
@@ -192,10 +197,10 @@ def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _envelope_form(answer: Answer, data: object = None) -> EnvelopeForm:
+def _envelope_form(answer: Answer, user: selectors.AnyUser, data: object = None) -> EnvelopeForm:
     return EnvelopeForm(
         data,
-        circles=selectors.envelope_circles(answer=answer),
+        circles=selectors.envelope_circles(user=user, answer=answer),
         funder_kinds=selectors.funder_kinds(),
         initial={"amount_cents": answer.amount_won_cents, "funder_kind": "other"},
     )
@@ -255,7 +260,7 @@ def envelope_record(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("La somme obtenue est déjà enregistrée dans le budget d'un cercle.")
             ),
         )
-    form = _envelope_form(answer, request.POST)
+    form = _envelope_form(answer, request.user, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         facts = {

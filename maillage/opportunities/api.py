@@ -1,5 +1,6 @@
 """API of opportunities: `/calls` (public reads of the board), `/answers` (members of the answer
-and the network's coordinators only, with a token) and `/alerts` (one's own, with a token)."""
+and the network's coordinators only, with a token; the lead and coordinators record the money won
+into a circle's budget they may see) and `/alerts` (one's own, with a token)."""
 
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
 from maillage.lib.api import (
+    CONFLICT_ERRORS,
     DETAIL_ERRORS,
     PRIVATE_READ_ERRORS,
     READ_ERRORS,
@@ -91,6 +93,25 @@ class PieceOut(Schema):
         return obj.due_on.isoformat() if obj.due_on else None
 
 
+class AnswerEnvelopeOut(Schema):
+    """The money won, recorded as an envelope of a circle's budget."""
+
+    circle: str = Field(description="Identifiant d'adresse (slug) du cercle.")
+    circle_name: str
+    year: int
+    funder: str
+    funder_kind: str
+    amount_cents: int
+
+    @staticmethod
+    def resolve_circle(obj: Any) -> str:
+        return obj.circle.slug
+
+    @staticmethod
+    def resolve_circle_name(obj: Any) -> str:
+        return obj.circle.name
+
+
 class AnswerOut(Schema):
     id: int
     title: str
@@ -101,6 +122,9 @@ class AnswerOut(Schema):
     amount_won_cents: int | None
     partners: list[PartnerOut]
     pieces: list[PieceOut]
+    envelope: AnswerEnvelopeOut | None = Field(
+        description="La somme obtenue, une fois enregistrée dans le budget d'un cercle."
+    )
 
     @staticmethod
     def resolve_call(obj: Answer) -> str:
@@ -117,6 +141,28 @@ class AnswerOut(Schema):
     @staticmethod
     def resolve_pieces(obj: Answer) -> list[Any]:
         return list(obj.pieces.all())
+
+    @staticmethod
+    def resolve_envelope(obj: Answer) -> Any:
+        envelope = obj.envelope if obj.envelope_id else None
+        return envelope if envelope is not None and envelope.cancelled_at is None else None
+
+
+class AnswerEnvelopeIn(Schema):
+    circle_id: int = Field(
+        description=(
+            "Un cercle du réseau de la réponse dont vous voyez le budget : un cercle dont vous "
+            "êtes membre, ou tout cercle du réseau pour sa coordination."
+        )
+    )
+    amount_cents: int = Field(
+        gt=0, le=100_000_000_000, description="En centimes, au plus le montant obtenu."
+    )
+    funder_kind: str = Field(
+        max_length=12,
+        description="Type de financeur : region, feder, state, network, cofinancing ou other.",
+    )
+    note: str = Field("", max_length=500, description="Une remarque (une ligne).")
 
 
 class AlertOut(Schema):
@@ -171,6 +217,7 @@ def get_call(request: HttpRequest, ref: str) -> Call:
 def list_answers(request: HttpRequest) -> Any:
     return (
         selectors.answers_visible_to(user=request.auth)  # type: ignore[attr-defined]
+        .select_related("call", "envelope__circle")
         .prefetch_related("partners__place", "partners__user", "pieces")
         .order_by("-created_at")
     )
@@ -184,6 +231,32 @@ def list_answers(request: HttpRequest) -> Any:
 )
 def get_answer(request: HttpRequest, answer_id: int) -> Answer:
     return selectors.get_answer(user=request.auth, pk=answer_id)  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/answers/{answer_id}/envelope",
+    response={201: AnswerOut, **CONFLICT_ERRORS},
+    auth=token_auth,
+    summary="Enregistrer la somme obtenue dans le budget d'un cercle (chef de file, coordination)",
+    description=(
+        "Pour une réponse retenue : verse la somme (au plus le montant obtenu) du financeur de "
+        "l'appel au budget d'un cercle du réseau, par le grand livre. Seulement un cercle dont "
+        "vous voyez le budget (403 sinon, rien n'est écrit). Une seule fois (409 ensuite) ; "
+        "seule la coordination peut annuler l'enveloppe, depuis le budget du cercle."
+    ),
+)
+def record_envelope(request: HttpRequest, answer_id: int, payload: AnswerEnvelopeIn) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    answer = selectors.get_answer(user=user, pk=answer_id)
+    answer = services.record_won_envelope(
+        answer=answer,
+        by=user,
+        circle_pk=payload.circle_id,
+        amount_cents=payload.amount_cents,
+        funder_kind=payload.funder_kind,
+        note=payload.note,
+    )
+    return 201, answer
 
 
 @router.get(

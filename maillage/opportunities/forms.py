@@ -251,7 +251,9 @@ class PersonInviteForm(forms.Form):
 
 
 class EnvelopeForm(forms.Form):
-    circle = forms.TypedChoiceField(label=_("Cercle"), coerce=int, choices=[])
+    # The list offers the circles whose budget the person may see; which circle may receive the
+    # money is the service's rule (any other is refused there, next to this field).
+    circle = forms.IntegerField(label=_("Cercle"), widget=forms.Select)
     amount_cents = EurosField(label=_("Montant à enregistrer"), min_cents=1)
     funder_kind = forms.ChoiceField(label=_("Type de financeur"), choices=[])
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
@@ -260,7 +262,8 @@ class EnvelopeForm(forms.Form):
         self, *args: Any, circles: Any, funder_kinds: dict[str, str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["circle"].choices = [(c.pk, c.name) for c in circles]  # type: ignore[attr-defined]
+        self.circles = list(circles)
+        self.fields["circle"].widget.choices = [(c.pk, c.name) for c in self.circles]  # type: ignore[attr-defined]
         self.fields["funder_kind"].choices = list(funder_kinds.items())  # type: ignore[attr-defined]
 
 

@@ -277,6 +277,12 @@ class SavedSearch(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def kind_labels(self) -> list[str]:
+        return [str(Kind(k).label) for k in self.kinds if k in Kind.values]
+
+    def theme_labels(self) -> list[str]:
+        return [str(Theme(t).label) for t in self.themes if t in Theme.values]
+
 
 class CalendarToken(models.Model):
     """The secret address of a person's calendar of followed deadlines."""

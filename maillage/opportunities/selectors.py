@@ -257,6 +257,34 @@ def departments() -> list[tuple[str, str]]:
     )
 
 
+def _gazetteer_names(code: str, name: str, codes: list[str]) -> dict[str, str]:
+    """{code: name} for these codes, read from the communes' `code` and `name` columns."""
+    if not codes:
+        return {}
+    rows = Commune.objects.filter(**{f"{code}__in": codes}).values_list(code, name).distinct()
+    return dict(rows)
+
+
+def territory_names(*, call: Call) -> list[str]:
+    """Where a call is open, by name: ["National"], or its regions, départements ("Somme (80)")
+    and communes ("Amiens (80)") from the gazetteer (a code it no longer knows shows as is)."""
+    if call.scope == Scope.NATIONAL:
+        return [_("National")]
+    regions = _gazetteer_names("region_code", "region", call.region_codes)
+    departments = _gazetteer_names("department_code", "department", call.department_codes)
+    communes = {
+        code: f"{name} ({department})"
+        for code, name, department in Commune.objects.filter(
+            code_insee__in=call.commune_codes
+        ).values_list("code_insee", "name", "department_code")
+    }
+    return (
+        [regions.get(code, code) for code in call.region_codes]
+        + [f"{departments[c]} ({c})" if c in departments else c for c in call.department_codes]
+        + [communes.get(code, code) for code in call.commune_codes]
+    )
+
+
 def follows(*, user: AnyUser, call: Call) -> bool:
     return user.is_authenticated and Follow.objects.filter(user=user, call=call).exists()
 
@@ -527,7 +555,7 @@ def dashboard(*, user: AnyUser, now: datetime.datetime | None = None) -> Dashboa
     }
     for call in calls:
         if call.scope == Scope.NATIONAL:
-            territory["National"] += 1
+            territory[_("National")] += 1
         for code in call.region_codes:
             territory[names.get(f"R{code}", code)] += 1
         for code in call.department_codes:
@@ -616,11 +644,29 @@ def get_run(*, user: AnyUser, pk: int) -> Any:
 # --- The money won ----------------------------------------------------------------------------
 
 
-def envelope_circles(*, answer: Answer) -> list[Any]:
-    """The circles of the answer's network, whose budget may receive the money won."""
-    from maillage.circles.selectors import network_circles
+def network_circles(*, answer: Answer) -> list[Any]:
+    """All the circles of the answer's network, by name."""
+    from maillage.circles.selectors import network_circles as circles_of_network
 
-    return network_circles(network=answer.network)
+    return circles_of_network(network=answer.network)
+
+
+def may_see_circle_budget(*, user: AnyUser, circle: Any) -> bool:
+    """Whether the person may see the circle's budget (its members today, the coordinators of
+    its network): the circles' own rule, which also says where the money won may go."""
+    from maillage.circles.selectors import can_see_circle_workspace
+
+    return can_see_circle_workspace(user=user, circle=circle)
+
+
+def envelope_circles(*, user: AnyUser, answer: Answer) -> list[Any]:
+    """The circles of the answer's network whose budget may receive the money won from this
+    person: those whose budget they may see. Nobody credits a budget they cannot follow."""
+    return [
+        circle
+        for circle in network_circles(answer=answer)
+        if may_see_circle_budget(user=user, circle=circle)
+    ]
 
 
 def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
@@ -628,13 +674,13 @@ def envelope_link(*, user: AnyUser, answer: Answer) -> tuple[str, str] | None:
     coordinators), else the circle's public page."""
     from django.urls import reverse
 
-    from maillage.circles.selectors import can_see_circle_workspace, circle_url
+    from maillage.circles.selectors import circle_url
 
     envelope = answer.envelope
     if envelope is None:
         return None
     circle = envelope.circle
-    if can_see_circle_workspace(user=user, circle=circle):
+    if may_see_circle_budget(user=user, circle=circle):
         return reverse("circles:budget", args=[circle.slug]), _("Voir le budget du cercle")
     return circle_url(circle), _("Voir la page du cercle")
 

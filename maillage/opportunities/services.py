@@ -52,6 +52,8 @@ from maillage.territory.selectors import is_department_code
 class OpportunityError(Refusal):
     """A write on opportunities was refused; nothing changed."""
 
+    api_fields = {"circle": "circle_id"}
+
 
 class NotAllowed(OpportunityError):
     status = 403
@@ -915,9 +917,17 @@ def check_won_envelope(
     _require_lead(answer, by)
     if answer.status != Answer.Status.WON:
         raise Conflict(_("Seule une réponse retenue apporte de l'argent à enregistrer."))
-    circle = next((c for c in selectors.envelope_circles(answer=answer) if c.pk == circle_pk), None)
+    circle = next((c for c in selectors.network_circles(answer=answer) if c.pk == circle_pk), None)
     if circle is None:
         raise InvalidCall(_("Choisissez un cercle du réseau de la réponse."), field="circle")
+    if not selectors.may_see_circle_budget(user=by, circle=circle):
+        raise NotAllowed(
+            _(
+                "Vous ne voyez pas le budget de ce cercle : choisissez un cercle dont vous êtes "
+                "membre, ou demandez à la coordination du réseau d'enregistrer cette somme."
+            ),
+            field="circle",
+        )
     if funder_kind not in selectors.funder_kinds():
         raise InvalidCall(_("Choisissez le type de financeur."), field="funder_kind")
     won = answer.amount_won_cents or 0

@@ -55,6 +55,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     may_moderate = selectors.may_moderate(user=user, call=call)
     context = {
         "call": call,
+        "territory": selectors.territory_names(call=call),
         "following": selectors.follows(user=user, call=call),
         "may_moderate": may_moderate,
         "places": places,

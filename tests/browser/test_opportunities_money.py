@@ -1,6 +1,7 @@
 """A won answer at phone width: the partners' table scrolls inside its own box (never the page),
-the lead records the money won in a circle's budget after confirming, then follows the link to
-that budget. Accessible (axe). Screenshots: var/screenshots/test_a_won_answer_…png."""
+the lead records the money won in the budget of a circle she sits in (the only kind offered)
+after confirming, then follows the link to that budget. Accessible (axe). Screenshots:
+var/screenshots/test_a_won_answer_…png."""
 
 import re
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from maillage.accounts.tests.factories import UserFactory
-from maillage.circles.tests.factories import CircleFactory
+from maillage.circles.tests.factories import CircleFactory, CircleMemberFactory
 from maillage.networks.models import Membership, MembershipStatus, NetworkRole
 from maillage.networks.tests.factories import NetworkFactory
 from maillage.opportunities import services
@@ -33,6 +34,19 @@ WIDTHS = """() => {
 }"""
 
 
+def member_places(network, commune, **names: str) -> tuple[dict, dict]:
+    """Places of the network in the commune, each run by a manager: {key: person}, {key: place}
+    for names given as key="Place name" (the person is key@example.org)."""
+    people, places = {}, {}
+    for key, name in names.items():
+        place = PlaceFactory(name=name, commune=commune)
+        person = UserFactory(email=f"{key}@example.org", display_name=key.capitalize())
+        PlaceRole.objects.create(place=place, user=person, role=PlaceRole.Role.MANAGER)
+        Membership.objects.create(network=network, place=place, status=MembershipStatus.ACCEPTED)
+        people[key], places[key] = person, place
+    return people, places
+
+
 @pytest.fixture
 def won(transactional_db):
     amiens = CommuneFactory(code_insee="80021", name="Amiens", postal_codes="|80000|")
@@ -40,21 +54,20 @@ def won(transactional_db):
     dora = UserFactory(email="dora@example.org", display_name="Dora")
     NetworkRole.objects.create(network=network, user=dora, role=NetworkRole.Role.COORDINATOR)
     circle = CircleFactory(network=network, name="Cercle du Grand Amiénois", slug="amienois")
-    people, places = {}, {}
-    for key, name in [
-        ("alice", "La Bobine — tiers-lieu nourricier"),
-        ("charlie", "Le Hangar, atelier partagé"),
-        ("hugo", "La Forge numérique"),
-    ]:
-        place = PlaceFactory(name=name, commune=amiens)
-        person = UserFactory(email=f"{key}@example.org", display_name=key.capitalize())
-        PlaceRole.objects.create(place=place, user=person, role=PlaceRole.Role.MANAGER)
-        Membership.objects.create(network=network, place=place, status=MembershipStatus.ACCEPTED)
-        people[key], places[key] = person, place
+    people, places = member_places(
+        network,
+        amiens,
+        alice="La Bobine — tiers-lieu nourricier",
+        charlie="Le Hangar, atelier partagé",
+        hugo="La Forge numérique",
+    )
     call = CallFactory(
         title="Tiers-lieux nourriciers", network=network, funder="Région Hauts-de-France"
     )
     alice = people["alice"]
+    CircleMemberFactory(circle=circle, user=alice)
+    # A circle Alice does not sit in: its budget is not hers to credit, so it is not offered.
+    CircleFactory(network=network, name="Cercle du Vimeu", slug="vimeu")
     answer = services.open_answer(call=call, by=alice, lead_place=places["alice"])
     for key, role in (("charlie", "cocontractor"), ("hugo", "subcontractor")):
         partner = services.invite_partner(answer=answer, by=alice, place=places[key], role=role)
@@ -83,6 +96,8 @@ def test_a_won_answer_records_its_money_in_a_circle_budget_at_phone_width(
     check_accessibility(page)
 
     money = page.locator("section", has=page.get_by_role("heading", name="L'argent obtenu"))
+    offered = money.get_by_label("Cercle").locator("option").all_inner_texts()
+    assert offered == ["Cercle du Grand Amiénois"], offered
     money.get_by_label("Cercle").select_option(label="Cercle du Grand Amiénois")
     money.get_by_label("Montant à enregistrer").fill("45 000,01")
     money.get_by_label("Type de financeur").select_option(label="Région")
@@ -100,9 +115,10 @@ def test_a_won_answer_records_its_money_in_a_circle_budget_at_phone_width(
     answer.refresh_from_db()
     assert answer.envelope.amount_cents == 4_500_000 and answer.envelope.circle == circle
     screenshot(page, "recorded")
-    # Alice is no member of the circle: she is led to its public page, not its budget.
-    page.get_by_role("link", name="Voir la page du cercle").click()
+    # Alice sits in the circle: she is led to its budget, where the envelope shows.
+    page.get_by_role("link", name="Voir le budget du cercle").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cercle du Grand Amiénois")
+    expect(page.get_by_text("Région Hauts-de-France").first).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", ["phone"])

@@ -168,3 +168,26 @@ def test_a_rolling_call_has_no_deadline_and_stays_on_the_board(dora, network_a, 
     assert call.scope == "local"
     assert call.region_codes == [commune.region_code]
     assert call.department_codes == [commune.department_code]
+
+
+def test_a_call_page_names_its_territory_and_an_alert_its_themes(client, alice, commune, call):
+    call.region_codes, call.department_codes = [commune.region_code], [commune.department_code]
+    call.commune_codes = [commune.code_insee, "99999"]  # a code the gazetteer no longer knows
+    call.save()
+    assert selectors.territory_names(call=call) == [
+        "Hauts-de-France",
+        "Nord (59)",
+        "Douai (59)",
+        "99999",
+    ]
+    shown = html.unescape(client.get(call.get_absolute_url()).content.decode())
+    assert "Hauts-de-France, Nord (59), Douai (59), 99999" in shown
+    national = CallFactory(network=call.network, scope="national")
+    assert selectors.territory_names(call=national) == ["National"]
+    services.save_alert(
+        by=alice,
+        data=services.AlertData(name="Mes appels", kinds=["ami"], themes=["alimentation"]),
+    )
+    client.force_login(alice)
+    page = html.unescape(client.get(reverse("opportunities:alerts")).content.decode())
+    assert "Alimentation · Appel à manifestation d'intérêt" in page  # labels, not codes
