@@ -4,6 +4,7 @@ Reads are public and show published places only. Writes need a token and go thro
 checkpoints (`get_place_for_manager`…) and services (`update_place`, `create_space`…) as the pages.
 """
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from pydantic import StrictBool
 
 from maillage.accounts.api_auth import token_auth
 from maillage.directory.search.filters import SearchFilters
-from maillage.directory.search.selectors import search
+from maillage.directory.search.selectors import Facet, search
 from maillage.lib.api import (
     DETAIL_ERRORS,
     MAX_PAGE,
@@ -223,12 +224,43 @@ class PlaceDetailOut(PlaceOut):
         return [m.network_id for m in getattr(obj, "accepted_memberships", [])]
 
 
+class PlaceFacetOptionOut(Schema):
+    value: str = Field(description="Valeur à donner au paramètre de la facette pour ce choix.")
+    label: str = Field(description="Libellé du choix, tel que la page de recherche l'affiche.")
+    count: int = Field(
+        description=(
+            "Nombre de lieux que donnerait ce choix, les autres filtres de la requête gardés "
+            "(le même compte que sur la page de recherche)."
+        )
+    )
+    selected: bool = Field(description="Vrai si la requête a déjà fait ce choix.")
+
+
+class PlaceFacetOut(Schema):
+    label: str = Field(description="Nom de la facette, tel que la page de recherche l'affiche.")
+    multiple: bool = Field(
+        description="Vrai si plusieurs choix peuvent se cumuler (paramètre répétable, « ou »)."
+    )
+    options: list[PlaceFacetOptionOut] = Field(
+        description="Les choix dans l'ordre de la page, chacun avec son nombre de lieux."
+    )
+
+
 class PlacePageOut(Schema):
     count: int = Field(description="Nombre total de lieux trouvés.")
     page: int
     page_size: int
     notices: list[str] = Field(
         description="Filtres ignorés parce que leur valeur est inconnue ou illisible (en français)."
+    )
+    facets: dict[str, PlaceFacetOut] | None = Field(
+        None,
+        description=(
+            "Avec `facets=1` seulement (sinon null) : les facettes de la page de recherche, "
+            "par nom du paramètre qui les règle (`type`, `space_kind`, `network`, `service`…), "
+            "dans l'ordre de la page. Chaque choix compte les lieux qu'il donnerait avec les "
+            "autres filtres gardés."
+        ),
     )
     items: list[PlaceSearchResultOut]
 
@@ -287,6 +319,13 @@ class PlaceSearchIn(Schema):
     page: int = Field(1, ge=1, le=MAX_PAGE, description="Numéro de page, à partir de 1.")
     page_size: int = Field(
         20, ge=1, le=MAX_PAGE_SIZE, description=f"Lieux par page (au plus {MAX_PAGE_SIZE})."
+    )
+    facets: bool = Field(
+        False,
+        description=(
+            "1 : ajouter les comptes par facette (`facets` de la réponse), ceux de la page de "
+            "recherche pour les mêmes filtres."
+        ),
     )
 
 
@@ -461,7 +500,8 @@ def _place_detail(request: HttpRequest, slug: str) -> Place:
     description=(
         "Les mêmes filtres que la page de recherche, avec les mêmes noms : une même chaîne de "
         "requête donne les mêmes lieux. Une valeur inconnue est ignorée et signalée dans "
-        "`notices`."
+        "`notices`. Avec `facets=1`, la réponse donne aussi les comptes par facette de la page "
+        "(ajoutés à la demande : ils allongent la réponse d'environ 9 ko)."
     ),
 )
 def list_places(request: HttpRequest, params: Query[PlaceSearchIn]) -> dict[str, Any]:
@@ -469,7 +509,10 @@ def list_places(request: HttpRequest, params: Query[PlaceSearchIn]) -> dict[str,
     # it, so a query string gives the same places here and on /recherche/.
     filters, notices = SearchFilters.from_query(request.GET)
     found = search(
-        filters.with_(page=params.page), user=request.user, page_size=params.page_size, facets=False
+        filters.with_(page=params.page),
+        user=request.user,
+        page_size=params.page_size,
+        facets=params.facets,
     )
     items = []
     if found.page == params.page:  # past the last page, search() repeats it: give none
@@ -484,7 +527,20 @@ def list_places(request: HttpRequest, params: Query[PlaceSearchIn]) -> dict[str,
         "page": params.page,
         "page_size": params.page_size,
         "notices": notices + found.notices,
+        "facets": _facets_out(found.facets) if params.facets else None,
         "items": items,
+    }
+
+
+def _facets_out(facets: list[Facet]) -> dict[str, dict[str, Any]]:
+    """The search page's facets (same function, same counts), by their query parameter."""
+    return {
+        facet.name: {
+            "label": facet.label,
+            "multiple": facet.multiple,
+            "options": [asdict(option) for option in facet.options],
+        }
+        for facet in facets
     }
 
 

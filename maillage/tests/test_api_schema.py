@@ -103,7 +103,7 @@ def test_the_documented_filters_of_places_are_those_of_the_search_page(openapi):
 
     parameters = {p["name"] for p in openapi["paths"]["/api/v1/places"]["get"]["parameters"]}
     assert set(QUERY_KEYS) <= parameters
-    assert parameters - set(QUERY_KEYS) == {"page_size"}
+    assert parameters - set(QUERY_KEYS) == {"page_size", "facets"}
 
 
 def test_the_docs_page_loads_its_scripts_locally(client):

@@ -144,3 +144,80 @@ def test_past_the_last_page_the_api_gives_no_places_where_the_page_repeats_the_l
     body = client.get("/api/v1/places?status=closed&page=2").json()
     assert body["count"] > 0
     assert body["items"] == []
+
+
+# --- facets ---------------------------------------------------------------------------------
+
+
+def page_facets(client, query):
+    response = client.get(f"/recherche/?{query}")
+    assert response.status_code == 200
+    return {
+        facet.name: {
+            "label": facet.label,
+            "multiple": facet.multiple,
+            "options": [
+                {
+                    "value": option.value,
+                    "label": option.label,
+                    "count": option.count,
+                    "selected": option.selected,
+                }
+                for option in facet.options
+            ],
+        }
+        for facet in response.context["results"].facets
+    }
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_api_facet_counts_equal_the_search_page_for_the_same_query_string(client, directory, query):
+    expected = page_facets(client, query)
+
+    response = client.get(f"/api/v1/places?{query}&facets=1")
+
+    assert response.status_code == 200, response.content
+    facets = response.json()["facets"]
+    assert facets == expected
+    assert list(facets) == list(expected)  # in the page's order
+
+
+def test_facet_counts_are_not_trivial_and_follow_the_other_filters(client, directory):
+    def counts(query, name):
+        facets = client.get(f"/api/v1/places?{query}&facets=1").json()["facets"]
+        return {option["value"]: option["count"] for option in facets[name]["options"]}
+
+    everything = counts("", "type")
+    assert everything["fablab"] == 11  # 27 places, types cycling over 5 lists, two with fablab
+    assert everything["cafe"] == 11
+    # A type's own facet ignores it (choosing another adds places); the others count within it.
+    assert counts("type=fablab", "type") == everything
+    within = counts("type=fablab", "status")
+    assert sum(within.values()) == 11
+    assert within != counts("", "status")
+    assert counts("network=reseau-a", "network") == {"reseau-a": 7}
+
+
+def test_selected_choices_are_marked_and_repeatable_facets_said(client, directory):
+    facets = client.get("/api/v1/places?type=fablab&type=cafe&status=open&facets=1").json()[
+        "facets"
+    ]
+    assert {o["value"] for o in facets["type"]["options"] if o["selected"]} == {"fablab", "cafe"}
+    assert facets["type"]["multiple"] is True
+    assert facets["status"]["multiple"] is False
+    assert [o["value"] for o in facets["status"]["options"] if o["selected"]] == ["open"]
+    assert facets["type"]["label"] == "Type de lieu"
+
+
+def test_facets_are_given_only_when_asked(client, directory):
+    assert client.get("/api/v1/places?q=cafe").json()["facets"] is None
+    assert client.get("/api/v1/places?q=cafe&facets=0").json()["facets"] is None
+    assert client.get("/api/v1/places?q=cafe&facets=1").json()["facets"]["type"]["options"]
+
+
+def test_facets_are_counted_past_the_last_page_too(client, directory):
+    # A script asking for the facets with a stale page number still gets the counts.
+    body = client.get("/api/v1/places?status=closed&page=9&facets=1").json()
+    assert body["items"] == []
+    statuses = {o["value"]: o["count"] for o in body["facets"]["status"]["options"]}
+    assert statuses["closed"] == body["count"] > 0

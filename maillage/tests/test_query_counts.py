@@ -58,6 +58,7 @@ PAGES = {
     "circle": lambda w, place, network: reverse("circles:circle-detail", args=[w["circle"].slug]),
     "my-space": lambda w, place, network: reverse("accounts:profile"),
     "api-places": lambda w, place, network: "/api/v1/places?q=coworking",
+    "api-places-facets": lambda w, place, network: "/api/v1/places?q=coworking&facets=1",
 }
 
 # Signed in as Dora, coordinator of network A; the same on SQLite and PostgreSQL. Every page
@@ -81,6 +82,7 @@ EXPECTED: dict[str, int] = {
     # once per request (networks.selectors keeps them on the user)
     "my-space": 45,
     "api-places": 2,  # the same
+    "api-places-facets": 2,  # the facets are counted on the search index: no query
 }
 
 

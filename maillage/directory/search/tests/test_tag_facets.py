@@ -83,3 +83,16 @@ def test_a_place_page_links_each_service_and_public_to_the_filtered_search(clien
     assert f'href="{link}"' in page
     found = client.get(link).content.decode()
     assert "Médiathèque de Lille" in found and "France services Douai" not in found
+
+
+def test_the_api_gives_the_service_and_public_counts_of_the_page(client, mediation):
+    page = client.get(reverse("search:search"), {"service": DEMARCHES}).context["results"]
+
+    answer = client.get("/api/v1/places", {"service": DEMARCHES, "facets": "1"}).json()
+
+    for name in ("service", "audience"):
+        options = answer["facets"][name]["options"]
+        assert {o["value"]: o["count"] for o in options} == counts(page, name)
+    assert answer["facets"]["audience"]["label"] == "Publics accueillis"
+    selected = [o["value"] for o in answer["facets"]["service"]["options"] if o["selected"]]
+    assert selected == [DEMARCHES]
