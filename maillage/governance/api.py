@@ -4,15 +4,24 @@ a person's fees and the treasurer's calls, volunteer hours (log and read one's o
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
 from maillage.accounts.models import User
+from maillage.governance import charter, elections, selectors, volunteering
 from maillage.governance import debates as debate_services
-from maillage.governance import selectors, volunteering
-from maillage.governance.models import FeeCall, Proposal, VolunteerEntry
+from maillage.governance.elections import MAX_SEATS
+from maillage.governance.models import (
+    Ballot,
+    Candidacy,
+    Election,
+    FeeCall,
+    Proposal,
+    VolunteerEntry,
+)
 from maillage.lib.api import (
     CONFLICT_ERRORS,
     DETAIL_ERRORS,
@@ -20,7 +29,11 @@ from maillage.lib.api import (
     READ_ERRORS,
     WRITE_ERRORS,
     Pagination,
+    field_errors,
 )
+from maillage.networks.models import Network
+from maillage.networks.selectors import get_network
+from maillage.places.models import Place
 
 
 def _auth(request: HttpRequest) -> User:
@@ -278,3 +291,360 @@ def log_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, VolunteerEnt
         ),
     )
     return 201, entry
+
+
+# --- The charter and its versions -----------------------------------------------------------
+
+charters = Router()
+
+
+class CharterVersionOut(Schema):
+    """One version of a network's charter (without its text: read the version for it)."""
+
+    number: int
+    adopted_on: datetime.date | None = Field(description="Absente pour le texte d'origine.")
+    proposal: str | None = Field(description="Slug de la proposition qui l'a amendée.")
+    accepted_by: int = Field(description="Lieux adhérents dont l'adhésion retient cette version.")
+    in_force: bool
+
+    @staticmethod
+    def resolve_proposal(obj: charter.CharterEntry) -> str | None:
+        return obj.proposal.slug if obj.proposal else None
+
+
+class CharterVersionDetailOut(CharterVersionOut):
+    text: str
+
+
+class CharterOut(Schema):
+    """A network's charter in force and the list of its versions, newest first."""
+
+    network: str
+    version: int
+    text: str
+    versions: list[CharterVersionOut]
+
+
+class CharterDiffLineOut(Schema):
+    kind: str = Field(description="same, added ou removed.")
+    text: str
+
+
+class CharterDiffOut(Schema):
+    network: str
+    old: int
+    new: int
+    lines: list[CharterDiffLineOut]
+
+
+def _history(slug: str) -> tuple[Network, list[charter.CharterEntry]]:
+    network = get_network(slug=slug)
+    return network, charter.charter_history(network=network)
+
+
+@charters.get(
+    "/{slug}", response={200: CharterOut, **DETAIL_ERRORS}, summary="La charte d'un réseau"
+)
+def get_charter(request: HttpRequest, slug: str) -> dict[str, Any]:
+    network, history = _history(slug)
+    return {
+        "network": network.slug,
+        "version": history[0].number,
+        "text": history[0].text,
+        "versions": history,
+    }
+
+
+@charters.get(
+    "/{slug}/versions",
+    response={200: list[CharterVersionOut], **DETAIL_ERRORS},
+    summary="Les versions de la charte d'un réseau",
+)
+@paginate(Pagination)
+def list_charter_versions(request: HttpRequest, slug: str) -> Any:
+    return _history(slug)[1]
+
+
+@charters.get(
+    "/{slug}/versions/{number}",
+    response={200: CharterVersionDetailOut, **DETAIL_ERRORS},
+    summary="Une version de la charte, avec son texte",
+)
+def get_charter_version(request: HttpRequest, slug: str, number: int) -> charter.CharterEntry:
+    found = next((entry for entry in _history(slug)[1] if entry.number == number), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+@charters.get(
+    "/{slug}/diff",
+    response={200: CharterDiffOut, **DETAIL_ERRORS},
+    summary="Ce qui a changé entre deux versions de la charte",
+)
+def charter_changes(
+    request: HttpRequest,
+    slug: str,
+    de: int | None = Query(None, description="Version de départ (par défaut la précédente)."),
+    a: int | None = Query(None, description="Version d'arrivée (par défaut celle en vigueur)."),
+) -> dict[str, Any]:
+    network, history = _history(slug)
+    texts = {entry.number: entry.text for entry in history}
+    for name, number in (("de", de), ("a", a)):
+        if number is not None and number not in texts:
+            raise field_errors(
+                name,
+                _("Cette charte n'a pas de version %(n)s.") % {"n": number},
+                location="query",
+            )
+    numbers = sorted(texts)
+    new = a if a is not None else numbers[-1]
+    older = [n for n in numbers if n < new]
+    old = de if de is not None else (older[-1] if older else new)
+    lines = charter.charter_diff(texts[old], texts[new]) if old != new else []
+    return {"network": network.slug, "old": old, "new": new, "lines": lines}
+
+
+# --- Elections of delegates ------------------------------------------------------------------
+
+elections_router = Router()
+delegates_router = Router()
+
+
+class ElectionOut(Schema):
+    """An election: its state (candidacies, voting, closed), seats, mandate and figures."""
+
+    id: int
+    network: str
+    mandate: str
+    description: str
+    status: str
+    seats: int
+    term_months: int
+    created_at: datetime.datetime
+    voting_opened_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    term_ends_on: datetime.date | None
+    candidacies: int = Field(description="Candidatures maintenues.")
+    voters: int = Field(description="Lieux appelés à voter (figé à la clôture).")
+    quorum: int
+    ballots: int
+    quorum_reached: bool | None = Field(description="Connu à la clôture.")
+
+    @staticmethod
+    def resolve_network(obj: Election) -> str:
+        return obj.network.slug
+
+    @staticmethod
+    def resolve_candidacies(obj: Election) -> int:
+        return elections.standing(obj).count()
+
+    @staticmethod
+    def resolve_voters(obj: Election) -> int:
+        return _tally(obj).voters
+
+    @staticmethod
+    def resolve_quorum(obj: Election) -> int:
+        return _tally(obj).quorum
+
+    @staticmethod
+    def resolve_ballots(obj: Election) -> int:
+        return _tally(obj).ballots
+
+
+def _tally(election: Election) -> elections.Tally:
+    """The election's figures, counted once per answer."""
+    found = getattr(election, "_api_tally", None)
+    if found is None:
+        found = elections.tally(election=election)
+        election._api_tally = found  # type: ignore[attr-defined]
+    return found
+
+
+class CandidacyOut(Schema):
+    id: int
+    person: str
+    statement: str
+    created_at: datetime.datetime
+    withdrawn: bool
+    votes: int | None = Field(description="Voix obtenues, une fois l'élection close.")
+    elected: bool
+
+    @staticmethod
+    def resolve_person(obj: Candidacy) -> str:
+        return obj.person.public_name
+
+    @staticmethod
+    def resolve_withdrawn(obj: Candidacy) -> bool:
+        return obj.withdrawn_at is not None
+
+
+class ElectionDetailOut(ElectionOut):
+    standing: list[CandidacyOut] = Field(
+        description="Les candidatures maintenues ; par voix une fois l'élection close."
+    )
+
+    @staticmethod
+    def resolve_standing(obj: Election) -> list[Candidacy]:
+        return elections.results(election=obj)
+
+
+class DelegateOut(Schema):
+    network: str
+    person: str
+    mandate: str
+    election: int
+    votes: int | None
+    term_ends_on: datetime.date | None
+
+    @staticmethod
+    def resolve_network(obj: Candidacy) -> str:
+        return obj.election.network.slug
+
+    @staticmethod
+    def resolve_person(obj: Candidacy) -> str:
+        return obj.person.public_name
+
+    @staticmethod
+    def resolve_mandate(obj: Candidacy) -> str:
+        return obj.election.mandate
+
+    @staticmethod
+    def resolve_election(obj: Candidacy) -> int:
+        return obj.election_id
+
+    @staticmethod
+    def resolve_term_ends_on(obj: Candidacy) -> datetime.date | None:
+        return obj.election.term_ends_on
+
+
+class StandIn(Schema):
+    statement: str = Field(
+        max_length=5000, description="Ce que vous porterez (au moins 20 caractères)."
+    )
+
+
+class BallotIn(Schema):
+    place_id: int = Field(description="Le lieu adhérent au nom duquel vous votez (gestionnaire).")
+    choices: list[int] = Field(
+        max_length=MAX_SEATS, description="Les candidatures choisies, au plus autant que de sièges."
+    )
+
+
+class BallotOut(Schema):
+    election: int
+    place: str
+    cast_at: datetime.datetime
+    choices: list[str]
+
+    @staticmethod
+    def resolve_election(obj: Ballot) -> int:
+        return obj.election_id
+
+    @staticmethod
+    def resolve_place(obj: Ballot) -> str:
+        return obj.place.name
+
+    @staticmethod
+    def resolve_choices(obj: Ballot) -> list[str]:
+        return [c.person.public_name for c in obj.choices.select_related("person")]
+
+
+@elections_router.get(
+    "/networks/{slug}",
+    response={200: list[ElectionOut], **DETAIL_ERRORS},
+    summary="Les élections de délégué·es d'un réseau",
+)
+@paginate(Pagination)
+def list_elections(request: HttpRequest, slug: str) -> Any:
+    network = get_network(slug=slug)
+    return (
+        Election.objects.filter(network=network)
+        .select_related("network")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@elections_router.get(
+    "/{pk}", response={200: ElectionDetailOut, **DETAIL_ERRORS}, summary="Une élection"
+)
+def get_election(request: HttpRequest, pk: int) -> Election:
+    return selectors.get_election(pk=pk)
+
+
+@elections_router.post(
+    "/{pk}/candidacy",
+    auth=token_auth,
+    response={201: CandidacyOut, **CONFLICT_ERRORS},
+    summary="Se porter candidat·e (membres du réseau, pendant l'appel à candidatures)",
+)
+def stand(request: HttpRequest, pk: int, payload: StandIn) -> tuple[int, Candidacy]:
+    election = selectors.get_election(pk=pk)
+    return 201, elections.stand(by=_auth(request), election=election, statement=payload.statement)
+
+
+@elections_router.delete(
+    "/{pk}/candidacy",
+    auth=token_auth,
+    response={200: CandidacyOut, **CONFLICT_ERRORS},
+    summary="Retirer sa candidature (avant l'ouverture du vote)",
+)
+def withdraw(request: HttpRequest, pk: int) -> Candidacy:
+    election = selectors.get_election(pk=pk)
+    candidacy = election.candidacies.filter(person=_auth(request), withdrawn_at=None).first()
+    if candidacy is None:
+        raise elections.NotCandidate(_("Vous n'êtes pas candidat·e à cette élection."))
+    return elections.withdraw(by=_auth(request), candidacy=candidacy)
+
+
+@elections_router.post(
+    "/{pk}/ballots",
+    auth=token_auth,
+    response={201: BallotOut, **CONFLICT_ERRORS},
+    summary="Voter au nom d'un lieu adhérent (un bulletin par lieu, définitif)",
+)
+def cast_ballot(request: HttpRequest, pk: int, payload: BallotIn) -> tuple[int, Ballot]:
+    election = selectors.get_election(pk=pk)
+    place = Place.objects.filter(pk=payload.place_id).first()
+    if place is None:
+        raise field_errors("place_id", _("Ce lieu n'existe pas."))
+    chosen = list(Candidacy.objects.filter(pk__in=payload.choices))
+    if len(chosen) != len(set(payload.choices)):
+        raise field_errors("choices", _("Cette personne n'est pas candidate."))
+    # The service checks the rest: the vote is open, the place votes and has not voted yet,
+    # the choices stand in this election and fit the seats.
+    ballot = elections.cast_ballot(
+        by=_auth(request), election=election, place=place, candidacies=chosen
+    )
+    return 201, ballot
+
+
+@elections_router.post(
+    "/{pk}/voting",
+    auth=token_auth,
+    response={200: ElectionOut, **CONFLICT_ERRORS},
+    summary="Clore les candidatures et ouvrir le vote (coordination)",
+)
+def open_voting(request: HttpRequest, pk: int) -> Election:
+    return elections.open_voting(by=_auth(request), election=selectors.get_election(pk=pk))
+
+
+@elections_router.post(
+    "/{pk}/closing",
+    auth=token_auth,
+    response={200: ElectionDetailOut, **CONFLICT_ERRORS},
+    summary="Clore l'élection et publier les résultats (coordination, définitif)",
+)
+def close_election(request: HttpRequest, pk: int) -> Election:
+    return elections.close_election(by=_auth(request), election=selectors.get_election(pk=pk))
+
+
+@delegates_router.get(
+    "",
+    response={200: list[DelegateOut], **READ_ERRORS},
+    summary="Qui parle pour qui : les délégué·es en mandat",
+)
+@paginate(Pagination)
+def list_delegates(request: HttpRequest, network: str = "") -> Any:
+    found = elections.current_delegates()
+    return found.filter(election__network__slug=network) if network else found

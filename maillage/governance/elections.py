@@ -35,6 +35,16 @@ class AlreadyVoted(ElectionError):
     status = 409
 
 
+class NotCandidate(ElectionError):
+    status = 409
+
+
+class NobodyStands(ElectionError):
+    """The vote cannot open before someone stands (the same request may succeed later)."""
+
+    status = 409
+
+
 def create_election(
     *,
     by: User,
@@ -125,7 +135,7 @@ def open_voting(*, by: User, election: Election) -> Election:
         if locked.status != Election.Status.CANDIDACIES:
             raise NotOpen(_("Le vote est déjà ouvert, ou l'élection est close."))
         if not standing(locked).exists():
-            raise ElectionError(_("Aucune candidature : le vote ne peut pas s'ouvrir."))
+            raise NobodyStands(_("Aucune candidature : le vote ne peut pas s'ouvrir."))
         Election.objects.filter(pk=locked.pk).update(
             status=Election.Status.VOTING, voting_opened_at=timezone.now()
         )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillage.lib.validators import single_line
 
@@ -422,7 +423,8 @@ class Proposal(models.Model):
         ADOPTED = "adopted", _("Adoptée")
         UNDER_STUDY = "under_study", _("À l'étude")
         REJECTED = "rejected", _("Rejetée")
-        CLOSED = "closed", _("Close")
+        # "Close" alone is Django's own "Fermer" (a button): the context keeps the status.
+        CLOSED = "closed", pgettext_lazy("statut", "Close")
 
     space = models.ForeignKey(DebateSpace, on_delete=models.PROTECT, related_name="proposals")
     kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
@@ -549,7 +551,8 @@ class GovernanceMeeting(models.Model):
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Prévue")
-        CLOSED = "closed", _("Close")
+        # "Close" alone is Django's own "Fermer" (a button): the context keeps the status.
+        CLOSED = "closed", pgettext_lazy("statut", "Close")
 
     network = models.ForeignKey(
         "networks.Network", on_delete=models.PROTECT, related_name="governance_meetings"
@@ -743,7 +746,8 @@ class Election(models.Model):
     class Status(models.TextChoices):
         CANDIDACIES = "candidacies", _("Appel à candidatures")
         VOTING = "voting", _("Vote en cours")
-        CLOSED = "closed", _("Close")
+        # "Close" alone is Django's own "Fermer" (a button): the context keeps the status.
+        CLOSED = "closed", pgettext_lazy("statut", "Close")
 
     network = models.ForeignKey(
         "networks.Network", on_delete=models.PROTECT, related_name="elections"
