@@ -9,7 +9,7 @@ import feedparser
 import pytest
 import time_machine
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from maillage.circles.tests.factories import CircleFactory
 from maillage.communication import cards, relay
@@ -59,6 +59,20 @@ def test_cards_are_rendered_in_each_networks_size(client, agenda, size):
     spec = cards.SIZES[size]
     assert image.size == (spec.width, spec.height)
     assert image.format == "PNG"
+
+
+@time_machine.travel(NOW)
+@pytest.mark.django_db
+def test_the_time_on_a_card_never_breaks_across_two_lines(agenda):
+    public, _private, _later = agenda
+    when = cards.card_text(event=public).when
+    assert when.endswith("18\u00a0h\u00a000")
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    font = cards._font(40, bold=False)
+    # Room for everything up to the hour, not for "h 00": the whole time goes down a line.
+    room = int(draw.textlength(when.split("\u00a0")[0], font=font)) + 4
+    lines = cards._wrap(draw, when, font, room, 3)
+    assert lines[-1] == "18\u00a0h\u00a000" and "".join(lines).count("18") == 1
 
 
 @time_machine.travel(NOW)
