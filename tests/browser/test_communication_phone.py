@@ -396,6 +396,12 @@ def test_the_event_relay_and_the_share_cards_on_a_phone(
 
     log_in_as(page, live_server, world["alice"])
     page.goto(reverse("communication:network-relay", args=[slug]))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copier le texte").click()
+    expect(page.get_by_text("Copié : collez-le où vous voulez.")).to_be_visible()
+    pasted = page.evaluate("navigator.clipboard.readText()")
+    assert pasted == page.get_by_label("Texte pour les réseaux sociaux").input_value()
+    assert pasted.startswith("Cette semaine — Réseau Hauts-de-France")
     check_phone_page(page, screenshot, "relay")
     page.get_by_role("link", name="Proposer une animation à l'agenda").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
