@@ -110,7 +110,7 @@ def test_event_pages_carry_open_graph_tags(client, agenda):
     assert 'name="twitter:card" content="summary_large_image"' in html
     assert "Apéro des tiers-lieux &amp; voisins" in html
     share = client.get(reverse("communication:event-share", args=[public.slug]))
-    assert share.status_code == 200 and "1080 × 1920" in share.content.decode()
+    assert share.status_code == 200 and "1080&nbsp;×&nbsp;1920" in share.content.decode()
 
 
 @time_machine.travel(NOW)
