@@ -64,7 +64,8 @@ def _ink_on(colour: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
+    # Split at plain spaces only: a no-break space holds "18 h 30" on one line.
+    words, lines, line = [word for word in text.split(" ") if word], [], ""
     for word in words:
         candidate = f"{line} {word}".strip()
         if draw.textlength(candidate, font=font) <= width:
@@ -105,7 +106,7 @@ def card_text(*, event, occurrence=None, network_name: str = "") -> CardText:
         title=(
             occurrence.title_override if occurrence and occurrence.title_override else event.title
         ),
-        when=f"{date_format(start.date(), 'l j F Y')} · {start.hour} h {start.minute:02d}",
+        when=f"{date_format(start.date(), 'l j F Y')} · {start.hour}\u00a0h\u00a0{start.minute:02d}",
         where=where,
         network=network_name,
         kind=str(event.get_kind_display()),

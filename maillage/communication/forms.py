@@ -1,11 +1,13 @@
 """Forms of the permanences (the services check the rules; forms only read the input)."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import User
 from maillage.communication.models import CostKey, Half, Rota, Weekday
 from maillage.lib.forms import EurosField
+from maillage.lib.french import date_format
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -99,7 +101,11 @@ class SwapForm(forms.Form):
     def __init__(self, *args, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wanted"].choices = [
-            (str(p.pk), f"{p.place.name} — {p.date:%d/%m/%Y} ({p.get_half_display()})")
+            # The date first: a phone's select shows the start of a long choice.
+            (
+                str(p.pk),
+                f"{capfirst(date_format(p.date, 'l j F'))} ({p.get_half_display()}) — {p.place.name}",
+            )
             for p in targets
         ]
 

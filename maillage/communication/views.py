@@ -28,6 +28,7 @@ from maillage.communication.forms import (
 from maillage.communication.models import Bracket, Need, Rota, RotaSlot
 from maillage.lib.confirm import Confirmation, is_confirmed, render_confirmation
 from maillage.lib.forms import show_refusal
+from maillage.lib.french import date_format
 from maillage.lib.money import format_cents
 from maillage.lib.refusals import Refusal
 from maillage.networks.selectors import get_network, networks_coordinated_by
@@ -329,7 +330,7 @@ def permanence_decline(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": _("Décliner la permanence du %(date)s")
-            % {"date": permanence.date.strftime("%d/%m/%Y")},
+            % {"date": date_format(permanence.date, "l j F Y")},
             "submit": _("Décliner"),
             "back": reverse("communication:place-permanences", args=[permanence.place.slug]),
         },
@@ -367,7 +368,7 @@ def swap_propose(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "title": _("Échanger la permanence du %(date)s")
-            % {"date": permanence.date.strftime("%d/%m/%Y")},
+            % {"date": date_format(permanence.date, "l j F Y")},
             "intro": _("L'autre lieu doit accepter : rien ne change avant sa réponse."),
             "submit": _("Proposer l'échange"),
             "back": reverse("communication:place-permanences", args=[permanence.place.slug]),

@@ -1,9 +1,12 @@
 """Animation and communication on a phone (390 px): the permanences pages, the kit and case
-library, a tour's logbook and the coordination of the soucieux·ses fit the screen, pass axe and
-keep their forms usable. Screenshots: var/screenshots/test_communication_phone_…png."""
+library, a tour's logbook, the event relay and share cards and the coordination of the
+soucieux·ses fit the screen — no page wider than the phone, no box scrolling sideways inside
+it: a table reads as one block per row —, pass axe and keep their forms usable.
+Screenshots: var/screenshots/test_…-chromium-phone-<page>.png."""
 
 import datetime
 import io
+import re
 
 import pypdfium2
 import pytest
@@ -16,7 +19,7 @@ from playwright.sync_api import expect
 from maillage.accounts.tests.factories import UserFactory
 from maillage.circles.models import CircleRole
 from maillage.circles.tests.factories import CircleFactory, CircleMemberFactory
-from maillage.communication import coordination, kit, logbook, services
+from maillage.communication import coordination, kit, logbook, relay, services
 from maillage.communication.models import Permanence, Rota
 from maillage.events.models import EventKind, TourStop
 from maillage.events.tests.factories import EventFactory
@@ -78,7 +81,7 @@ def world(transactional_db):
             starts_on=today - datetime.timedelta(days=14),
             ends_on=today + datetime.timedelta(days=60),
             cost_cents=6_000_00,
-            cost_key="equal",
+            cost_key="bracket",
         ),
     )
     for place, weekday in zip(places, (1, 3), strict=True):
@@ -178,11 +181,44 @@ def world(transactional_db):
     }
 
 
+# Boxes that scroll sideways inside the page (a wide table in an overflow box): the page fits,
+# yet its reader must swipe inside it to see the last columns.
+SIDEWAYS_JS = """() => [...document.querySelectorAll("main *, body > *")].filter((box) => {
+    const overflow = getComputedStyle(box).overflowX;
+    return ["auto", "scroll"].includes(overflow) && box.scrollWidth > box.clientWidth + 1;
+}).map((box) => `${box.tagName.toLowerCase()}.${box.className} (${box.scrollWidth} px)`)"""
+
+
+# A table of the module on a phone: its first row's cells one under another, each data cell
+# under its column's name (drawn before it), the column headings out of sight.
+STACKED_JS = """(table) => {
+    const row = table.tBodies[0].rows[0];
+    const boxes = [...row.cells].map((cell) => cell.getBoundingClientRect());
+    return {
+        stacked: boxes.every((box, i) => i === 0 || box.top >= boxes[i - 1].bottom - 1),
+        widest: Math.max(...boxes.map((box) => box.right)),
+        labels: [...row.querySelectorAll("td")].map(
+            (cell) => getComputedStyle(cell, "::before").content),
+        headings: table.tHead.getBoundingClientRect().height,
+    };
+}"""
+
+
+def assert_stacked(table, name: str) -> None:
+    layout = table.evaluate(STACKED_JS)
+    assert layout["stacked"], f"{name}: the cells of a row sit side by side"
+    assert layout["widest"] <= PHONE_WIDTH, f"{name}: a cell is wider than the phone"
+    assert all(label not in ("none", "normal", "") for label in layout["labels"]), layout
+    assert layout["headings"] <= 1, f"{name}: the column headings still show"
+
+
 def check_phone_page(page, screenshot, name: str) -> None:
+    page.wait_for_load_state("load")
+    screenshot(page, name)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{name}: {width} px wide"
+    assert page.evaluate(SIDEWAYS_JS) == [], f"{name}: scrolls sideways inside"
     assert not labels_away_from_their_fields(page), name
-    screenshot(page, name)
     check_accessibility(page)
 
 
@@ -195,7 +231,15 @@ def test_permanences_and_kit_pages_fit_a_phone(site_page, live_server, world, sc
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     check_phone_page(page, screenshot, "network-permanences")
     page.goto(reverse("communication:rota-detail", args=[world["rota"].pk]))
+    shares = page.get_by_role("table").filter(has_text="La Bobine")
+    assert_stacked(shares, "shares")
+    bracket = page.get_by_label("Tranche de La Bobine")
+    bracket.select_option("c")
+    bracket.locator("xpath=ancestor::form").get_by_role("button", name="Changer").click()
+    expect(page.get_by_label("Tranche de La Bobine")).to_have_value("c")
     check_phone_page(page, screenshot, "rota")
+    page.goto(reverse("communication:rota-create", args=[slug]))
+    check_phone_page(page, screenshot, "rota-create")
     page.goto(reverse("communication:home"))
     check_phone_page(page, screenshot, "home")
 
@@ -205,6 +249,11 @@ def test_permanences_and_kit_pages_fit_a_phone(site_page, live_server, world, sc
     coming = Permanence.objects.filter(place__slug="la-bobine", date__gt=timezone.localdate())
     page.goto(reverse("communication:permanence-detail", args=[coming.first().pk]))
     check_phone_page(page, screenshot, "permanence")
+    page.get_by_role("link", name="Échanger avec un autre lieu").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Échanger")
+    check_phone_page(page, screenshot, "swap")
+    page.goto(reverse("communication:permanence-decline", args=[coming.first().pk]))
+    check_phone_page(page, screenshot, "decline")
 
     page.goto(reverse("communication:kit-list"))
     expect(page.get_by_role("link", name=world["poster"].title)).to_be_visible()
@@ -278,6 +327,15 @@ def test_the_coordination_of_the_soucieux_ses_on_a_phone(
     page.goto(reverse("networks:network-detail", args=[slug]))
     page.get_by_role("link", name="Coordination des soucieux·ses des cercles").click()
     expect(page.get_by_text("Où en est chacun·e")).to_be_visible()
+    progress = page.get_by_role("table", name="Où en est chacun·e")
+    expect(progress.get_by_role("rowheader", name="Sacha")).to_be_visible()
+    assert_stacked(progress, "progress")
+    agreements = page.get_by_role("table").filter(has_text="Région Hauts-de-France")
+    expect(agreements.get_by_role("cell", name=re.compile(r"3\s600"))).to_be_visible()
+    expect(
+        agreements.get_by_role("link", name="Télécharger la convention de Sacha")
+    ).to_be_visible()
+    assert_stacked(agreements, "agreements")
     check_phone_page(page, screenshot, "coordination-coordinator")
     page.get_by_role("link", name="Fixer la réunion régulière").click()
     first = timezone.localtime() + datetime.timedelta(days=10)
@@ -289,4 +347,81 @@ def test_the_coordination_of_the_soucieux_ses_on_a_phone(
         page.get_by_text("La réunion de coordination est dans l'agenda du réseau.")
     ).to_be_visible()
     page.get_by_role("link", name="Enregistrer une convention").click()
+    expect(page.get_by_label("Soucieux·se")).to_be_visible()
     check_phone_page(page, screenshot, "coordination-agreement")
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_the_event_relay_and_the_share_cards_on_a_phone(
+    site_page, live_server, world, screenshot, viewport
+):
+    page = site_page
+    network = world["network"]
+    slug = network.slug
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    relay.submit_event(
+        by=world["fanny"],
+        network=network,
+        kind="autre",
+        title="Troc de graines et de boutures au marché couvert",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        address="Place du marché, 59500 Douai",
+        description="Apportez vos graines, repartez avec celles des autres.",
+    )
+    kit.contribute(
+        by=world["alice"],
+        network=network,
+        data=kit.ResourceData(
+            kind="pitch",
+            title="Argumentaire pour présenter le lieu aux élu·es",
+            summary="Trois minutes pour dire ce que fait un tiers-lieu rural.",
+            body="Un lieu ouvert à toutes et tous, tenu par ses habitant·es.",
+            licence="CC-BY-4.0",
+            actions=["animer"],
+        ),
+    )
+
+    page.goto(reverse("communication:event-share", args=[world["tour"].slug]))
+    cards = page.get_by_role("img", name=re.compile("^Carte « Tournée à vélo"))
+    expect(cards.first).to_be_visible()
+    for card in cards.all():
+        card.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=card.element_handle()
+        )
+    check_phone_page(page, screenshot, "event-share")
+    page.goto(reverse("communication:widget", args=[slug]))
+    check_phone_page(page, screenshot, "widget")
+
+    log_in_as(page, live_server, world["alice"])
+    page.goto(reverse("communication:network-relay", args=[slug]))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copier le texte").click()
+    expect(page.get_by_text("Copié : collez-le où vous voulez.")).to_be_visible()
+    pasted = page.evaluate("navigator.clipboard.readText()")
+    assert pasted == page.get_by_label("Texte pour les réseaux sociaux").input_value()
+    assert pasted.startswith("Cette semaine — Réseau Hauts-de-France")
+    check_phone_page(page, screenshot, "relay")
+    page.get_by_role("link", name="Proposer une animation à l'agenda").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_phone_page(page, screenshot, "relay-submit")
+
+    log_in_as(page, live_server, world["dora"])
+    page.goto(reverse("communication:network-relay", args=[slug]))
+    page.get_by_role("link", name="1 proposition à examiner").click()
+    expect(page.get_by_role("heading", name=re.compile("^Troc de graines"))).to_be_visible()
+    check_phone_page(page, screenshot, "relay-submissions")
+    proposal = page.get_by_role("article").filter(has_text="Troc de graines")
+    proposal.get_by_text("Refuser…").click()
+    proposal.get_by_label("Motif du refus (obligatoire)").fill(
+        "Le marché couvert est fermé ce jour-là : proposez une autre date."
+    )
+    check_phone_page(page, screenshot, "relay-refusal")
+    proposal.get_by_role("button", name="Refuser la proposition").click()
+    expect(page.get_by_text("Proposition refusée.")).to_be_visible()
+    expect(page.get_by_text("Aucune proposition en attente.")).to_be_visible()
+    page.goto(reverse("communication:kit-list"))
+    page.get_by_role("link", name="1 contribution à relire").click()
+    expect(page.get_by_text("Argumentaire pour présenter le lieu")).to_be_visible()
+    check_phone_page(page, screenshot, "kit-review")

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 import time_machine
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from maillage.circles.tests.factories import CircleFactory
 from maillage.communication import cards, relay
@@ -63,6 +63,20 @@ def test_cards_are_rendered_in_each_networks_size(client, agenda, size):
 
 @time_machine.travel(NOW)
 @pytest.mark.django_db
+def test_the_time_on_a_card_never_breaks_across_two_lines(agenda):
+    public, _private, _later = agenda
+    when = cards.card_text(event=public).when
+    assert when.endswith("18\u00a0h\u00a000")
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    font = cards._font(40, bold=False)
+    # Room for everything up to the hour, not for "h 00": the whole time goes down a line.
+    room = int(draw.textlength(when.split("\u00a0")[0], font=font)) + 4
+    lines = cards._wrap(draw, when, font, room, 3)
+    assert lines[-1] == "18\u00a0h\u00a000" and "".join(lines).count("18") == 1
+
+
+@time_machine.travel(NOW)
+@pytest.mark.django_db
 def test_a_card_wears_the_networks_colours(client, agenda, network_a, dora):
     public, _private, _later = agenda
     relay.set_colours(by=dora, network=network_a, primary="#aa0000", accent="#00aa00")
@@ -96,7 +110,7 @@ def test_event_pages_carry_open_graph_tags(client, agenda):
     assert 'name="twitter:card" content="summary_large_image"' in html
     assert "Apéro des tiers-lieux &amp; voisins" in html
     share = client.get(reverse("communication:event-share", args=[public.slug]))
-    assert share.status_code == 200 and "1080 × 1920" in share.content.decode()
+    assert share.status_code == 200 and "1080&nbsp;×&nbsp;1920" in share.content.decode()
 
 
 @time_machine.travel(NOW)
