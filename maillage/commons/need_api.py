@@ -31,11 +31,6 @@ router = Router()
 MAX_ID = 2_000_000_000
 
 
-def _choice(values: list[str]) -> str:
-    """A pattern accepting one of the codes, or nothing."""
-    return "^(" + "|".join(["", *values]) + ")$"
-
-
 class NeedFiltersIn(Schema):
     network: str = Field("", max_length=220, description="Slug d'un réseau : ses besoins seuls.")
     action: str = Field("", max_length=12, description="gerer, developper, travailler…")
@@ -99,15 +94,23 @@ class NeedIn(ChangesIn):
     network: str = Field(
         min_length=1, max_length=220, description="Slug d'un réseau dont le lieu est membre."
     )
+    # The schema publishes the accepted values; the service refuses any other with the page's
+    # French message ("Dites le besoin en une phrase.", "Choisissez une action de la liste.").
     title: str = Field(
-        min_length=1, max_length=200, pattern=r"\S", description="Le besoin, en une phrase."
+        max_length=200,
+        description="Le besoin, en une phrase.",
+        json_schema_extra={"minLength": 1, "pattern": r"\S"},
     )
     details: str = Field("", max_length=2000, description="Précisions.")
     action: str = Field(
-        "", pattern=_choice(Action.values), description="Code d'une action, ou vide."
+        "",
+        description="Code d'une action, ou vide.",
+        json_schema_extra={"enum": ["", *Action.values]},
     )
     domain: str = Field(
-        "", pattern=_choice(Domain.values), description="Code d'un domaine, ou vide."
+        "",
+        description="Code d'un domaine, ou vide.",
+        json_schema_extra={"enum": ["", *Domain.values]},
     )
 
 

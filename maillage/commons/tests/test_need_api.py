@@ -133,7 +133,16 @@ def test_publishing_is_refused_with_the_pages_french_message_and_nothing_changes
         alice,
     )
     assert blank.status_code == 422
-    assert blank.json()["errors"][0]["field"] == "title"
+    assert blank.json()["errors"] == [
+        {"location": "body", "field": "title", "message": "Dites le besoin en une phrase."}
+    ]
+    bad_action = _post(
+        client,
+        "/api/v1/needs",
+        {"place": place.pk, "network": network_a.slug, "title": "X", "action": "voler"},
+        alice,
+    )
+    assert bad_action.json()["errors"][0]["message"] == "Choisissez une action de la liste."
     unknown = _post(
         client, "/api/v1/needs", {"place": place.pk, "network": "inconnu", "title": "X"}, alice
     )
