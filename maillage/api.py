@@ -11,6 +11,7 @@ from maillage.circles.api import router as circles_router
 from maillage.commons.api import router as commons_router
 from maillage.commons.campaign_api import orientations_router
 from maillage.commons.campaign_api import router as campaigns_router
+from maillage.commons.need_api import router as needs_router
 from maillage.communication import api as communication_api
 from maillage.directory.api import router as places_router
 from maillage.events.api import router as events_router
@@ -56,6 +57,7 @@ api.add_router("/commons", commons_router, tags=["Communs"])
 api.add_router("/permanences", communication_api.permanences, tags=["Animation"])
 api.add_router("/resources", communication_api.resources, tags=["Communication"])
 api.add_router("/cases", communication_api.cases, tags=["Communication"])
+api.add_router("/needs", needs_router, tags=["Besoins prioritaires"])
 api.add_router("/campaigns", campaigns_router, tags=["Campagnes de cofinancement"])
 api.add_router("/orientations", orientations_router, tags=["Aiguillage"])
 api.add_router("/debates", governance_api.debates, tags=["Gouvernance"])

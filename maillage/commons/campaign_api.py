@@ -1,25 +1,35 @@
 """API of the co-funding campaigns (public figures; who pledged, for the coordinators) and of
 the orientation requests (the requester, the network's guides and coordinators only)."""
 
+from contextlib import suppress
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
+from maillage.accounts.models import User
 from maillage.commons import campaign_selectors as reads
-from maillage.commons.models import Campaign, OrientationRequest, Pledge
+from maillage.commons import seeds
+from maillage.commons.models import Campaign, OrientationRequest, Pledge, SeedBudget
+from maillage.commons.services import NotAllowed
 from maillage.lib.api import (
+    CONFLICT_ERRORS,
     DETAIL_ERRORS,
     PRIVATE_READ_ERRORS,
     READ_ERRORS,
+    ChangesIn,
     Pagination,
+    field_errors,
     optional,
     ref_lookup,
 )
+from maillage.lib.money import format_cents
 from maillage.networks.selectors import networks_guided_by
 
 router = Router()
@@ -32,6 +42,14 @@ def _viewer(request: HttpRequest) -> Any:
     """The token's person, else whoever is logged in on the site (maybe nobody)."""
     auth = getattr(request, "auth", None)
     return auth if auth not in (None, True) else request.user
+
+
+def token_person(request: HttpRequest) -> User:
+    """The person of the token a write was sent with (token_auth let the request in)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def _campaign(ref: str) -> Campaign:
@@ -218,6 +236,100 @@ def _pledge_row(pledge: Pledge, private: bool) -> dict[str, Any]:
             "receipt_reference": receipt.reference if receipt is not None else None,
         }
     return row
+
+
+# --- Seed budgets of défis -----------------------------------------------------------------
+
+
+class SeedBudgetOut(Schema):
+    id: int
+    challenge: str = Field(description="Le défi que le budget amorce.")
+    holder_name: str = Field(description="Qui porte le défi.")
+    amount_cents: int
+    circle: str = Field(description="Slug du cercle qui gère le budget.")
+    circle_name: str
+    status: str = Field(description="planned (prévu) ou granted (versé au cercle).")
+    created_at: str
+    granted_at: str | None
+
+    @staticmethod
+    def resolve_circle(obj: SeedBudget) -> str:
+        return obj.circle.slug
+
+    @staticmethod
+    def resolve_circle_name(obj: SeedBudget) -> str:
+        return obj.circle.name
+
+    @staticmethod
+    def resolve_status(obj: SeedBudget) -> str:
+        return "planned" if obj.granted_at is None else "granted"
+
+    @staticmethod
+    def resolve_created_at(obj: SeedBudget) -> str:
+        return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_granted_at(obj: SeedBudget) -> str | None:
+        return obj.granted_at.isoformat() if obj.granted_at else None
+
+
+class SeedGrantIn(ChangesIn):
+    amount_cents: int = Field(
+        ge=1,
+        le=100_000_000,
+        description="Le montant du budget, recopié : il confirme ce qui quitte la campagne.",
+    )
+
+
+def _seeds(campaign: Campaign) -> Any:
+    return SeedBudget.objects.filter(campaign=campaign).select_related("circle")
+
+
+@router.get(
+    "/{ref}/seeds",
+    response={200: list[SeedBudgetOut], **DETAIL_ERRORS},
+    summary="Les budgets d'amorçage d'une campagne (prévus ou versés aux cercles)",
+)
+@paginate(Pagination)
+def list_seed_budgets(request: HttpRequest, ref: str) -> Any:
+    return _seeds(_campaign(ref)).order_by("created_at", "pk")
+
+
+@router.post(
+    "/{ref}/seeds/{seed_id}/grant",
+    auth=token_auth,
+    response={200: SeedBudgetOut, **CONFLICT_ERRORS},
+    summary="Verser un budget d'amorçage prévu au budget de son cercle (coordination)",
+    description=(
+        "Comme le bouton « Verser au cercle » : la campagne doit avoir réussi et détenir "
+        "l'argent (409 sinon). `amount_cents` recopie le montant du budget pour confirmer le "
+        "versement (422 s'il diffère). Répéter la requête ne verse pas deux fois : un budget "
+        "déjà versé est rendu tel quel (200)."
+    ),
+)
+def grant_seed_budget(
+    request: HttpRequest, ref: str, seed_id: int, payload: SeedGrantIn
+) -> SeedBudget:
+    campaign = _campaign(ref)
+    seed = _seeds(campaign).filter(pk=seed_id).first()
+    if seed is None:
+        raise Http404
+    user = token_person(request)
+    if not reads.can_manage_campaign(user=user, campaign=campaign):
+        raise NotAllowed(_("Seule la coordination du réseau verse les budgets d'amorçage."))
+    if seed.granted_at is None:
+        if payload.amount_cents != seed.amount_cents:
+            raise field_errors(
+                "amount_cents",
+                _(
+                    "Le montant confirmé ne correspond pas au budget (%(amount)s) : rien n'est versé."
+                )
+                % {"amount": format_cents(seed.amount_cents)},
+            )
+        # Granted by a concurrent request meanwhile: answer as a repeat.
+        with suppress(seeds.AlreadyGranted):
+            seeds.grant_seed_budget(seed=seed, by=user)
+    return _seeds(campaign).get(pk=seed.pk)
 
 
 # --- Orientation requests -------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Pages of the places' priority needs: the public ranking (and its CSV), a place's own needs
 for its managers, supporting and withdrawing."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,12 +26,16 @@ from maillage.places.selectors import get_place_for_manager, places_managed_by
 
 
 def _networks_filter(request: HttpRequest) -> tuple[QuerySet[Network] | None, Network | None]:
-    """The network asked by `?reseau=<slug>` (404 if unknown), or None for all."""
-    slug = request.GET.get("reseau", "")
-    if not slug:
+    """The networks asked by `?reseau=<slug>` — one from the page, or the several an
+    aiguillage's dashboard shows (404 for an unknown one) — and the network when only one;
+    (None, None) for every network."""
+    slugs = list(dict.fromkeys(slug for slug in request.GET.getlist("reseau") if slug))
+    if not slugs:
         return None, None
-    network = get_network(slug=slug)
-    return Network.objects.filter(pk=network.pk), network
+    found = [get_network(slug=slug) for slug in slugs]
+    return Network.objects.filter(pk__in=[n.pk for n in found]), (
+        found[0] if len(found) == 1 else None
+    )
 
 
 def need_list(request: HttpRequest) -> HttpResponse:
@@ -38,6 +44,9 @@ def need_list(request: HttpRequest) -> HttpResponse:
     context = {
         "needs": ranked,
         "network": network,
+        "filtered": networks is not None,
+        # The CSV exports what the page shows: the same networks.
+        "csv_query": urlencode([("reseau", n.slug) for n in networks]) if networks else "",
         "choices": need_selectors.support_choices(user=request.user, needs=ranked),
         "managed": request.user.is_authenticated and places_managed_by(user=request.user).exists(),
     }
@@ -45,7 +54,9 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 
 def need_csv(request: HttpRequest) -> StreamingHttpResponse:
-    networks, _network = _networks_filter(request)
+    """The ranking as CSV, of the networks the page (or the aiguillage's dashboard) shows."""
+    networks, network = _networks_filter(request)
+    filename = f"besoins-prioritaires-{network.slug}.csv" if network else "besoins-prioritaires.csv"
     rows = (
         [
             rank,
@@ -62,7 +73,7 @@ def need_csv(request: HttpRequest) -> StreamingHttpResponse:
     # The places' names are public; who posted or supported is not said.
     return csv_response(
         rows,
-        filename="besoins-prioritaires.csv",
+        filename=filename,
         header=["rang", "besoin", "action", "domaine", "lieu", "reseau", "soutiens", "publie_le"],
         delimiter=delimiter_from_query(request.GET.get("sep")),
     )

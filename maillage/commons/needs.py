@@ -33,6 +33,12 @@ class NeedClosed(NeedError):
     status = 409
 
 
+class TooManyNeeds(NeedError):
+    """The place already has its open needs: one must be withdrawn first (the state of things)."""
+
+    status = 409
+
+
 @dataclass(frozen=True, kw_only=True)
 class NeedData:
     title: str
@@ -69,7 +75,7 @@ def post_need(*, place: Place, network: Network, data: NeedData, by: User) -> Pr
         Place.objects.select_for_update().filter(pk=place.pk).first()
         open_count = PriorityNeed.objects.filter(place=place, closed_at__isnull=True).count()
         if open_count >= MAX_OPEN_NEEDS:
-            raise NeedError(
+            raise TooManyNeeds(
                 _(
                     "« %(place)s » a déjà %(count)s besoins prioritaires ouverts : retirez-en un "
                     "avant d'en publier un autre."

@@ -2,6 +2,8 @@
 follow-ups (reached by the secret link of their e-mails), the guides' queue, a request's page
 for its guide, the person's consent to an introduction, and the network's dashboard."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -225,7 +227,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not networks.exists():
         raise PermissionDenied
     board = orientation_selectors.dashboard(networks=networks)
-    return render(request, "commons/dashboard.html", {"board": board})
+    # The needs' ranking and its CSV cover the networks this board shows, not every network.
+    needs_query = urlencode([("reseau", slug) for slug in networks.values_list("slug", flat=True)])
+    return render(request, "commons/dashboard.html", {"board": board, "needs_query": needs_query})
 
 
 @login_required

@@ -1,7 +1,8 @@
 """The demo's co-funding campaigns: one all-or-nothing *appel à communs* with a matching fund,
 still open, and one keep-what-you-raise campaign for Paheko with hours given in kind, already
 successful — pledges by demo places and people, some received, one payout paid. The regional
-coordination finds receipts to record in Mon espace; a place manager can pledge."""
+coordination finds receipts to record in Mon espace and, on Paheko's campaign, a seed budget
+to grant to a circle; a place manager can pledge."""
 
 import datetime
 
@@ -110,7 +111,7 @@ def load_demo_campaigns(*, now: datetime.datetime | None = None) -> dict[str, st
         pledge(call, givers[3 % len(givers)][0], 5_000, by_kind="person")
         if national is not None and national_coordinator is not None:
             pledge(call, national_coordinator, 300_000, by_kind="network", network=national)
-        _plan_seeds(call, coordinator)
+        _plan_seeds(call, coordinator, SEEDS)
         for item in received[:2]:
             campaigns.record_receipt(
                 pledge=item,  # type: ignore[arg-type]
@@ -164,10 +165,18 @@ def load_demo_campaigns(*, now: datetime.datetime | None = None) -> dict[str, st
             by=guide,
         )
         campaigns.approve_payout(payout=payout, by=coordinator)
+        # Succeeded and holding the money: a seed budget the coordinator can grant right away.
+        seeded = _plan_seeds(paheko_campaign, coordinator, PAHEKO_SEEDS)
     first_manager = managers[0][0]
+    grant = (
+        " Verser au cercle le budget d'amorçage prévu sur la campagne Paheko (Communs → "
+        "Campagnes de cofinancement)."
+        if seeded
+        else ""
+    )
     return {
         coordinator.email: "Campagnes : enregistrer les versements appelés de la campagne Paheko "
-        "(Mon espace), suivre l'appel à communs.",
+        "(Mon espace), suivre l'appel à communs." + grant,
         first_manager.email: "Promettre pour votre lieu à l'appel à communs (Communs → Campagnes "
         "de cofinancement).",
     }
@@ -178,16 +187,21 @@ SEEDS = [
     ("Réserver les machines avec les habilitations de chaque personne", "Équipe du fablab"),
     ("Un modèle de convention d'occupation temporaire", "Collectif des lieux ruraux"),
 ]
+# Paheko's campaign succeeded and holds more than this once its payout is paid: grantable.
+PAHEKO_SEEDS = [
+    ("Former les trésorier·es des lieux à Paheko", "Collectif Compta Libre"),
+]
 
 
-def _plan_seeds(call: Campaign, coordinator: User) -> None:
-    """Two seed budgets of 2,000 € on the call, each managed by a circle of the network."""
+def _plan_seeds(call: Campaign, coordinator: User, planned: list[tuple[str, str]]) -> bool:
+    """Seed budgets of 2,000 € on a campaign, each managed by a circle of the network (none
+    when the network has no circle)."""
     from maillage.commons import seeds
 
     circles = seeds.circles_for(call)
     if not circles:
-        return
-    for index, (challenge, holder) in enumerate(SEEDS):
+        return False
+    for index, (challenge, holder) in enumerate(planned):
         seeds.plan_seed_budget(
             campaign=call,
             data=seeds.SeedData(
@@ -198,6 +212,7 @@ def _plan_seeds(call: Campaign, coordinator: User) -> None:
             ),
             by=coordinator,
         )
+    return True
 
 
 def delete_demo_campaigns() -> None:

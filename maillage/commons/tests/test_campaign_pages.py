@@ -11,6 +11,7 @@ from maillage.commons import campaigns
 from maillage.commons.models import Campaign, Payout, Pledge, Receipt
 from maillage.commons.tests.campaign_helpers import give, new_campaign, receive
 from maillage.commons.tests.test_campaigns import receipt_file
+from maillage.lib.money import format_cents
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,32 @@ def test_closing_asks_first(client, world, dora):
     client.post(url, {"confirm": "oui"})
     world["open"].refresh_from_db()
     assert world["open"].status == Campaign.Status.OPEN
+
+
+def test_the_headline_shows_the_pledges_and_the_matching_apart(client, network_a, dora, bob):
+    matched = new_campaign(network_a, dora, match_funder="Région", match_cap_cents=10_000)
+    give(matched, bob, 30_000)
+
+    page = client.get(matched.get_absolute_url()).content.decode()
+    listed = client.get(reverse("commons:campaign-list")).content.decode()
+
+    for html in (page, listed):
+        assert (
+            f'data-testid="pledged">{format_cents(30_000)}</strong> promis par les contributeurs'
+            in html
+        )
+        assert f'data-testid="matched">{format_cents(10_000)}</strong> d\'abondement' in html
+        assert "8 % d'un objectif de" in html  # (300 + 100) of 5 000 €
+
+
+def test_the_headline_says_no_matching_when_there_is_none(client, network_a, dora, bob):
+    plain = new_campaign(network_a, dora)
+    give(plain, bob, 30_000)
+
+    page = client.get(plain.get_absolute_url()).content.decode()
+
+    assert (
+        f'data-testid="pledged">{format_cents(30_000)}</strong> promis par les contributeurs'
+        in page
+    )
+    assert "abondement" not in page.split('class="campaign-progress-block"')[1].split("</div>")[0]

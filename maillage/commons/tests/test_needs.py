@@ -11,6 +11,7 @@ from maillage.commons.services import NotAllowed
 from maillage.conftest import PERSONAS
 from maillage.lib.french import de
 from maillage.networks.models import Membership, MembershipStatus
+from maillage.places.tests.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +166,50 @@ def test_the_csv_ranks_needs_without_anyone_s_name(client, need, alice):
     assert "Suivre les adhésions sans tableur" in body
     assert alice.email not in body
     assert alice.public_name not in body
+
+
+@pytest.fixture
+def need_elsewhere(network_b):
+    place = PlaceFactory(name="Le Quai")
+    Membership.objects.create(place=place, network=network_b, status=MembershipStatus.ACCEPTED)
+    return PriorityNeed.objects.create(network=network_b, place=place, title="Un four à pain")
+
+
+def _csv(client, query):
+    response = client.get(reverse("commons:needs-csv") + query)
+    return response, b"".join(response.streaming_content)
+
+
+def test_the_csv_exports_the_network_the_page_shows(client, need, need_elsewhere, network_a):
+    page = client.get(reverse("commons:needs") + f"?reseau={network_a.slug}").content.decode()
+    assert f"besoins.csv?reseau={network_a.slug}&amp;sep=%3B" in page
+
+    response, raw = _csv(client, f"?reseau={network_a.slug}&sep=%3B")
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="besoins-prioritaires-{network_a.slug}.csv"'
+    )
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the accents right
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "rang;besoin;action;domaine;lieu;reseau;soutiens;publie_le"
+    assert len(lines) == 2
+    assert lines[1].startswith("1;Suivre les adhésions sans tableur;")
+    assert "Un four à pain" not in raw.decode("utf-8-sig")
+    assert client.get(reverse("commons:needs-csv") + "?reseau=inconnu").status_code == 404
+
+
+def test_the_dashboards_csv_covers_the_networks_it_shows(
+    client, need, need_elsewhere, dora, network_a
+):
+    client.force_login(dora)
+    page = client.get(reverse("commons:dashboard")).content.decode()
+    link = page.split('href="/communs/besoins.csv?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert f"reseau={network_a.slug}" in link
+
+    body = _csv(client, "?" + link)[1].decode("utf-8-sig")
+
+    assert "Suivre les adhésions sans tableur" in body
+    assert "Un four à pain" not in body
 
 
 def test_the_dashboard_shows_the_priority_needs(client, need, dora):

@@ -74,3 +74,27 @@ def test_the_call_plans_seed_budgets_in_the_networks_circles(census_csv, demo_co
     assert all(s.circle.network_id == call.network_id for s in planned)
     delete_demo_campaigns()
     assert not SeedBudget.objects.exists()
+
+
+def test_the_coordinator_has_a_seed_budget_to_grant_on_the_successful_campaign(
+    census_csv, demo_communes
+):
+    from maillage.circles.models import Envelope
+    from maillage.commons import seeds
+    from maillage.commons.models import SeedBudget
+    from maillage.demo.circles import load_demo_circles
+
+    load_demo(census_path=census_csv, local_networks=2)
+    load_demo_circles()
+    load_demo_commons()
+    notes = load_demo_campaigns()
+
+    keep = Campaign.objects.get(kind=Campaign.Kind.KEEP)
+    seed = SeedBudget.objects.get(campaign=keep)
+    assert seed.granted_at is None
+    assert "Verser au cercle" in notes[keep.created_by.email]
+    assert reads.figures(keep).balance_cents >= seed.amount_cents
+    seeds.grant_seed_budget(seed=seed, by=keep.created_by)
+    assert Envelope.objects.filter(circle=seed.circle, amount_cents=seed.amount_cents).exists()
+    report = check_ledger()
+    assert report.ok, (report.mismatches, report.client_issues)
