@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.commons import campaigns
-from maillage.commons.models import Campaign, CampaignAccountKind, Commons, Payout, Receipt
+from maillage.commons.models import (
+    Campaign,
+    CampaignAccountKind,
+    Commons,
+    Payout,
+    Pledge,
+    Receipt,
+    SeedBudget,
+)
 from maillage.demo.selectors import REGIONAL_SLUG, demo_places
 from maillage.ledger.models import Account, Transfer, content_type_for
 from maillage.networks.models import Network
@@ -223,9 +231,13 @@ def delete_demo_campaigns() -> None:
     with transaction.atomic():
         receipts = Receipt.objects.filter(pledge__campaign__in=found)
         payouts = Payout.objects.filter(campaign__in=found)
+        # A seed budget granted from the demo (the coordinator's "Verser au cercle") moved money
+        # out of the campaign's account: that transfer goes too, or the account stays protected.
+        seed_budgets = SeedBudget.objects.filter(campaign__in=found)
         transfers = Transfer.objects.filter(
             Q(cause_type=content_type_for(Receipt), cause_id__in=receipts.values("pk"))
             | Q(cause_type=content_type_for(Payout), cause_id__in=payouts.values("pk"))
+            | Q(cause_type=content_type_for(SeedBudget), cause_id__in=seed_budgets.values("pk"))
         )
         touched = set(transfers.values_list("debit_id", flat=True)) | set(
             transfers.values_list("credit_id", flat=True)
@@ -244,8 +256,7 @@ def delete_demo_campaigns() -> None:
         ).delete()
         receipts.delete()
         payouts.delete()
-        from maillage.commons.models import Pledge, SeedBudget
-
-        SeedBudget.objects.filter(campaign__in=found, granted_at__isnull=True).delete()
+        # Their circles' envelopes go with the demo circles (delete_demo_circles, next).
+        seed_budgets.delete()
         Pledge.objects.filter(campaign__in=found).delete()
         Campaign.objects.filter(pk__in=[c.pk for c in found]).delete()

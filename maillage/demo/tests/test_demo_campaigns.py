@@ -98,3 +98,12 @@ def test_the_coordinator_has_a_seed_budget_to_grant_on_the_successful_campaign(
     assert Envelope.objects.filter(circle=seed.circle, amount_cents=seed.amount_cents).exists()
     report = check_ledger()
     assert report.ok, (report.mismatches, report.client_issues)
+    # The demo still resets after the coordinator has granted it.
+    from maillage.demo.circles import delete_demo_circles
+
+    delete_demo_campaigns()
+    delete_demo_circles()
+    assert not SeedBudget.objects.exists() and not Campaign.objects.exists()
+    assert not Envelope.objects.filter(circle=seed.circle_id).exists()
+    report = check_ledger()
+    assert report.ok, (report.mismatches, report.client_issues)
