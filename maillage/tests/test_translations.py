@@ -16,7 +16,8 @@ FORM_ACTION = f'action="{reverse("set_language")}"'
 
 
 def parse_po(path: Path) -> list[dict]:
-    """Entries of a .po file as dicts: flags, msgid, msgid_plural, msgstr (list of forms)."""
+    """Entries of a .po file as dicts: flags, msgctxt (when set), msgid, msgid_plural, msgstr
+    (list of forms)."""
     entries, entry, field = [], None, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = line.strip()
@@ -97,12 +98,23 @@ def test_the_compiled_catalogue_matches_the_po_file(po_entries):
         compiled = gettext.GNUTranslations(mo_file)
     stale = []
     for entry in po_entries:
+        context = entry.get("msgctxt")
         if entry["msgid_plural"] is None:
-            if compiled.gettext(entry["msgid"]) != entry["msgstr"][0]:
+            found = (
+                compiled.pgettext(context, entry["msgid"])
+                if context is not None
+                else compiled.gettext(entry["msgid"])
+            )
+            if found != entry["msgstr"][0]:
                 stale.append(entry["msgid"])
         else:
-            singular = compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1)
-            plural = compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2)
+            forms = (entry["msgid"], entry["msgid_plural"])
+            if context is not None:
+                singular = compiled.npgettext(context, *forms, 1)
+                plural = compiled.npgettext(context, *forms, 2)
+            else:
+                singular = compiled.ngettext(*forms, 1)
+                plural = compiled.ngettext(*forms, 2)
             if [singular, plural] != [entry["msgstr"][0], entry["msgstr"][1]]:
                 stale.append(entry["msgid"])
     assert stale == []
