@@ -563,9 +563,11 @@ def measure_side_by_side(
     lines += [
         Line("(d) plein texte, Datasette (SQL FTS5 MATCH), médiane", f"{their_ms:.1f} ms", "—",
              "—", f"JSON, 20 premiers lieux ({found} pour « {FULL_TEXT[0]} »)"),
-        Line("(d) ratio page Maillage / Datasette", f"× {ratio:.2f}", "< 1 (plus rapide)",
-             "PASS" if ratio < 1 else "FAIL",
-             "Maillage plus rapide" if ratio < 1 else "Datasette plus rapide"),
+        # Not the same work (a whole HTML page with facets and counts against 20 JSON rows):
+        # printed for the reader, held to no target. Like for like, the API ratio below has one,
+        # and the faceted comparison (e) sets our page against Datasette's own facets.
+        Line("(d) ratio page Maillage / Datasette", f"× {ratio:.2f}", "—", "—",
+             "page complète contre 20 lignes JSON : pas le même travail"),
     ]  # fmt: skip
     lines += faceted
     if api_ms is not None:
