@@ -39,7 +39,8 @@ api = MaillageAPI(
         "caractère nul (\\0), dans un paramètre ou dans le corps, est refusé (422) ; un texte "
         "d'une seule ligne (nom, titre, adresse…) qui contient un saut de ligne, une "
         "tabulation ou un autre caractère de contrôle (U+0000–U+001F, U+007F–U+009F, "
-        "U+2028, U+2029) l'est aussi, avec un message à côté du champ."
+        "U+2028, U+2029) l'est aussi, avec un message à côté du champ ; un texte fait seulement "
+        "d'espaces compte comme vide."
     ),
     urls_namespace="api",
     docs_url="/docs",
