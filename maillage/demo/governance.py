@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.demo.selectors import DEMO_DOMAIN, REGIONAL_SLUG
+from maillage.demo.selectors import DEMO_DOMAIN, NATIONAL_SLUG, REGIONAL_SLUG
 from maillage.demo.services import DEMO_PASSWORD, DemoLogin
 from maillage.governance import debates, elections, fees, volunteering
 from maillage.governance.models import (
@@ -99,6 +99,7 @@ def load_demo_governance(*, now: datetime.datetime | None = None) -> list[DemoLo
         treasurer = _treasurer(network)
         _debates(network=network, coordinator=coordinator, managed=managed, today=today)
         _elections(network=network, coordinator=coordinator, managed=managed)
+        _national_election()
         _volunteering(network=network, coordinator=coordinator, managed=managed, today=today)
         _fees(
             network=network,
@@ -416,6 +417,42 @@ def _elections(*, network, coordinator, managed) -> None:  # type: ignore[no-unt
                 elections.cast_ballot(by=user, election=current, place=place, candidacies=first)
 
 
+def _national_election() -> None:
+    """The national network's closed election, whose quorum is met: "Qui parle pour qui" has
+    delegates in office. (The regional one misses its quorum on the real census: few of its
+    member places have a manager's account, which shows that rule too.)"""
+    network = Network.objects.filter(slug=NATIONAL_SLUG).first()
+    coordinator = (
+        User.objects.filter(
+            network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
+        )
+        .order_by("pk")
+        .first()
+    )
+    managed = _managed(network) if network is not None else []
+    if network is None or coordinator is None or len(managed) < 2:
+        return
+    election = elections.create_election(
+        by=coordinator, network=network, seats=1, term_months=24,
+        mandate="Délégué·e auprès du ministère chargé de la cohésion des territoires",
+        description="Porter les propositions adoptées par le réseau national au comité de suivi "
+        "du programme Nouveaux lieux, nouveaux liens, et en rendre compte aux lieux.",
+    )  # fmt: skip
+    statements = [
+        "Je rendrai compte par écrit de chaque comité, sous quinze jours, à tous les lieux.",
+        "Je veux que les petits lieux ruraux soient entendus autant que les grands.",
+    ]
+    people = list(dict.fromkeys(user for _place, user in managed))
+    for person, statement in zip(people[:2], statements, strict=False):
+        elections.stand(by=person, election=election, statement=statement)
+    elections.open_voting(by=coordinator, election=election)
+    first = list(elections.standing(election))[:1]
+    for place, user in managed:
+        if place.pk in {p.pk for p in elections.places_that_may_vote(user=user, election=election)}:
+            elections.cast_ballot(by=user, election=election, place=place, candidacies=first)
+    elections.close_election(by=coordinator, election=election)
+
+
 def delete_demo_governance() -> None:
     """The demo's governance rows and their ledger rows (demo only: real transfers are never
     deleted)."""
@@ -448,7 +485,7 @@ def delete_demo_governance() -> None:
         m.Consultation.objects.filter(space__in=spaces).delete()
         proposals = Proposal.objects.filter(space__in=spaces)
         m.CharterVersion.objects.filter(network=network).delete()
-        elections_ = m.Election.objects.filter(network=network)
+        elections_ = m.Election.objects.filter(network__slug__in=[REGIONAL_SLUG, NATIONAL_SLUG])
         m.Ballot.objects.filter(election__in=elections_).delete()
         m.Candidacy.objects.filter(election__in=elections_).delete()
         elections_.delete()

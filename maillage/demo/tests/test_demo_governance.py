@@ -3,6 +3,7 @@ crossed its threshold and got its answer — and the ledger check stays green.""
 
 from maillage.demo.circles import load_demo_circles
 from maillage.demo.governance import delete_demo_governance, load_demo_governance
+from maillage.demo.selectors import NATIONAL_SLUG, REGIONAL_SLUG
 from maillage.demo.services import load_demo
 from maillage.governance import elections
 from maillage.governance.models import (
@@ -15,6 +16,7 @@ from maillage.governance.models import (
     VolunteerEntry,
 )
 from maillage.ledger.selectors import check_ledger
+from maillage.networks.models import Network
 
 
 def test_the_demo_gives_the_treasurer_and_coordinator_work(
@@ -40,7 +42,10 @@ def test_the_demo_gives_the_treasurer_and_coordinator_work(
     assert amended.proposal.status == Proposal.Status.ADOPTED
     assert amended.network.charter == amended.text
     assert space.proposals.filter(kind=Proposal.Kind.CHARTER, status="open").exists()
-    assert elections.current_delegates().count() == 2
+    regional, national = (Network.objects.get(slug=slug) for slug in (REGIONAL_SLUG, NATIONAL_SLUG))
+    assert elections.current_delegates(network=regional).count() == 2
+    # The national network's election meets its quorum whatever the census: one delegate.
+    assert elections.current_delegates(network=national).count() == 1
     assert Election.objects.filter(status=Election.Status.VOTING).exists()
     report = check_ledger()
     assert report.ok, report

@@ -62,3 +62,7 @@ def test_the_real_census_builds_the_hauts_de_france_demo_loading_communes_first(
     assert Network.objects.filter(level=Network.Level.LOCAL).count() == 4
     # The census flags closed places in their name.
     assert Place.objects.get(name__contains="Actuellement fermé").status == "closed"
+    # "Qui parle pour qui" has delegates in office on the real census too.
+    from maillage.governance.elections import current_delegates
+
+    assert current_delegates().exists()
