@@ -1,10 +1,10 @@
 """API of the co-funding campaigns (public figures; who pledged, for the coordinators) and of
 the orientation requests (the requester, the network's guides and coordinators only)."""
 
+import datetime
 from contextlib import suppress
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
-from maillage.accounts.models import User
+from maillage.accounts.requests import token_person
 from maillage.commons import campaign_selectors as reads
 from maillage.commons import seeds
 from maillage.commons.models import Campaign, OrientationRequest, Pledge, SeedBudget
@@ -42,14 +42,6 @@ def _viewer(request: HttpRequest) -> Any:
     """The token's person, else whoever is logged in on the site (maybe nobody)."""
     auth = getattr(request, "auth", None)
     return auth if auth not in (None, True) else request.user
-
-
-def token_person(request: HttpRequest) -> User:
-    """The person of the token a write was sent with (token_auth let the request in)."""
-    user = getattr(request, "auth", None)
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _campaign(ref: str) -> Campaign:
@@ -249,8 +241,8 @@ class SeedBudgetOut(Schema):
     circle: str = Field(description="Slug du cercle qui gère le budget.")
     circle_name: str
     status: str = Field(description="planned (prévu) ou granted (versé au cercle).")
-    created_at: str
-    granted_at: str | None
+    created_at: datetime.datetime
+    granted_at: datetime.datetime | None
 
     @staticmethod
     def resolve_circle(obj: SeedBudget) -> str:
@@ -263,14 +255,6 @@ class SeedBudgetOut(Schema):
     @staticmethod
     def resolve_status(obj: SeedBudget) -> str:
         return "planned" if obj.granted_at is None else "granted"
-
-    @staticmethod
-    def resolve_created_at(obj: SeedBudget) -> str:
-        return obj.created_at.isoformat()
-
-    @staticmethod
-    def resolve_granted_at(obj: SeedBudget) -> str | None:
-        return obj.granted_at.isoformat() if obj.granted_at else None
 
 
 class SeedGrantIn(ChangesIn):

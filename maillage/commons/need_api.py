@@ -3,6 +3,7 @@ supporting places, one need with its supporters, and the writes of the pages —
 support it or withdraw the support, withdraw the need — in the name of a place one manages.
 Every write goes through `commons.needs`: the rules and their French refusals are the pages'."""
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -12,8 +13,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
+from maillage.accounts.requests import token_person
 from maillage.commons import need_selectors, needs
-from maillage.commons.campaign_api import token_person
 from maillage.commons.models import Action, Domain, PriorityNeed
 from maillage.lib.api import (
     CONFLICT_ERRORS,
@@ -53,8 +54,8 @@ class NeedOut(Schema):
     network: str = Field(description="Slug du réseau.")
     support_count: int = Field(description="Nombre de lieux qui soutiennent le besoin.")
     status: str = Field(description="open, ou closed une fois retiré par son lieu.")
-    created_at: str
-    closed_at: str | None
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
     url: str = Field(description="Le classement du réseau, sur le site.")
 
     @staticmethod
@@ -64,14 +65,6 @@ class NeedOut(Schema):
     @staticmethod
     def resolve_status(obj: PriorityNeed) -> str:
         return "open" if obj.closed_at is None else "closed"
-
-    @staticmethod
-    def resolve_created_at(obj: PriorityNeed) -> str:
-        return obj.created_at.isoformat()
-
-    @staticmethod
-    def resolve_closed_at(obj: PriorityNeed) -> str | None:
-        return obj.closed_at.isoformat() if obj.closed_at else None
 
     @staticmethod
     def resolve_url(obj: PriorityNeed, context: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
-from maillage.accounts.models import User
+from maillage.accounts.requests import token_person
 from maillage.governance import charter, elections, selectors, volunteering
 from maillage.governance import debates as debate_services
 from maillage.governance.elections import MAX_SEATS
@@ -34,14 +34,6 @@ from maillage.lib.api import (
 from maillage.networks.models import Network
 from maillage.networks.selectors import get_network
 from maillage.places.models import Place
-
-
-def _auth(request: HttpRequest) -> User:
-    """The person of the token (operations with `auth=token_auth` only)."""
-    user = getattr(request, "auth", None)
-    assert isinstance(user, User)
-    return user
-
 
 debates = Router()
 proposals = Router()
@@ -162,7 +154,9 @@ def support(request: HttpRequest, slug: str, payload: SupportIn) -> dict[str, An
         place = next(
             (
                 p
-                for p in selectors.places_that_may_support(user=_auth(request), proposal=proposal)
+                for p in selectors.places_that_may_support(
+                    user=token_person(request), proposal=proposal
+                )
                 if p.pk == payload.place_id
             ),
             None,
@@ -171,7 +165,7 @@ def support(request: HttpRequest, slug: str, payload: SupportIn) -> dict[str, An
             raise debate_services.NotAllowed(
                 "Vous ne gérez pas ce lieu, ou il n'est pas adhérent du réseau."
             )
-    debate_services.support(by=_auth(request), proposal=proposal, place=place)
+    debate_services.support(by=token_person(request), proposal=proposal, place=place)
     proposal.refresh_from_db()
     return {
         "supports_people": proposal.supports.filter(place=None).count(),
@@ -217,7 +211,7 @@ class GovernanceCallOut(Schema):
 )
 @paginate(Pagination)
 def my_calls(request: HttpRequest) -> Any:
-    return selectors.calls_for_person(user=_auth(request))
+    return selectors.calls_for_person(user=token_person(request))
 
 
 @fees.get(
@@ -228,7 +222,7 @@ def my_calls(request: HttpRequest) -> Any:
 )
 @paginate(Pagination)
 def network_calls(request: HttpRequest, slug: str) -> Any:
-    network = selectors.get_network_for_treasurer(user=_auth(request), slug=slug)
+    network = selectors.get_network_for_treasurer(user=token_person(request), slug=slug)
     return (
         FeeCall.objects.filter(schedule__network=network)
         .select_related("schedule__network", "place", "person")
@@ -268,7 +262,7 @@ class EntryOut(Schema):
 )
 @paginate(Pagination)
 def my_entries(request: HttpRequest) -> Any:
-    return VolunteerEntry.objects.filter(person=_auth(request)).select_related("network")
+    return VolunteerEntry.objects.filter(person=token_person(request)).select_related("network")
 
 
 @volunteering_router.post(
@@ -278,9 +272,9 @@ def my_entries(request: HttpRequest) -> Any:
     summary="Déclarer des heures de bénévolat (à valider par la coordination)",
 )
 def log_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, VolunteerEntry]:
-    network = selectors.get_network_for_member(user=_auth(request), slug=payload.network)
+    network = selectors.get_network_for_member(user=token_person(request), slug=payload.network)
     entry = volunteering.log_hours(
-        by=_auth(request),
+        by=token_person(request),
         data=volunteering.EntryData(
             network=network,
             activity=payload.activity,
@@ -580,7 +574,9 @@ def get_election(request: HttpRequest, pk: int) -> Election:
 )
 def stand(request: HttpRequest, pk: int, payload: StandIn) -> tuple[int, Candidacy]:
     election = selectors.get_election(pk=pk)
-    return 201, elections.stand(by=_auth(request), election=election, statement=payload.statement)
+    return 201, elections.stand(
+        by=token_person(request), election=election, statement=payload.statement
+    )
 
 
 @elections_router.delete(
@@ -591,10 +587,10 @@ def stand(request: HttpRequest, pk: int, payload: StandIn) -> tuple[int, Candida
 )
 def withdraw(request: HttpRequest, pk: int) -> Candidacy:
     election = selectors.get_election(pk=pk)
-    candidacy = election.candidacies.filter(person=_auth(request), withdrawn_at=None).first()
+    candidacy = election.candidacies.filter(person=token_person(request), withdrawn_at=None).first()
     if candidacy is None:
         raise elections.NotCandidate(_("Vous n'êtes pas candidat·e à cette élection."))
-    return elections.withdraw(by=_auth(request), candidacy=candidacy)
+    return elections.withdraw(by=token_person(request), candidacy=candidacy)
 
 
 @elections_router.post(
@@ -614,7 +610,7 @@ def cast_ballot(request: HttpRequest, pk: int, payload: BallotIn) -> tuple[int, 
     # The service checks the rest: the vote is open, the place votes and has not voted yet,
     # the choices stand in this election and fit the seats.
     ballot = elections.cast_ballot(
-        by=_auth(request), election=election, place=place, candidacies=chosen
+        by=token_person(request), election=election, place=place, candidacies=chosen
     )
     return 201, ballot
 
@@ -626,7 +622,7 @@ def cast_ballot(request: HttpRequest, pk: int, payload: BallotIn) -> tuple[int, 
     summary="Clore les candidatures et ouvrir le vote (coordination)",
 )
 def open_voting(request: HttpRequest, pk: int) -> Election:
-    return elections.open_voting(by=_auth(request), election=selectors.get_election(pk=pk))
+    return elections.open_voting(by=token_person(request), election=selectors.get_election(pk=pk))
 
 
 @elections_router.post(
@@ -636,7 +632,9 @@ def open_voting(request: HttpRequest, pk: int) -> Election:
     summary="Clore l'élection et publier les résultats (coordination, définitif)",
 )
 def close_election(request: HttpRequest, pk: int) -> Election:
-    return elections.close_election(by=_auth(request), election=selectors.get_election(pk=pk))
+    return elections.close_election(
+        by=token_person(request), election=selectors.get_election(pk=pk)
+    )
 
 
 @delegates_router.get(

@@ -550,16 +550,21 @@ def dashboard(*, user: AnyUser, now: datetime.datetime | None = None) -> Dashboa
     networks = networks_coordinated_by(user=user)
     calls = list(open_calls(now=now).filter(network__in=networks))
     territory: Counter[str] = Counter()
-    names = dict(Commune.objects.values_list("department_code", "department").distinct()) | {
-        f"R{k}": v for k, v in Commune.objects.values_list("region_code", "region").distinct()
-    }
+    region_names = _gazetteer_names(
+        "region_code", "region", sorted({code for call in calls for code in call.region_codes})
+    )
+    department_names = _gazetteer_names(
+        "department_code",
+        "department",
+        sorted({code for call in calls for code in call.department_codes}),
+    )
     for call in calls:
         if call.scope == Scope.NATIONAL:
             territory[_("National")] += 1
         for code in call.region_codes:
-            territory[names.get(f"R{code}", code)] += 1
+            territory[region_names.get(code, code)] += 1
         for code in call.department_codes:
-            territory[f"{code} – {names.get(code, code)}"] += 1
+            territory[f"{code} – {department_names.get(code, code)}"] += 1
     answers = list(Answer.objects.filter(network__in=networks))
     by_status = Counter(a.status for a in answers)
     won = by_status[Answer.Status.WON]

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from maillage.accounts.api_auth import token_auth
+from maillage.accounts.requests import token_person
 from maillage.lib.api import DETAIL_ERRORS, PRIVATE_READ_ERRORS, READ_ERRORS, Pagination, ref_lookup
 from maillage.places.models import Place
 from maillage.services import selectors
@@ -16,11 +17,6 @@ from maillage.services.models import Accompanist, PeerGroup, Service, SupportReq
 from maillage.services.similar import similar_places, with_places
 
 router = Router()
-
-
-def _auth(request: HttpRequest) -> Any:
-    """The person of the token (ninja sets `request.auth`)."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 class ServiceOut(Schema):
@@ -196,7 +192,7 @@ def _api_requests(user: Any) -> Any:
 @paginate(Pagination)
 def list_requests(request: HttpRequest) -> Any:
     return (
-        _api_requests(_auth(request))
+        _api_requests(token_person(request))
         .select_related("network")
         .prefetch_related(
             "proposals__person", "proposals__place", "proposals__accompanist", "proposals__service"
@@ -212,7 +208,9 @@ def list_requests(request: HttpRequest) -> Any:
     summary="Une demande d'aide",
 )
 def get_request(request: HttpRequest, request_id: int) -> SupportRequest:
-    found = _api_requests(_auth(request)).filter(pk=request_id).select_related("network").first()
+    found = (
+        _api_requests(token_person(request)).filter(pk=request_id).select_related("network").first()
+    )
     if found is None:
         raise Http404
     return found
@@ -262,7 +260,7 @@ class PeerGroupOut(Schema):
 @paginate(Pagination)
 def list_groups(request: HttpRequest) -> Any:
     return (
-        selectors.groups_visible_to(user=_auth(request))
+        selectors.groups_visible_to(user=token_person(request))
         .select_related("network", "facilitator")
         .prefetch_related("members__user", "members__place", "sessions__event")
         .order_by("pk")

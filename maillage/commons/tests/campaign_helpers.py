@@ -1,10 +1,12 @@
-"""Helpers of the campaign tests: a campaign in network A, a pledge with a fresh key."""
+"""Helpers of the commons tests: a campaign in network A, a pledge with a fresh key, an API
+token's header."""
 
 import datetime
 import itertools
 
 from django.utils import timezone
 
+from maillage.accounts.api_tokens import create_api_token
 from maillage.commons import campaigns
 from maillage.commons.models import Campaign
 
@@ -43,3 +45,9 @@ def receive(pledge, by, reference="VIR-1"):
         received_on=timezone.localdate(),
         by=by,
     )
+
+
+def bearer(user) -> dict[str, str]:
+    """The Authorization header of a fresh API token of `user` (the test client's `headers=`)."""
+    _token, key = create_api_token(user=user, name="tests")
+    return {"Authorization": f"Bearer {key}"}

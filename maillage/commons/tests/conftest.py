@@ -1,8 +1,9 @@
 import pytest
 
 from maillage.accounts.tests.factories import UserFactory
+from maillage.commons import needs
 from maillage.commons.tests.factories import CommonsFactory
-from maillage.networks.models import NetworkRole
+from maillage.networks.models import Membership, MembershipStatus, NetworkRole
 
 
 @pytest.fixture
@@ -24,4 +25,23 @@ def paheko(network_a):
         actions=["gerer"],
         domains=["comptabilite"],
         network=network_a,
+    )
+
+
+@pytest.fixture
+def both_members(membership, other_place, network_a, charlie):
+    """Network A with a second member place, managed by Charlie."""
+    Membership.objects.create(
+        place=other_place, network=network_a, status=MembershipStatus.ACCEPTED
+    )
+    return network_a
+
+
+@pytest.fixture
+def need(place, network_a, alice, membership):
+    return needs.post_need(
+        place=place,
+        network=network_a,
+        data=needs.NeedData(title="Suivre les adhésions sans tableur", domain="comptabilite"),
+        by=alice,
     )

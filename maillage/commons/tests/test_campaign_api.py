@@ -3,16 +3,10 @@
 
 import pytest
 
-from maillage.accounts.api_tokens import create_api_token
 from maillage.commons import orientation
-from maillage.commons.tests.campaign_helpers import give, new_campaign, receive
+from maillage.commons.tests.campaign_helpers import bearer, give, new_campaign, receive
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user):
-    _token, key = create_api_token(user=user, name="tests")
-    return {"Authorization": f"Bearer {key}"}
 
 
 @pytest.fixture

@@ -4,12 +4,11 @@ French refusals, nothing changed when refused."""
 
 import pytest
 
-from maillage.accounts.api_tokens import create_api_token
 from maillage.circles.models import Envelope
 from maillage.circles.tests.factories import CircleFactory
 from maillage.commons import campaigns, needs, seeds
 from maillage.commons.models import NeedSupport, PriorityNeed, SeedBudget
-from maillage.commons.tests.campaign_helpers import give, new_campaign, receive
+from maillage.commons.tests.campaign_helpers import bearer, give, new_campaign, receive
 from maillage.ledger.models import Transfer
 from maillage.lib.money import format_cents
 from maillage.networks.models import Membership, MembershipStatus
@@ -18,31 +17,8 @@ from maillage.places.tests.factories import PlaceFactory
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user):
-    _token, key = create_api_token(user=user, name="tests")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-
-@pytest.fixture
-def both_members(membership, other_place, network_a):
-    Membership.objects.create(
-        place=other_place, network=network_a, status=MembershipStatus.ACCEPTED
-    )
-    return network_a
-
-
-@pytest.fixture
-def need(place, network_a, alice, membership):
-    return needs.post_need(
-        place=place,
-        network=network_a,
-        data=needs.NeedData(title="Suivre les adhésions sans tableur", domain="comptabilite"),
-        by=alice,
-    )
-
-
 def _post(client, url, body, user):
-    return client.post(url, body, content_type="application/json", **bearer(user))
+    return client.post(url, body, content_type="application/json", headers=bearer(user))
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -178,7 +154,7 @@ def test_another_place_supports_once_then_withdraws_its_support(
     assert again.json()["detail"] == f"« {other_place.name} » soutient déjà ce besoin."
     assert NeedSupport.objects.count() == 1
 
-    withdrawn = client.delete(f"{url}/{other_place.pk}", **bearer(charlie))
+    withdrawn = client.delete(f"{url}/{other_place.pk}", headers=bearer(charlie))
     assert withdrawn.status_code == 200
     assert withdrawn.json()["supporting_places"] == []
     assert not NeedSupport.objects.exists()

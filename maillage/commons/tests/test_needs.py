@@ -16,24 +16,6 @@ from maillage.places.tests.factories import PlaceFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def both_members(membership, other_place, network_a, charlie):
-    Membership.objects.create(
-        place=other_place, network=network_a, status=MembershipStatus.ACCEPTED
-    )
-    return network_a
-
-
-@pytest.fixture
-def need(place, network_a, alice, membership):
-    return needs.post_need(
-        place=place,
-        network=network_a,
-        data=needs.NeedData(title="Suivre les adhésions sans tableur", domain="comptabilite"),
-        by=alice,
-    )
-
-
 def test_a_manager_posts_a_need_of_her_place_in_its_network(need, place, alice):
     assert need.place == place
     assert need.posted_by == alice
